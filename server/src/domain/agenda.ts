@@ -1,0 +1,146 @@
+import type { AgendaCommand } from '../../../shared/commands';
+import { closeBreakout, openBreakout } from './breakout';
+import { conflict, badInput } from './errors';
+import { authorize, type Actor } from './roles';
+import { currentStep, type SessionState } from './session';
+import { change, clockActor, type Context, type DomainEvent, type Transition } from './transition';
+
+const minute = 60_000;
+
+/** Applies a moderator's agenda command. Throws a DomainError (and changes nothing) when refused. */
+export function driveAgenda(state: SessionState, actor: Actor, command: AgendaCommand, ctx: Context): Transition {
+  authorize(actor, 'agenda.drive');
+  if (state.status === 'ended') throw conflict('The session has ended.');
+  const last = state.agenda.length - 1;
+  switch (command.type) {
+    case 'start':
+      if (state.status !== 'lobby') throw conflict('The session has already started.');
+      return change(state, ctx, actor, 'start', (d) => enterStep(d, 0, ctx.now, ctx));
+    case 'next':
+      if (state.status === 'lobby') throw conflict('The session has not started yet.');
+      if (state.stepIndex >= last) return change(state, ctx, actor, 'end', (d) => endSession(d));
+      return change(state, ctx, actor, 'next', (d) => enterStep(d, state.stepIndex + 1, ctx.now, ctx));
+    case 'goto':
+      if (command.step > last) throw badInput(`The agenda has steps 0 to ${last}.`);
+      return change(state, ctx, actor, 'goto', (d) => enterStep(d, command.step, ctx.now, ctx));
+    case 'pause': {
+      if (state.status !== 'running') throw conflict('Only a running step can be paused.');
+      const left = (state.endsAt ?? ctx.now) - ctx.now;
+      if (left <= 0) throw conflict('The step is already at zero.');
+      return change(state, ctx, actor, 'pause', (d) => {
+        d.status = 'paused';
+        d.remainingMs = left;
+        d.endsAt = null;
+        return { remainingMs: left };
+      });
+    }
+    case 'resume':
+      if (state.status !== 'paused') throw conflict('Only a paused step can be resumed.');
+      return change(state, ctx, actor, 'resume', (d) => {
+        d.status = 'running';
+        d.endsAt = ctx.now + (state.remainingMs ?? 0);
+        d.remainingMs = null;
+        return { endsAt: d.endsAt };
+      });
+    case 'extend':
+      if (state.status === 'lobby') throw conflict('The session has not started yet.');
+      return change(state, ctx, actor, 'extend', (d) => extendStep(d, command.minutes, ctx.now));
+    case 'end':
+      return change(state, ctx, actor, 'end', (d) => endSession(d));
+  }
+}
+
+function enterStep(d: SessionState, index: number, startAt: number, ctx: Context): Record<string, unknown> {
+  const from = d.stepIndex;
+  if (currentStep(d)?.kind === 'breakout') closeBreakout(d);
+  const step = d.agenda[index]!;
+  d.stepIndex = index;
+  d.status = 'running';
+  d.endsAt = startAt + step.minutes * minute;
+  d.remainingMs = null;
+  d.announced = [];
+  const detail: Record<string, unknown> = { fromStep: from, toStep: index, endsAt: d.endsAt };
+  if (step.kind === 'breakout') detail.breakout = openBreakout(d, step, { ...ctx, now: startAt });
+  return detail;
+}
+
+function endSession(d: SessionState): Record<string, unknown> {
+  if (currentStep(d)?.kind === 'breakout') closeBreakout(d);
+  const from = d.stepIndex;
+  d.status = 'ended';
+  d.endsAt = null;
+  d.remainingMs = null;
+  return { fromStep: from };
+}
+
+function extendStep(d: SessionState, minutes: number, now: number): Record<string, unknown> {
+  const delta = minutes * minute;
+  if (d.status === 'paused') {
+    d.remainingMs = Math.max(0, (d.remainingMs ?? 0) + delta);
+  } else {
+    // A step waiting at zero restarts its countdown from now; shortening never goes below zero.
+    const base = Math.max(d.endsAt ?? now, now);
+    d.endsAt = Math.max(now, base + delta);
+  }
+  const left = d.status === 'paused' ? d.remainingMs! : d.endsAt! - now;
+  // Marks that lie in the future again are announced again.
+  d.announced = d.announced.filter((m) => m * minute >= left);
+  return { minutes, remainingMs: left };
+}
+
+/** The warning marks of the current step, largest first, with 0 for "time is up". */
+function marksOf(state: SessionState): number[] {
+  const step = currentStep(state);
+  if (!step) return [];
+  return [...new Set([...step.warnings, 0])].sort((a, b) => b - a);
+}
+
+/**
+ * Lets time pass: announces warnings whose mark has come, and at a step's deadline either starts
+ * the next step (auto) or announces that time is up (hold). Applied again and again it catches up
+ * a session whose deadlines passed while the server was down, as if it had never stopped.
+ * Returns null when nothing is due.
+ */
+export function letTimePass(state: SessionState, ctx: Context): Transition | null {
+  let current = state;
+  const events: DomainEvent[] = [];
+  const audit: Transition['audit'] = [];
+  for (let guard = 0; guard <= state.agenda.length + 1; guard++) {
+    const step = currentStep(current);
+    if (current.status !== 'running' || !step || current.endsAt === null) break;
+    const endsAt = current.endsAt;
+    if (ctx.now >= endsAt && step.advance === 'auto') {
+      const last = current.stepIndex >= current.agenda.length - 1;
+      const t = last
+        ? change(current, ctx, clockActor, 'end', (d) => endSession(d))
+        : change(current, ctx, clockActor, 'auto-advance', (d) => enterStep(d, current.stepIndex + 1, endsAt, ctx));
+      current = t.state;
+      audit.push(...t.audit);
+      continue;
+    }
+    const due = marksOf(current).filter((m) => !current.announced.includes(m) && ctx.now >= endsAt - m * minute);
+    if (due.length === 0) break;
+    const t = change(current, ctx, clockActor, 'warning', (d, ev) => {
+      d.announced.push(...due);
+      // Only the latest mark is worth saying; earlier ones were missed while nobody could hear them.
+      const latest = Math.min(...due);
+      ev.push({ type: 'warning', stepIndex: d.stepIndex, minutesLeft: latest });
+      return { minutesLeft: latest };
+    });
+    current = t.state;
+    events.push(...t.events);
+    audit.push(...t.audit);
+  }
+  return current === state ? null : { state: current, events, audit };
+}
+
+/** When `letTimePass` next has something to do, or null when nothing is scheduled. */
+export function nextDeadline(state: SessionState): number | null {
+  const step = currentStep(state);
+  if (state.status !== 'running' || !step || state.endsAt === null) return null;
+  const pending = marksOf(state)
+    .filter((m) => !state.announced.includes(m))
+    .map((m) => state.endsAt! - m * minute);
+  if (step.advance === 'auto') pending.push(state.endsAt);
+  return pending.length > 0 ? Math.min(...pending) : null;
+}

@@ -1,0 +1,65 @@
+import type { Role } from '../../../shared/session';
+import { notAllowed } from './errors';
+
+/** Who is acting: a roster member (or the session's moderator link), or the organizer's admin token. */
+export interface Actor {
+  role: Role;
+  /** Roster id; null for the organizer and for the moderator link. */
+  memberId: string | null;
+  name: string;
+}
+
+export const actions = [
+  'session.read',
+  'session.readAll',
+  'roster.import',
+  'roster.readAttributes',
+  'agenda.drive',
+  'broadcast.send',
+  'help.call',
+  'help.handle',
+  'audit.read',
+  'invite.revoke',
+  'group.join',
+] as const;
+export type Action = (typeof actions)[number];
+
+/**
+ * The one place that says who may do what. Every transport asks here; nothing else decides.
+ * `session.readAll` is the overview of every group; `roster.readAttributes` the private columns.
+ */
+export const permissions: Record<Action, readonly Role[]> = {
+  'session.read': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
+  'session.readAll': ['organizer', 'moderator', 'observer'],
+  'roster.import': ['organizer'],
+  'roster.readAttributes': ['organizer', 'moderator'],
+  'agenda.drive': ['organizer', 'moderator'],
+  'broadcast.send': ['organizer', 'moderator'],
+  'help.call': ['facilitator', 'notetaker', 'participant'],
+  'help.handle': ['organizer', 'moderator'],
+  'audit.read': ['organizer', 'moderator'],
+  'invite.revoke': ['organizer'],
+  'group.join': ['facilitator', 'notetaker', 'participant'],
+};
+
+export function can(role: Role, action: Action): boolean {
+  return permissions[action].includes(role);
+}
+
+export function authorize(actor: Actor, action: Action): void {
+  if (!can(actor.role, action)) throw notAllowed(`A ${actor.role} may not ${describe[action]}.`);
+}
+
+const describe: Record<Action, string> = {
+  'session.read': 'see this session',
+  'session.readAll': 'see every group',
+  'roster.import': 'import the roster',
+  'roster.readAttributes': "see participants' private attributes",
+  'agenda.drive': 'drive the agenda',
+  'broadcast.send': 'broadcast messages',
+  'help.call': 'call for help',
+  'help.handle': 'answer help calls',
+  'audit.read': 'read the audit log',
+  'invite.revoke': 'revoke invitations',
+  'group.join': 'join a breakout group',
+};

@@ -1,0 +1,107 @@
+import type { AgendaStep } from '../../../shared/agenda';
+import type { RosterEntry } from '../../../shared/roster';
+import type { SessionStatus } from '../../../shared/session';
+import type { PlannedGroup } from '../grouping/types';
+
+export interface Member extends RosterEntry {
+  /** Bumped to revoke every invite link issued to this member before. */
+  tokenVersion: number;
+}
+
+export interface HelpCall {
+  id: string;
+  fromId: string | null;
+  fromName: string;
+  fromRole: Member['role'] | 'organizer';
+  groupId: string | null;
+  message: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  createdAt: number;
+  handledBy: string | null;
+}
+
+export interface AssignmentRecord {
+  stepIndex: number;
+  seed: number;
+  algorithm: string;
+  version: string;
+  score: number;
+  upperBound: number;
+}
+
+/**
+ * Everything about a session that must survive a crash. Presence is not here: it is rebuilt
+ * from the connections that come back.
+ */
+export interface SessionState {
+  id: string;
+  title: string;
+  languages: string[];
+  agenda: AgendaStep[];
+  /** By roster id, in import order. */
+  roster: Record<string, Member>;
+  moderatorTokenVersion: number;
+  status: SessionStatus;
+  /** -1 in the lobby. */
+  stepIndex: number;
+  /** Absolute deadline of the running step; in the past while a `hold` step waits at zero. */
+  endsAt: number | null;
+  /** What was left when paused. */
+  remainingMs: number | null;
+  /** Warning marks (minutes left; 0 = time is up) already announced for the current step. */
+  announced: number[];
+  /** Groups of the current breakout, or of the last one (kept for report-back and `keep`). */
+  groups: PlannedGroup[];
+  assignment: AssignmentRecord | null;
+  /** Earlier rounds' groups, so new groups avoid repeated pairs. */
+  previousRounds: string[][][];
+  helpCalls: HelpCall[];
+  /** Ids handed out so far (help calls, broadcasts): deterministic, no randomness in the domain. */
+  sequence: number;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function newSession(input: {
+  id: string;
+  title: string;
+  languages: string[];
+  agenda: AgendaStep[];
+  now: number;
+}): SessionState {
+  return {
+    id: input.id,
+    title: input.title,
+    languages: input.languages,
+    agenda: input.agenda,
+    roster: {},
+    moderatorTokenVersion: 1,
+    status: 'lobby',
+    stepIndex: -1,
+    endsAt: null,
+    remainingMs: null,
+    announced: [],
+    groups: [],
+    assignment: null,
+    previousRounds: [],
+    helpCalls: [],
+    sequence: 0,
+    version: 1,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
+export function currentStep(state: SessionState): AgendaStep | undefined {
+  return state.stepIndex >= 0 ? state.agenda[state.stepIndex] : undefined;
+}
+
+/** True while a breakout step is the current one: groups are open and people sit in them. */
+export function inBreakout(state: SessionState): boolean {
+  return (state.status === 'running' || state.status === 'paused') && currentStep(state)?.kind === 'breakout';
+}
+
+export function groupOf(state: SessionState, memberId: string): PlannedGroup | undefined {
+  return state.groups.find((g) => g.members.includes(memberId));
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Minutes before the end of a step at which everyone in it is warned. */
+export const defaultWarningMinutes = [5, 1];
+
+const stepBase = {
+  title: z.string().trim().min(1).max(200),
+  minutes: z.number().positive().max(24 * 60),
+  /** `auto`: the next step begins when this one reaches zero; `hold`: stays at zero until the moderator moves on. */
+  advance: z.enum(['auto', 'hold']).default('hold'),
+  warnings: z.array(z.number().positive().max(24 * 60)).max(5).default(defaultWarningMinutes),
+  note: z.string().max(2000).optional(),
+};
+
+export const PlenaryStep = z.object({
+  kind: z.literal('plenary'),
+  ...stepBase,
+  /** Roster ids of the people who may speak; everyone else listens. */
+  speakers: z.array(z.string()).max(50).default([]),
+});
+
+export const BreakoutStep = z.object({
+  kind: z.literal('breakout'),
+  ...stepBase,
+  questions: z.array(z.string().trim().min(1).max(1000)).max(20).default([]),
+  groupSize: z.number().int().min(3).max(12).default(5),
+  /** `new`: fresh groups for this step; `keep`: the groups of the previous breakout. */
+  groups: z.enum(['new', 'keep']).default('new'),
+});
+
+/** Step kinds are a discriminated union so later kinds (survey, vote) slot in beside these. */
+export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep]);
+export type AgendaStep = z.infer<typeof AgendaStep>;
+export type AgendaStepInput = z.input<typeof AgendaStep>;
+export type PlenaryStep = z.infer<typeof PlenaryStep>;
+export type BreakoutStep = z.infer<typeof BreakoutStep>;
+
+export const Agenda = z.array(AgendaStep).min(1).max(100);

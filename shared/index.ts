@@ -1,0 +1,6 @@
+export * from './agenda';
+export * from './commands';
+export * from './errors';
+export * from './protocol';
+export * from './roster';
+export * from './session';

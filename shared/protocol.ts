@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors';
+import type { SessionView, Seat } from './session';
+
+/** Bumped on any incompatible change to the events below; checked on connect. */
+export const PROTOCOL_VERSION = 1;
+
+/** What a client sends in the socket.io handshake `auth`. */
+export const Handshake = z.object({
+  token: z.string().min(1).max(4096),
+  protocol: z.number().int(),
+});
+export type Handshake = z.infer<typeof Handshake>;
+
+export type Ack<T = unknown> = { ok: true; serverNow: number; result?: T } | { ok: false; serverNow: number; error: ErrorBody };
+
+export const WarningEvent = z.object({
+  stepIndex: z.number().int(),
+  minutesLeft: z.number(),
+  serverNow: z.number(),
+});
+export type WarningEvent = z.infer<typeof WarningEvent>;
+
+export const BroadcastEvent = z.object({
+  id: z.string(),
+  text: z.string(),
+  from: z.string(),
+  groupId: z.string().nullable(),
+  serverNow: z.number(),
+});
+export type BroadcastEvent = z.infer<typeof BroadcastEvent>;
+
+export interface ServerToClientEvents {
+  welcome: (payload: { seat: Seat; protocol: number; serverNow: number }) => void;
+  state: (view: SessionView) => void;
+  warning: (event: WarningEvent) => void;
+  broadcast: (event: BroadcastEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  'agenda:command': (command: unknown, ack: (reply: Ack) => void) => void;
+  'broadcast:send': (command: unknown, ack: (reply: Ack) => void) => void;
+  'help:call': (command: unknown, ack: (reply: Ack) => void) => void;
+  'help:update': (command: unknown, ack: (reply: Ack) => void) => void;
+  'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { Agenda, AgendaStep } from './agenda';
+
+export const roles = ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+const languageCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'a language code such as en or fr');
+
+export const CreateSessionBody = z.object({
+  title: z.string().trim().min(1).max(200),
+  languages: z.array(languageCode).min(1).max(50),
+  agenda: Agenda,
+});
+export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
+export type CreateSessionInput = z.input<typeof CreateSessionBody>;
+
+export const SessionCreated = z.object({
+  id: z.string(),
+  moderatorLink: z.url(),
+  moderatorToken: z.string(),
+});
+
+export const sessionStatuses = ['lobby', 'running', 'paused', 'ended'] as const;
+export const SessionStatus = z.enum(sessionStatuses);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const GroupMemberView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  present: z.boolean(),
+  /** Only in the views of organizers and moderators. */
+  attributes: z.record(z.string(), z.string()).optional(),
+});
+export type GroupMemberView = z.infer<typeof GroupMemberView>;
+
+export const GroupView = z.object({
+  id: z.string(),
+  language: z.string(),
+  score: z.number(),
+  members: z.array(GroupMemberView),
+});
+export type GroupView = z.infer<typeof GroupView>;
+
+export const HelpCallView = z.object({
+  id: z.string(),
+  from: z.object({ id: z.string(), name: z.string(), role: Role }),
+  groupId: z.string().nullable(),
+  message: z.string(),
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+  createdAt: z.number(),
+  handledBy: z.string().nullable(),
+});
+export type HelpCallView = z.infer<typeof HelpCallView>;
+
+export const AssignmentView = z.object({
+  stepIndex: z.number().int(),
+  seed: z.number(),
+  algorithm: z.string(),
+  version: z.string(),
+  score: z.number(),
+  upperBound: z.number(),
+});
+
+export const PresenceCounts = z.object({
+  connected: z.number().int(),
+  roster: z.number().int(),
+  byGroup: z.record(z.string(), z.number().int()),
+});
+
+/**
+ * What one audience of a session sees. Times are absolute server milliseconds; clients render the
+ * countdown from `endsAt` and their measured offset to `serverNow`.
+ */
+export const SessionView = z.object({
+  id: z.string(),
+  title: z.string(),
+  languages: z.array(z.string()),
+  agenda: z.array(AgendaStep),
+  status: SessionStatus,
+  /** -1 in the lobby. */
+  stepIndex: z.number().int(),
+  endsAt: z.number().nullable(),
+  /** Set while paused: what the countdown shows. */
+  remainingMs: z.number().nullable(),
+  version: z.number().int(),
+  serverNow: z.number(),
+  presence: PresenceCounts,
+  /** The audience's own group during a breakout. */
+  group: GroupView.nullable(),
+  /** Every group, for moderators, organizers and observers. */
+  groups: z.array(GroupView).optional(),
+  assignment: AssignmentView.nullable().optional(),
+  helpCalls: z.array(HelpCallView).optional(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const Seat = z.object({
+  sessionId: z.string(),
+  memberId: z.string(),
+  name: z.string(),
+  role: Role,
+  languages: z.array(z.string()),
+});
+export type Seat = z.infer<typeof Seat>;
