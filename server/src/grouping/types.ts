@@ -51,6 +51,11 @@ export interface Assignment {
   sameValuePairs: number;
   /** Pairs that meet again although an earlier round already put them together. */
   repeatedPairs: Array<[string, string]>;
+  /**
+   * Set when the time budget, not the search's own stopping rule, ended the search: such an
+   * assignment may differ between machines for the same seed.
+   */
+  timedOut?: boolean;
 }
 
 export interface GroupAssigner {
