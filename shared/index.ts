@@ -4,3 +4,4 @@ export * from './errors';
 export * from './protocol';
 export * from './roster';
 export * from './session';
+export * from "./api";

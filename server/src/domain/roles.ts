@@ -10,6 +10,8 @@ export interface Actor {
 }
 
 export const actions = [
+  'session.create',
+  'session.inspect',
   'session.read',
   'session.readAll',
   'roster.import',
@@ -29,6 +31,8 @@ export type Action = (typeof actions)[number];
  * `session.readAll` is the overview of every group; `roster.readAttributes` the private columns.
  */
 export const permissions: Record<Action, readonly Role[]> = {
+  'session.create': ['organizer'],
+  'session.inspect': ['organizer', 'moderator'],
   'session.read': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
   'session.readAll': ['organizer', 'moderator', 'observer'],
   'roster.import': ['organizer'],
@@ -51,6 +55,8 @@ export function authorize(actor: Actor, action: Action): void {
 }
 
 const describe: Record<Action, string> = {
+  'session.create': 'create sessions',
+  'session.inspect': "inspect the session's state",
   'session.read': 'see this session',
   'session.readAll': 'see every group',
   'roster.import': 'import the roster',

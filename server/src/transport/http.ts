@@ -1,0 +1,181 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { RosterJsonBody, SessionIdParams } from '../../../shared/api';
+import { AgendaCommand, BroadcastCommand, RevokeBody, agendaCommandTypes } from '../../../shared/commands';
+import { CreateSessionBody } from '../../../shared/session';
+import type { Invites } from '../access/invites';
+import { driveAgenda } from '../domain/agenda';
+import { sendBroadcast } from '../domain/broadcasts';
+import { DomainError, badInput } from '../domain/errors';
+import { authorize, type Actor } from '../domain/roles';
+import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, validateRosterRows } from '../domain/roster';
+import type { SessionState } from '../domain/session';
+import { audienceOf, renderView } from '../domain/views';
+import type { SessionHost } from '../sessions/session-host';
+import type { PresenceTracker } from '../sessions/presence';
+import { homePage } from './home-page';
+import { httpStatusOf, isUnexpected, toErrorBody } from './errors';
+import { openApiDocument } from './openapi';
+
+export interface HttpDeps {
+  host: SessionHost;
+  invites: Invites;
+  presence: PresenceTracker;
+  adminToken: string;
+  now: () => number;
+  health: () => 'ok' | 'starting' | 'closing';
+  logger: Logger;
+}
+
+const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
+
+/** REST for organizers and automation: thin; every rule is the domain's. */
+export function httpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const openapi = openApiDocument();
+
+  const bearer = (req: Request): string => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new DomainError('UNAUTHORIZED', 'Send "Authorization: Bearer <token>" with the admin token or a moderator link token.');
+    return match[1]!;
+  };
+  const isAdmin = (token: string): boolean => {
+    const a = Buffer.from(token);
+    const b = Buffer.from(deps.adminToken);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  /** Loads the session named in the path and tells who is asking. */
+  const sessionAndActor = async (req: Request): Promise<{ state: SessionState; actor: Actor }> => {
+    const token = bearer(req);
+    const { id } = SessionIdParams.parse(req.params);
+    const state = await deps.host.get(id);
+    return { state, actor: isAdmin(token) ? organizer : await deps.invites.actorFor(token, state) };
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const status = deps.health();
+    res.status(status === 'ok' ? 200 : 503).json({ status });
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get('/', (_req, res) => {
+    res.type('html').send(homePage());
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '2mb' }));
+  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+
+  api.post('/sessions', async (req, res) => {
+    const token = bearer(req);
+    if (!isAdmin(token)) {
+      await deps.invites.sessionOf(token);
+      throw new DomainError('NOT_ALLOWED', 'Only the organizer (admin token) may create sessions.');
+    }
+    authorize(organizer, 'session.create');
+    const body = CreateSessionBody.parse(req.body);
+    const state = await deps.host.create(body, organizer);
+    const { token: moderatorToken, link } = await deps.invites.issue(state, moderatorLinkId);
+    res.status(201).json({ id: state.id, moderatorLink: link, moderatorToken });
+  });
+
+  api.get('/sessions/:id', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'session.inspect');
+    const present = deps.presence.present(state.id);
+    res.json(renderView(state, audienceOf(state, actor), present, deps.now()));
+  });
+
+  api.post('/sessions/:id/roster', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'roster.import');
+    const result = typeof req.body === 'string' ? parseRosterCsv(req.body) : validateRosterRows(jsonRows(req.body));
+    if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
+    const { state: after, audit } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
+    const counts = audit[0]?.detail ?? {};
+    const invitations = await Promise.all(
+      result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id)).link })),
+    );
+    res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations });
+  });
+
+  api.post('/sessions/:id/invites/revoke', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    const { memberId } = RevokeBody.parse(req.body ?? {});
+    await deps.host.execute(state.id, (s, ctx) => revokeInvite(s, actor, memberId, ctx));
+    res.json({ revoked: memberId });
+  });
+
+  api.post('/sessions/:id/agenda/:command', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    const type = req.params.command;
+    if (!(agendaCommandTypes as readonly string[]).includes(type ?? '')) {
+      throw new DomainError('NOT_FOUND', `There is no agenda command "${type}"; use one of ${agendaCommandTypes.join(', ')}.`);
+    }
+    const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
+    const command = AgendaCommand.parse({ ...body, type });
+    const { state: after } = await deps.host.execute(state.id, (s, ctx) => driveAgenda(s, actor, command, ctx));
+    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+  });
+
+  api.post('/sessions/:id/broadcast', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    const command = BroadcastCommand.parse(req.body ?? {});
+    await deps.host.execute(state.id, (s, ctx) => sendBroadcast(s, actor, command, ctx));
+    res.status(202).json({ sent: true });
+  });
+
+  api.get('/sessions/:id/audit', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'audit.read');
+    const entries = await deps.host.auditLog(state.id);
+    res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => entry) });
+  });
+
+  app.use('/api', api);
+
+  app.use((req, _res, next) => {
+    next(new DomainError('NOT_FOUND', `Nothing at ${req.method} ${req.path}.`));
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const parserError = bodyParserError(error);
+    if (parserError) {
+      res.status(parserError.status).json({ error: parserError.body });
+      return;
+    }
+    if (isUnexpected(error)) deps.logger.error({ err: error, path: req.path }, 'request failed');
+    const body = toErrorBody(error);
+    res.status(httpStatusOf[body.code]).json({ error: body });
+  });
+  return app;
+}
+
+/** JSON rosters use the CSV's fields; line numbers count from 1 like rows of a file with a header. */
+function jsonRows(body: unknown): Array<{ line: number; fields: Record<string, unknown> }> {
+  const parsed = RosterJsonBody.parse(body);
+  const rows = Array.isArray(parsed) ? parsed : parsed.participants;
+  return rows.map((row, i) => {
+    const { attributes, language, ...rest } = row;
+    return {
+      line: i + 2,
+      fields: { ...attributes, ...rest, language: Array.isArray(language) ? language.join('|') : language },
+    };
+  });
+}
+
+/** express.json/text failures (bad JSON, too large) in the common error shape. */
+function bodyParserError(error: unknown): { status: number; body: { code: 'BAD_INPUT'; message: string } } | null {
+  const e = error as { type?: string; status?: number; message?: string };
+  if (typeof e?.type !== 'string' || typeof e.status !== 'number') return null;
+  if (e.type === 'entity.too.large') return { status: 413, body: { code: 'BAD_INPUT', message: 'The request body is too large.' } };
+  if (e.type === 'entity.parse.failed') return { status: 400, body: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } };
+  return { status: 400, body: { code: 'BAD_INPUT', message: e.message ?? 'The request body could not be read.' } };
+}

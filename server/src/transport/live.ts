@@ -1,0 +1,198 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { ZodType } from 'zod';
+import { AgendaCommand, BroadcastCommand, HelpCallCommand, HelpUpdateCommand } from '../../../shared/commands';
+import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
+import type { Invites } from '../access/invites';
+import { driveAgenda } from '../domain/agenda';
+import { sendBroadcast } from '../domain/broadcasts';
+import type { Clock } from '../domain/clock';
+import { DomainError } from '../domain/errors';
+import { callForHelp, handleHelpCall } from '../domain/help-calls';
+import { arrive } from '../domain/presence';
+import type { Actor } from '../domain/roles';
+import type { SessionState } from '../domain/session';
+import type { Context, Transition } from '../domain/transition';
+import { audienceOf, renderView, type Audience } from '../domain/views';
+import type { PresenceTracker } from '../sessions/presence';
+import type { SessionChange, SessionHost } from '../sessions/session-host';
+import { isUnexpected, toErrorBody } from './errors';
+
+interface SocketData {
+  sessionId: string;
+  actor: Actor;
+  audience: Audience | null;
+}
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface LiveDeps {
+  host: SessionHost;
+  invites: Invites;
+  presence: PresenceTracker;
+  clock: Clock;
+  logger: Logger;
+  /** Presence-only changes are coalesced into one re-render per session per this many ms. */
+  presenceIntervalMs?: number;
+}
+
+const everyone = (sessionId: string) => `s:${sessionId}`;
+const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
+
+/**
+ * The live session over socket.io: join with an invite token, receive the session as one view per
+ * audience after every change, send commands with acks. Every rule is the domain's.
+ */
+export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server; close: () => Promise<void> } {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 25_000,
+  });
+  const sockets = new Map<string, Set<LiveSocket>>();
+  const presenceTimers = new Map<string, () => void>();
+  const presenceInterval = deps.presenceIntervalMs ?? 500;
+
+  io.use(async (socket, next) => {
+    try {
+      const handshake = Handshake.safeParse(socket.handshake.auth);
+      if (!handshake.success) throw new DomainError('BAD_INPUT', 'Connect with { token, protocol } in the handshake auth.');
+      if (handshake.data.protocol !== PROTOCOL_VERSION) {
+        throw new DomainError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page to update the app.`);
+      }
+      const sessionId = await deps.invites.sessionOf(handshake.data.token);
+      const state = await deps.host.get(sessionId);
+      const actor = await deps.invites.actorFor(handshake.data.token, state);
+      socket.data = { sessionId, actor, audience: null };
+      next();
+    } catch (error) {
+      const body = toErrorBody(error);
+      if (isUnexpected(error)) deps.logger.error({ err: error }, 'socket handshake failed');
+      next(Object.assign(new Error(body.message), { data: body }));
+    }
+  });
+
+  io.on('connection', (socket: LiveSocket) => {
+    const { sessionId, actor } = socket.data;
+    const members = sockets.get(sessionId) ?? new Set();
+    sockets.set(sessionId, members);
+    members.add(socket);
+    void socket.join(everyone(sessionId));
+    const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
+
+    socket.on('disconnect', () => {
+      members.delete(socket);
+      if (members.size === 0) sockets.delete(sessionId);
+      if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
+    });
+
+    const command = <T>(schema: ZodType<T>, decide: (state: SessionState, input: T, ctx: Context) => Transition) =>
+      async (payload: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: Ack) => void) : () => undefined;
+        try {
+          const input = schema.parse(payload);
+          await deps.host.execute(sessionId, (state, ctx) => decide(state, input, ctx));
+          reply({ ok: true, serverNow: deps.clock.now() });
+        } catch (error) {
+          if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
+          reply({ ok: false, serverNow: deps.clock.now(), error: toErrorBody(error) });
+        }
+      };
+    socket.on('agenda:command', command(AgendaCommand, (s, c, ctx) => driveAgenda(s, actor, c, ctx)));
+    socket.on('broadcast:send', command(BroadcastCommand, (s, c, ctx) => sendBroadcast(s, actor, c, ctx)));
+    socket.on('help:call', command(HelpCallCommand, (s, c, ctx) => callForHelp(s, actor, c, ctx)));
+    socket.on('help:update', command(HelpUpdateCommand, (s, c, ctx) => handleHelpCall(s, actor, c, ctx)));
+    socket.on('time:sync', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const sentAt = (payload as { clientSentAt?: unknown } | null)?.clientSentAt;
+      ack({ ok: true, serverNow: deps.clock.now(), result: { clientSentAt: typeof sentAt === 'number' ? sentAt : null } });
+    });
+
+    void (async () => {
+      try {
+        const { state } = await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
+        if (!socket.connected) return;
+        const member = actor.memberId ? state.roster[actor.memberId] : undefined;
+        socket.emit('welcome', {
+          seat: {
+            sessionId,
+            memberId: actor.memberId ?? '',
+            name: actor.name,
+            role: actor.role,
+            languages: member?.languages ?? state.languages,
+          },
+          protocol: PROTOCOL_VERSION,
+          serverNow: deps.clock.now(),
+        });
+        placeInAudience(socket, state);
+        socket.emit('state', renderView(state, socket.data.audience!, deps.presence.present(sessionId), deps.clock.now()));
+        if (firstConnection) schedulePresence(sessionId);
+      } catch (error) {
+        deps.logger.error({ err: error, sessionId }, 'joining the session failed');
+        socket.disconnect(true);
+      }
+    })();
+  });
+
+  /** Moves the socket to the room of what it should now see; true when that changed. */
+  function placeInAudience(socket: LiveSocket, state: SessionState): boolean {
+    const audience = audienceOf(state, socket.data.actor);
+    if (audience === socket.data.audience) return false;
+    if (socket.data.audience) void socket.leave(audienceRoom(state.id, socket.data.audience));
+    void socket.join(audienceRoom(state.id, audience));
+    socket.data.audience = audience;
+    return true;
+  }
+
+  /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
+  function publish(state: SessionState): void {
+    const audiences = new Set<Audience>();
+    for (const socket of sockets.get(state.id) ?? []) {
+      if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
+      placeInAudience(socket, state);
+      audiences.add(socket.data.audience);
+    }
+    const present = deps.presence.present(state.id);
+    const now = deps.clock.now();
+    for (const audience of audiences) io.to(audienceRoom(state.id, audience)).emit('state', renderView(state, audience, present, now));
+  }
+
+  function schedulePresence(sessionId: string): void {
+    if (presenceTimers.has(sessionId)) return;
+    presenceTimers.set(
+      sessionId,
+      deps.clock.setTimer(() => {
+        presenceTimers.delete(sessionId);
+        deps.host.get(sessionId).then(publish, (error: unknown) => deps.logger.error({ err: error, sessionId }, 'presence update failed'));
+      }, presenceInterval),
+    );
+  }
+
+  const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
+    publish(state);
+    const now = deps.clock.now();
+    for (const event of events) {
+      if (event.type === 'warning') {
+        io.to(everyone(state.id)).emit('warning', { stepIndex: event.stepIndex, minutesLeft: event.minutesLeft, serverNow: now });
+      } else if (event.type === 'broadcast') {
+        const message = { id: event.id, text: event.text, from: event.from, groupId: event.groupId, serverNow: now };
+        const target = event.groupId === null
+          ? io.to(everyone(state.id))
+          : io.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
+        target.emit('broadcast', message);
+      }
+    }
+  });
+
+  return {
+    io,
+    close: async () => {
+      unsubscribe();
+      for (const cancel of presenceTimers.values()) cancel();
+      presenceTimers.clear();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

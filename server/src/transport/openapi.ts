@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { AuditLog, ErrorResponse, Health, RosterImported, RosterJsonBody, SessionIdParams } from '../../../shared/api';
+import { BroadcastCommand, ExtendBody, GotoBody, RevokeBody } from '../../../shared/commands';
+import { CreateSessionBody, SessionCreated, SessionView } from '../../../shared/session';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+const errors = (...codes: Array<'400' | '401' | '403' | '404' | '409' | '413'>): ZodOpenApiResponsesObject =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'Error', ...json(ErrorResponse) }]));
+const secured = [{ bearer: [] }];
+const sessionPath = { path: SessionIdParams };
+
+const agendaCommand = (summary: string, body?: z.ZodType) => ({
+  post: {
+    summary,
+    security: secured,
+    requestParams: sessionPath,
+    ...(body ? { requestBody: json(body) } : {}),
+    responses: { '200': { description: 'The session after the command', ...json(SessionView) }, ...errors('400', '401', '403', '404', '409') },
+  },
+});
+
+/** The REST API's description, generated from the same zod schemas that validate requests. */
+export function openApiDocument(): ReturnType<typeof createDocument> {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Roundtable',
+      version: '1.0.0',
+      description: 'Organizer and automation API of Roundtable, the real-time deliberation room service.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The admin token, or a moderator link token for its session.' },
+      },
+    },
+    paths: {
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', ...json(Health) } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: sessions resumed and store open',
+          responses: { '200': { description: 'Ready', ...json(Health) }, '503': { description: 'Not ready', ...json(Health) } },
+        },
+      },
+      '/api/sessions': {
+        post: {
+          summary: 'Create a session with its agenda (admin token)',
+          security: secured,
+          requestBody: json(CreateSessionBody),
+          responses: { '201': { description: 'Created', ...json(SessionCreated) }, ...errors('400', '401', '403') },
+        },
+      },
+      '/api/sessions/{id}': {
+        get: {
+          summary: 'The session as moderators see it: step, status, endsAt, serverNow, groups, presence',
+          security: secured,
+          requestParams: sessionPath,
+          responses: { '200': { description: 'The session', ...json(SessionView) }, ...errors('401', '403', '404') },
+        },
+      },
+      '/api/sessions/{id}/roster': {
+        post: {
+          summary: 'Import or update the roster (CSV with a header row, or JSON); all or nothing',
+          security: secured,
+          requestParams: sessionPath,
+          requestBody: {
+            content: {
+              'text/csv': { schema: z.string().meta({ description: 'RFC 4180; columns id (required), name, email, language (a|b), role; others are attributes' }) },
+              'application/json': { schema: RosterJsonBody },
+            },
+          },
+          responses: { '200': { description: 'Imported, with each person\'s invite link', ...json(RosterImported) }, ...errors('400', '401', '403', '404', '413') },
+        },
+      },
+      '/api/sessions/{id}/invites/revoke': {
+        post: {
+          summary: 'Revoke every invite link of one member ("@moderator" for the moderator link)',
+          security: secured,
+          requestParams: sessionPath,
+          requestBody: json(RevokeBody),
+          responses: { '200': { description: 'Revoked', ...json(z.object({ revoked: z.string() })) }, ...errors('400', '401', '403', '404') },
+        },
+      },
+      '/api/sessions/{id}/agenda/start': agendaCommand('Start the first step'),
+      '/api/sessions/{id}/agenda/next': agendaCommand('Move to the next step (ends the session after the last)'),
+      '/api/sessions/{id}/agenda/goto': agendaCommand('Go to step k', GotoBody),
+      '/api/sessions/{id}/agenda/pause': agendaCommand('Pause the running step'),
+      '/api/sessions/{id}/agenda/resume': agendaCommand('Resume the paused step'),
+      '/api/sessions/{id}/agenda/extend': agendaCommand('Extend (positive) or shorten (negative) the current step', ExtendBody),
+      '/api/sessions/{id}/agenda/end': agendaCommand('End the session'),
+      '/api/sessions/{id}/broadcast': {
+        post: {
+          summary: 'Broadcast a message to every room or to one group',
+          security: secured,
+          requestParams: sessionPath,
+          requestBody: json(BroadcastCommand),
+          responses: { '202': { description: 'Sent', ...json(z.object({ sent: z.boolean() })) }, ...errors('400', '401', '403', '404', '409') },
+        },
+      },
+      '/api/sessions/{id}/audit': {
+        get: {
+          summary: 'The audit log: every moderator action and assignment with actor, time and versions',
+          security: secured,
+          requestParams: sessionPath,
+          responses: { '200': { description: 'The log', ...json(AuditLog) }, ...errors('401', '403', '404') },
+        },
+      },
+    },
+  });
+}
