@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createServer, type Overrides, type Roundtable } from '../../server/src/app';
+import type { Config } from '../../server/src/config';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
+import type { CreateSessionInput } from '../../shared/session';
+
+export const adminToken = 'test-admin-token-0123456789';
+
+export interface RunningServer {
+  url: string;
+  roundtable: Roundtable;
+  dataDir: string;
+  /** fetch against the server with the admin token unless another is given. */
+  api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts Roundtable in this process on a free loopback port with its own data directory. */
+export async function startServer(overrides: Overrides & { config?: Partial<Config> } = {}): Promise<RunningServer> {
+  const dataDir = overrides.config?.dataDir ?? mkdtempSync(join(tmpdir(), 'roundtable-test-'));
+  const { config: configOverrides, ...parts } = overrides;
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminToken,
+    publicUrl: undefined,
+    logLevel: 'silent',
+    store: 'sqlite',
+    ...configOverrides,
+  };
+  const roundtable = createServer(config, { logger: pino({ level: 'silent' }), presenceIntervalMs: 20, ...parts });
+  const url = await roundtable.listen();
+  return {
+    url,
+    roundtable,
+    dataDir,
+    api(path, init = {}) {
+      const { token = adminToken, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token !== null) headers.set('authorization', `Bearer ${token}`);
+      if (typeof rest.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return fetch(`${url}${path}`, { ...rest, headers });
+    },
+    async close() {
+      await roundtable.close();
+      if (!overrides.config?.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const igfAgenda: CreateSessionInput = {
+  title: 'Internet Governance with and for the Citizens',
+  languages: ['en', 'fr'],
+  agenda: [
+    { kind: 'plenary', title: 'Opening', minutes: 5 },
+    {
+      kind: 'breakout',
+      title: 'Discussion in groups',
+      minutes: 35,
+      groupSize: 5,
+      questions: ['How do these results inspire me?', 'What do they mean for us as a community?'],
+    },
+    { kind: 'plenary', title: 'Report-back and conclusion', minutes: 20 },
+  ],
+};
+
+/** Creates a session and imports `roster` (CSV); returns its id, moderator token and each person's token. */
+export async function createSession(
+  server: RunningServer,
+  roster: string,
+  agenda: CreateSessionInput = igfAgenda,
+): Promise<{ id: string; moderatorToken: string; tokens: Map<string, string> }> {
+  const created = await server.api('/api/sessions', { method: 'POST', body: JSON.stringify(agenda) });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${await created.text()}`);
+  const { id, moderatorToken } = (await created.json()) as { id: string; moderatorToken: string };
+  const imported = await server.api(`/api/sessions/${id}/roster`, { method: 'POST', body: roster, headers: { 'content-type': 'text/csv' } });
+  if (imported.status !== 200) throw new Error(`roster failed: ${imported.status} ${await imported.text()}`);
+  const { invitations } = (await imported.json()) as { invitations: Array<{ id: string; link: string }> };
+  return { id, moderatorToken, tokens: new Map(invitations.map((i) => [i.id, i.link.split('#')[1]!])) };
+}
+
+export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real socket.io client over loopback, connected with an invite token. */
+export function liveClient(url: string, token: string, options: { protocol?: number; autoConnect?: boolean } = {}): LiveClient {
+  return connect(url, {
+    auth: { token, protocol: options.protocol ?? PROTOCOL_VERSION },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    autoConnect: options.autoConnect ?? true,
+  });
+}
+
+/** Resolves with the next payload of `event` that satisfies `match`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: LiveClient,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve) => {
+    const handler = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!match(payload)) return;
+      socket.off(event, handler as never);
+      resolve(payload);
+    };
+    socket.on(event, handler as never);
+  });
+}
+
+/** A small roster: ids p01…pNN, alternating languages and attributes, with facilitators and note takers. */
+export function rosterCsv(n: number, options: { moderators?: number } = {}): string {
+  const lines = ['id,name,language,role,country,gender'];
+  const countries = ['FR', 'SN', 'BR', 'IN', 'DE', 'JP', 'KE'];
+  for (let i = 1; i <= n; i++) {
+    const id = `p${String(i).padStart(2, '0')}`;
+    const role = i % 5 === 1 ? 'facilitator' : i % 5 === 2 ? 'notetaker' : 'participant';
+    lines.push(`${id},Person ${i},en|fr,${role},${countries[i % countries.length]},${i % 2 ? 'f' : 'm'}`);
+  }
+  for (let i = 1; i <= (options.moderators ?? 0); i++) lines.push(`m${i},Moderator ${i},en,moderator,,`);
+  return `${lines.join('\n')}\n`;
+}
