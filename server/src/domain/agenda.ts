@@ -92,7 +92,9 @@ function extendStep(d: SessionState, minutes: number, now: number): Record<strin
 function marksOf(state: SessionState): number[] {
   const step = currentStep(state);
   if (!step) return [];
-  return [...new Set([...step.warnings, 0])].sort((a, b) => b - a);
+  // A mark as long as the step itself would warn at its very start.
+  const marks = step.warnings.filter((m) => m < step.minutes);
+  return [...new Set([...marks, 0])].sort((a, b) => b - a);
 }
 
 /**

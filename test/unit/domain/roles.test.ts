@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { actions, can, permissions, type Action } from '../../../server/src/domain/roles';
+import { roles, type Role } from '../../../shared/session';
+
+/** The expected answer for every role and action, written out so a change to the rules is a visible diff. */
+const expected: Record<Action, Record<Role, boolean>> = {
+  'session.create': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
+  'session.inspect': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'session.read': { organizer: true, moderator: true, facilitator: true, notetaker: true, participant: true, observer: true },
+  'session.readAll': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
+  'roster.import': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
+  'roster.readAttributes': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'agenda.drive': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'broadcast.send': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'help.call': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'help.handle': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'audit.read': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'invite.revoke': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
+  'group.join': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+};
+
+describe('who may do what', () => {
+  it('covers every action', () => {
+    expect(Object.keys(expected).sort()).toEqual([...actions].sort());
+    expect(Object.keys(permissions).sort()).toEqual([...actions].sort());
+  });
+
+  for (const action of actions) {
+    for (const role of roles) {
+      it(`${role} ${expected[action][role] ? 'may' : 'may not'} ${action}`, () => {
+        expect(can(role, action)).toBe(expected[action][role]);
+      });
+    }
+  }
+});

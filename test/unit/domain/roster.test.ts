@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importRoster, parseRosterCsv, validateRosterRows } from '../../../server/src/domain/roster';
+import { moderator, organizer, session, t0 } from './fixtures';
+
+const sharedData = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+
+function problems(text: string) {
+  const result = parseRosterCsv(text);
+  if (result.ok) throw new Error('expected the roster to be refused');
+  return result.problems;
+}
+
+describe('roster CSV', () => {
+  it('reads identity, languages, role and every other column as an attribute', () => {
+    const result = parseRosterCsv('id,name,email,language,role,country,age_band\nA1,Ana,ana@example.org,en|fr,notetaker,BR,18-29\nB2,,,,,,\n');
+    expect(result).toEqual({
+      ok: true,
+      entries: [
+        { id: 'A1', name: 'Ana', email: 'ana@example.org', languages: ['en', 'fr'], role: 'notetaker', attributes: { country: 'BR', age_band: '18-29' } },
+        { id: 'B2', name: 'B2', languages: [], role: 'participant', attributes: {} },
+      ],
+    });
+  });
+
+  it('honours RFC 4180 quoting: commas, quotes and line breaks inside fields', () => {
+    const result = parseRosterCsv('id,name,stakeholder\r\n1,"Diop, Awa","civil ""society"""\r\n2,"Line\nbreak",x\r\n');
+    expect(result.ok && result.entries.map((e) => [e.name, e.attributes.stakeholder])).toEqual([
+      ['Diop, Awa', 'civil "society"'],
+      ['Line\nbreak', 'x'],
+    ]);
+  });
+
+  it('reads the sample rosters', () => {
+    for (const file of ['roster-60.csv', 'roster-1000.csv']) {
+      const result = parseRosterCsv(readFileSync(join(sharedData, file), 'utf8'));
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.entries.length).toBe(Number(file.match(/\d+/)![0]));
+    }
+  });
+
+  it('names the line and field of each problem', () => {
+    expect(problems('id,role,language\n1,participant,en\n1,participant,en\n2,chair,en\n3,participant,english!\n,participant,en\n')).toEqual([
+      { line: 3, field: 'id', problem: 'id "1" already appears on line 2' },
+      { line: 4, field: 'role', problem: 'role "chair" is not one of participant, facilitator, notetaker, moderator, observer' },
+      { line: 5, field: 'language', problem: '"english!" is not a language code such as en or fr' },
+      { line: 6, field: 'id', problem: 'id is empty' },
+    ]);
+  });
+
+  it('refuses a file without an id column, an empty file, a header alone, ragged rows, a repeated column', () => {
+    expect(problems('name,country\nAna,BR\n')[0]).toMatchObject({ line: 1, field: 'id' });
+    expect(problems('')[0]!.problem).toMatch(/empty/);
+    expect(problems('id,name\n')[0]!.problem).toMatch(/no participants/);
+    expect(problems('id,name\n1,Ana,extra\n')[0]).toMatchObject({ line: 2 });
+    expect(problems('id,name,name\n1,a,b\n')[0]).toMatchObject({ line: 1, field: 'name' });
+  });
+
+  it('counts lines of quoted multi-line fields when locating problems', () => {
+    expect(problems('id,name,role\n1,"two\nlines",participant\n2,x,boss\n')).toEqual([
+      expect.objectContaining({ line: 4, field: 'role' }),
+    ]);
+  });
+
+  it('validates JSON rows the same way', () => {
+    const result = validateRosterRows([{ line: 2, fields: { id: 7, language: 'fr', gender: 'f' } }]);
+    expect(result).toEqual({ ok: true, entries: [{ id: '7', name: '7', languages: ['fr'], role: 'participant', attributes: { gender: 'f' } }] });
+  });
+});
+
+describe('roster import', () => {
+  it('adds new people and updates existing ones by id, keeping their invite links valid', () => {
+    const s = session([{ kind: 'plenary', title: 'Opening', minutes: 5 }], 2);
+    const revoked = { ...s, roster: { ...s.roster, p1: { ...s.roster.p1!, tokenVersion: 3 } } };
+    const t = importRoster(revoked, organizer, [
+      { id: 'p1', name: 'Renamed', languages: ['fr'], role: 'participant', attributes: {} },
+      { id: 'p9', name: 'New', languages: ['en'], role: 'observer', attributes: {} },
+    ], { now: t0 });
+    expect(t.state.roster.p1).toMatchObject({ name: 'Renamed', tokenVersion: 3 });
+    expect(t.state.roster.p9).toMatchObject({ role: 'observer', tokenVersion: 1 });
+    expect(Object.keys(t.state.roster)).toHaveLength(3);
+    expect(t.audit[0]!.detail).toEqual({ added: 1, updated: 1 });
+  });
+
+  it('is the organizer\'s alone', () => {
+    const s = session([{ kind: 'plenary', title: 'Opening', minutes: 5 }], 2);
+    expect(() => importRoster(s, moderator, [], { now: t0 })).toThrow(/may not import/);
+  });
+});
