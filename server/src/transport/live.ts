@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import { AgendaCommand, BroadcastCommand, HelpCallCommand, HelpUpdateCommand } from '../../../shared/commands';
@@ -53,6 +54,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const sockets = new Map<string, Set<LiveSocket>>();
   const presenceTimers = new Map<string, () => void>();
   const presenceInterval = deps.presenceIntervalMs ?? 500;
+  // A stuck button or a misbehaving client must not flood the session's command queue.
+  const commandLimiter = new RateLimiterMemory({ points: 20, duration: 1 });
 
   io.use(async (socket, next) => {
     try {
@@ -91,6 +94,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack) => void) : () => undefined;
         try {
+          await commandLimiter.consume(socket.id).catch(() => {
+            throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          });
           const input = schema.parse(payload);
           await deps.host.execute(sessionId, (state, ctx) => decide(state, input, ctx));
           reply({ ok: true, serverNow: deps.clock.now() });
