@@ -67,9 +67,11 @@ export const AssignmentView = z.object({
   upperBound: z.number(),
 });
 
+/** Who is connected and where: in plenary (or the lobby) or in each breakout group. */
 export const PresenceCounts = z.object({
   connected: z.number().int(),
   roster: z.number().int(),
+  plenary: z.number().int(),
   byGroup: z.record(z.string(), z.number().int()),
 });
 

@@ -31,9 +31,15 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
       return [{ id, name: m.name, role: m.role, present: present.has(id), ...(withAttributes ? { attributes: m.attributes } : {}) }];
     }),
   });
-  const byGroup: Record<string, number> = {};
-  for (const g of state.groups) byGroup[g.id] = g.members.filter((id) => present.has(id)).length;
   const open = inBreakout(state);
+  const byGroup: Record<string, number> = {};
+  let seated = 0;
+  if (open) {
+    for (const g of state.groups) {
+      byGroup[g.id] = g.members.filter((id) => present.has(id)).length;
+      seated += byGroup[g.id]!;
+    }
+  }
   const view: SessionView = {
     id: state.id,
     title: state.title,
@@ -45,7 +51,7 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
     remainingMs: state.remainingMs,
     version: state.version,
     serverNow: now,
-    presence: { connected: present.size, roster: Object.keys(state.roster).length, byGroup: open ? byGroup : {} },
+    presence: { connected: present.size, roster: Object.keys(state.roster).length, plenary: present.size - seated, byGroup },
     group: null,
   };
   if (audience.startsWith('group:')) {
