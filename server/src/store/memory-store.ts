@@ -10,8 +10,11 @@ export class MemorySessionStore implements SessionStore {
 
   async create(state: SessionState, audit: AuditEntry[]): Promise<void> {
     if (this.#sessions.has(state.id)) throw conflict(`Session ${state.id} already exists.`);
-    this.#sessions.set(state.id, JSON.stringify(state));
-    this.#audit.set(state.id, structuredClone(audit));
+    // Both copied before either is stored: all or nothing, like the durable stores' transactions.
+    const text = JSON.stringify(state);
+    const entries = structuredClone(audit);
+    this.#sessions.set(state.id, text);
+    this.#audit.set(state.id, entries);
   }
 
   async load(id: string): Promise<SessionState | undefined> {
@@ -27,8 +30,10 @@ export class MemorySessionStore implements SessionStore {
     const stored = this.#sessions.get(state.id);
     if (stored === undefined) throw notFound(`Session ${state.id} does not exist.`);
     if ((JSON.parse(stored) as SessionState).version !== expectedVersion) throw conflict('The session changed meanwhile; try again.');
-    this.#sessions.set(state.id, JSON.stringify(state));
-    this.#audit.get(state.id)!.push(...structuredClone(audit));
+    const text = JSON.stringify(state);
+    const entries = structuredClone(audit);
+    this.#sessions.set(state.id, text);
+    this.#audit.get(state.id)!.push(...entries);
   }
 
   async audit(sessionId: string): Promise<AuditEntry[]> {
