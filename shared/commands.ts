@@ -35,3 +35,43 @@ export const HelpUpdateCommand = z.object({
 export type HelpUpdateCommand = z.infer<typeof HelpUpdateCommand>;
 
 export const RevokeBody = z.object({ memberId: z.string().min(1) });
+
+/** Forms (or re-forms with another seed) the groups a breakout step will open with, for review. */
+export const GroupsPreviewCommand = z.object({
+  step: z.number().int().min(0),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+});
+export type GroupsPreviewCommand = z.infer<typeof GroupsPreviewCommand>;
+
+/** Moves one person to another group of the preview (or of the open breakout); null opens a new group. */
+export const GroupsMoveCommand = z.object({
+  memberId: z.string().min(1),
+  groupId: z.string().min(1).nullable(),
+});
+export type GroupsMoveCommand = z.infer<typeof GroupsMoveCommand>;
+
+/** A locked preview is used as it is when the breakout opens; unlocked, it may be re-formed. */
+export const GroupsLockCommand = z.object({ locked: z.boolean() });
+export type GroupsLockCommand = z.infer<typeof GroupsLockCommand>;
+
+/** What a person tells on the join screen. */
+export const ProfileCommand = z.object({
+  displayName: z.string().trim().min(1).max(60),
+  language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/),
+  consent: z.literal(true, { error: 'The session terms must be accepted to take part.' }),
+});
+export type ProfileCommand = z.infer<typeof ProfileCommand>;
+
+export const HandCommand = z.object({ raised: z.boolean() });
+export type HandCommand = z.infer<typeof HandCommand>;
+
+export const HandLowerCommand = z.object({ memberId: z.string().min(1) });
+export type HandLowerCommand = z.infer<typeof HandLowerCommand>;
+
+/** The order in which groups' rapporteurs present in plenary. */
+export const ReportQueueCommand = z.object({ groups: z.array(z.string().min(1)).max(5000) });
+export type ReportQueueCommand = z.infer<typeof ReportQueueCommand>;
+
+/** Which group presents now (null: nobody). */
+export const ReportPresentCommand = z.object({ groupId: z.string().min(1).nullable() });
+export type ReportPresentCommand = z.infer<typeof ReportPresentCommand>;

@@ -42,5 +42,13 @@ export interface ClientToServerEvents {
   'broadcast:send': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:call': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:update': (command: unknown, ack: (reply: Ack) => void) => void;
+  'groups:preview': (command: unknown, ack: (reply: Ack) => void) => void;
+  'groups:move': (command: unknown, ack: (reply: Ack) => void) => void;
+  'groups:lock': (command: unknown, ack: (reply: Ack) => void) => void;
+  'profile:update': (command: unknown, ack: (reply: Ack<{ seat: Seat }>) => void) => void;
+  'hand:raise': (command: unknown, ack: (reply: Ack) => void) => void;
+  'hand:lower': (command: unknown, ack: (reply: Ack) => void) => void;
+  'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
+  'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
 }

@@ -67,6 +67,28 @@ export const AssignmentView = z.object({
   upperBound: z.number(),
 });
 
+export const Person = z.object({ id: z.string(), name: z.string() });
+
+export const GroupPreviewView = z.object({
+  stepIndex: z.number().int(),
+  locked: z.boolean(),
+  groups: z.array(GroupView),
+  seed: z.number(),
+  algorithm: z.string(),
+  version: z.string(),
+  score: z.number(),
+  upperBound: z.number(),
+  sameValuePairs: z.number().int(),
+  repeatedPairs: z.number().int(),
+});
+export type GroupPreviewView = z.infer<typeof GroupPreviewView>;
+
+export const ReportBackView = z.object({
+  queue: z.array(z.object({ groupId: z.string(), rapporteur: Person.nullable() })),
+  presenting: z.string().nullable(),
+});
+export type ReportBackView = z.infer<typeof ReportBackView>;
+
 /** Who is connected and where: in plenary (or the lobby) or in each breakout group. */
 export const PresenceCounts = z.object({
   connected: z.number().int(),
@@ -93,12 +115,19 @@ export const SessionView = z.object({
   version: z.number().int(),
   serverNow: z.number(),
   presence: PresenceCounts,
+  /** Named speakers of the current plenary step. */
+  speakers: z.array(Person),
+  /** Raised hands in plenary, in the order they were raised. */
+  hands: z.array(Person),
+  reportBack: ReportBackView,
   /** The audience's own group during a breakout. */
   group: GroupView.nullable(),
   /** Every group, for moderators, organizers and observers. */
   groups: z.array(GroupView).optional(),
   assignment: AssignmentView.nullable().optional(),
   helpCalls: z.array(HelpCallView).optional(),
+  /** The groups the next breakout will open with, for moderators to review. */
+  preview: GroupPreviewView.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -108,5 +137,8 @@ export const Seat = z.object({
   name: z.string(),
   role: Role,
   languages: z.array(z.string()),
+  /** The language the person chose on the join screen (interface and discussion). */
+  language: z.string().nullable(),
+  consented: z.boolean(),
 });
 export type Seat = z.infer<typeof Seat>;

@@ -2,7 +2,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { moderatorLinkId } from '../domain/roster';
-import type { SessionState } from '../domain/session';
+import { shownName, type SessionState } from '../domain/session';
 
 interface InviteClaims {
   /** Session id. */
@@ -56,7 +56,7 @@ export class Invites {
     const member = state.roster[claims.sub];
     if (!member) throw unauthorized('This invitation is no longer on the roster.');
     if (claims.tv !== member.tokenVersion) throw unauthorized('This invitation has been revoked.');
-    return { role: member.role, memberId: member.id, name: member.name };
+    return { role: member.role, memberId: member.id, name: shownName(member) };
   }
 
   async #verify(token: string): Promise<InviteClaims> {

@@ -59,6 +59,7 @@ function enterStep(d: SessionState, index: number, startAt: number, ctx: Context
   d.endsAt = startAt + step.minutes * minute;
   d.remainingMs = null;
   d.announced = [];
+  d.hands = [];
   const detail: Record<string, unknown> = { fromStep: from, toStep: index, endsAt: d.endsAt };
   if (step.kind === 'breakout') detail.breakout = openBreakout(d, step, { ...ctx, now: startAt });
   return detail;

@@ -1,41 +1,76 @@
 import type { BreakoutStep } from '../../../shared/agenda';
-import type { GroupingMember, GroupingRole, PlannedGroup } from '../grouping/types';
+import { rescore } from '../grouping/rescore';
+import type { Assignment, GroupingMember, GroupingRole, PlannedGroup } from '../grouping/types';
 import { can } from './roles';
 import { seedFrom } from './seed';
-import type { Member, SessionState } from './session';
+import type { GroupPreview, Member, SessionState } from './session';
 import type { Context } from './transition';
 
 export function isAssignable(member: Member): member is Member & { role: GroupingRole } {
   return can(member.role, 'group.join');
 }
 
-function toGroupingMember(member: Member & { role: GroupingRole }, sessionLanguages: string[]): GroupingMember {
+/**
+ * The people to group, as the engine sees them. Someone who named no language, or only languages
+ * nobody else present speaks, can sit in any group: a live session seats everyone, and the
+ * moderator can move them afterwards.
+ */
+export function groupingMembers(draft: SessionState, ids: Iterable<string>): GroupingMember[] {
+  const members = [...ids].map((id) => draft.roster[id]).filter((m): m is Member & { role: GroupingRole } => !!m && isAssignable(m));
+  const speakers = new Map<string, number>();
+  for (const m of members) for (const l of m.languages) speakers.set(l, (speakers.get(l) ?? 0) + 1);
+  const everyLanguage = [...new Set([...draft.languages, ...speakers.keys()])];
+  return members.map((m) => ({
+    id: m.id,
+    languages: m.languages.some((l) => (speakers.get(l) ?? 0) > 1) ? m.languages : everyLanguage,
+    role: m.role,
+    attributes: m.attributes,
+  }));
+}
+
+function presentAssignable(draft: SessionState, ctx: Context): string[] {
+  return Object.values(draft.roster)
+    .filter((m) => isAssignable(m) && ctx.present.has(m.id))
+    .map((m) => m.id);
+}
+
+/** Runs the assignment engine over the people present. */
+export function formGroups(draft: SessionState, stepIndex: number, step: BreakoutStep, ctx: Context, seed?: number): Assignment {
+  const members = groupingMembers(draft, presentAssignable(draft, ctx));
+  const chosenSeed = seed ?? seedFrom(`${draft.id}:${stepIndex}:${draft.version}`);
+  if (members.length === 0) {
+    return { groups: [], seed: chosenSeed, algorithm: ctx.assigner.algorithm, version: '', score: 0, upperBound: 0, sameValuePairs: 0, repeatedPairs: [] };
+  }
+  return ctx.assigner.assign({ members, groupSize: step.groupSize, seed: chosenSeed, previousRounds: draft.previousRounds });
+}
+
+export function previewOf(stepIndex: number, assignment: Assignment): GroupPreview {
   return {
-    id: member.id,
-    // Someone who named no language can sit in any group that speaks one of the session's.
-    languages: member.languages.length > 0 ? member.languages : sessionLanguages,
-    role: member.role,
-    attributes: member.attributes,
+    stepIndex,
+    locked: false,
+    groups: assignment.groups,
+    seed: assignment.seed,
+    algorithm: assignment.algorithm,
+    version: assignment.version,
+    score: assignment.score,
+    upperBound: assignment.upperBound,
+    sameValuePairs: assignment.sameValuePairs,
+    repeatedPairs: assignment.repeatedPairs.length,
   };
 }
 
 /**
- * Forms the groups of a breakout step from the people present. With `groups: keep` the previous
- * breakout's groups stay as they were, so conversations carry on.
+ * Forms the groups of a breakout step as it opens: the reviewed preview when there is one (with
+ * newcomers seated and nobody moved), the previous breakout's groups with `groups: keep`, or a
+ * fresh assignment of the people present.
  */
 export function openBreakout(draft: SessionState, step: BreakoutStep, ctx: Context): Record<string, unknown> {
-  if (step.groups === 'keep' && draft.groups.length > 0) return { groups: 'kept', count: draft.groups.length };
-  const members = Object.values(draft.roster)
-    .filter(isAssignable)
-    .filter((m) => ctx.present.has(m.id))
-    .map((m) => toGroupingMember(m, draft.languages));
-  const seed = seedFrom(`${draft.id}:${draft.stepIndex}:${draft.version}`);
-  const assignment = ctx.assigner.assign({
-    members,
-    groupSize: step.groupSize,
-    seed,
-    previousRounds: draft.previousRounds,
-  });
+  const preview = draft.preview?.stepIndex === draft.stepIndex ? draft.preview : null;
+  draft.preview = null;
+  if (!preview && step.groups === 'keep' && draft.groups.length > 0) return { groups: 'kept', count: draft.groups.length };
+  const assignment = preview
+    ? { ...preview, repeatedPairs: [] as Array<[string, string]> }
+    : formGroups(draft, draft.stepIndex, step, ctx);
   draft.groups = assignment.groups;
   draft.assignment = {
     stepIndex: draft.stepIndex,
@@ -45,23 +80,34 @@ export function openBreakout(draft: SessionState, step: BreakoutStep, ctx: Conte
     score: assignment.score,
     upperBound: assignment.upperBound,
   };
+  const latecomers: string[] = [];
+  if (preview) {
+    for (const id of presentAssignable(draft, ctx)) {
+      if (!draft.groups.some((g) => g.members.includes(id))) {
+        seatLateJoiner(draft, draft.roster[id]!, step.groupSize);
+        latecomers.push(id);
+      }
+    }
+  }
   return {
-    groups: assignment.groups.map((g) => ({ id: g.id, language: g.language, members: g.members })),
+    from: preview ? 'preview' : 'engine',
+    groups: draft.groups.map((g) => ({ id: g.id, language: g.language, members: g.members })),
     seed: assignment.seed,
     algorithm: assignment.algorithm,
     algorithmVersion: assignment.version,
     score: assignment.score,
     upperBound: assignment.upperBound,
+    ...(latecomers.length > 0 ? { latecomers } : {}),
   };
 }
 
-/** When a breakout closes its groups become a past round: later rounds avoid putting pairs together again. */
+/** When a breakout closes its groups become a past round, and their rapporteurs queue up to present. */
 export function closeBreakout(draft: SessionState): void {
   if (draft.groups.length === 0) return;
   const round = draft.groups.map((g) => [...g.members]);
   const last = draft.previousRounds.at(-1);
-  if (last && JSON.stringify(last) === JSON.stringify(round)) return;
-  draft.previousRounds.push(round);
+  if (!last || JSON.stringify(last) !== JSON.stringify(round)) draft.previousRounds.push(round);
+  draft.reportBack = { queue: draft.groups.map((g) => g.id), presenting: null };
 }
 
 /**
@@ -73,15 +119,27 @@ export function seatLateJoiner(draft: SessionState, member: Member, groupSize: n
   const candidates = draft.groups
     .filter((g) => languages.includes(g.language) && g.members.length < groupSize + 1)
     .sort((a, b) => a.members.length - b.members.length || a.id.localeCompare(b.id));
-  const chosen = candidates[0];
-  if (chosen) {
-    chosen.members.push(member.id);
-    return chosen;
-  }
-  const used = new Set(draft.groups.map((g) => g.id));
-  let n = draft.groups.length + 1;
+  const chosen = candidates[0] ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
+  chosen.members.push(member.id);
+  return chosen;
+}
+
+/** Appends an empty group with the next free label. */
+export function newGroup(groups: PlannedGroup[], language: string): PlannedGroup {
+  const used = new Set(groups.map((g) => g.id));
+  let n = groups.length + 1;
   while (used.has(`g${n}`)) n += 1;
-  const group: PlannedGroup = { id: `g${n}`, members: [member.id], language: languages[0] ?? 'en', score: 0 };
-  draft.groups.push(group);
+  const group: PlannedGroup = { id: `g${n}`, members: [], language, score: 0 };
+  groups.push(group);
   return group;
+}
+
+/** Scores groups again after a hand-made change; returns the new total. */
+export function rescoreGroups(draft: SessionState, groups: PlannedGroup[], groupSize: number): { score: number; upperBound: number; sameValuePairs: number; repeatedPairs: number } {
+  const members = groupingMembers(draft, groups.flatMap((g) => g.members));
+  const scores = rescore(members, groups.map((g) => g.members), groupSize, draft.previousRounds);
+  groups.forEach((g, i) => {
+    g.score = scores.perGroup[i] ?? 0;
+  });
+  return { score: scores.score, upperBound: scores.upperBound, sameValuePairs: scores.sameValuePairs, repeatedPairs: scores.repeatedPairs.length };
 }

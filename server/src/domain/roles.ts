@@ -23,6 +23,11 @@ export const actions = [
   'audit.read',
   'invite.revoke',
   'group.join',
+  'groups.arrange',
+  'hand.raise',
+  'hand.lower',
+  'report.drive',
+  'profile.update',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -44,6 +49,11 @@ export const permissions: Record<Action, readonly Role[]> = {
   'audit.read': ['organizer', 'moderator'],
   'invite.revoke': ['organizer'],
   'group.join': ['facilitator', 'notetaker', 'participant'],
+  'groups.arrange': ['organizer', 'moderator'],
+  'hand.raise': ['facilitator', 'notetaker', 'participant'],
+  'hand.lower': ['organizer', 'moderator'],
+  'report.drive': ['organizer', 'moderator'],
+  'profile.update': ['moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -68,4 +78,9 @@ const describe: Record<Action, string> = {
   'audit.read': 'read the audit log',
   'invite.revoke': 'revoke invitations',
   'group.join': 'join a breakout group',
+  'groups.arrange': 'arrange the groups',
+  'hand.raise': 'raise a hand',
+  'hand.lower': "lower someone else's hand",
+  'report.drive': 'run the report-back',
+  'profile.update': 'set a profile',
 };

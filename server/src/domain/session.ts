@@ -6,6 +6,17 @@ import type { PlannedGroup } from '../grouping/types';
 export interface Member extends RosterEntry {
   /** Bumped to revoke every invite link issued to this member before. */
   tokenVersion: number;
+  /** The name the person chose to show on the join screen. */
+  displayName?: string;
+  /** The language the person chose for the interface and discussion. */
+  language?: string;
+  /** When the person accepted the session's terms. */
+  consentedAt?: number;
+}
+
+/** The name others see. */
+export function shownName(member: Member): string {
+  return member.displayName ?? member.name;
 }
 
 export interface HelpCall {
@@ -18,6 +29,20 @@ export interface HelpCall {
   status: 'open' | 'acknowledged' | 'resolved';
   createdAt: number;
   handledBy: string | null;
+}
+
+/** Groups formed ahead of a breakout for the moderator to review, adjust and lock. */
+export interface GroupPreview {
+  stepIndex: number;
+  locked: boolean;
+  groups: PlannedGroup[];
+  seed: number;
+  algorithm: string;
+  version: string;
+  score: number;
+  upperBound: number;
+  sameValuePairs: number;
+  repeatedPairs: number;
 }
 
 export interface AssignmentRecord {
@@ -55,6 +80,11 @@ export interface SessionState {
   assignment: AssignmentRecord | null;
   /** Earlier rounds' groups, so new groups avoid repeated pairs. */
   previousRounds: string[][][];
+  preview: GroupPreview | null;
+  /** Raised hands in plenary, oldest first. */
+  hands: string[];
+  /** The rapporteurs' queue after a breakout: group ids in presenting order, and who presents now. */
+  reportBack: { queue: string[]; presenting: string | null };
   helpCalls: HelpCall[];
   /** Ids handed out so far (help calls, broadcasts): deterministic, no randomness in the domain. */
   sequence: number;
@@ -85,6 +115,9 @@ export function newSession(input: {
     groups: [],
     assignment: null,
     previousRounds: [],
+    preview: null,
+    hands: [],
+    reportBack: { queue: [], presenting: null },
     helpCalls: [],
     sequence: 0,
     version: 1,

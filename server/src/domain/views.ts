@@ -1,7 +1,8 @@
-import type { GroupView, HelpCallView, SessionView } from '../../../shared/session';
+import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
 import { can, type Actor } from './roles';
-import { groupOf, inBreakout, type SessionState } from './session';
+import { rapporteurOf } from './report-back';
+import { currentStep, groupOf, inBreakout, shownName, type SessionState } from './session';
 
 /**
  * Everyone who sees exactly the same thing shares an audience, so a change is rendered once per
@@ -28,10 +29,11 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
     members: group.members.flatMap((id) => {
       const m = state.roster[id];
       if (!m) return [];
-      return [{ id, name: m.name, role: m.role, present: present.has(id), ...(withAttributes ? { attributes: m.attributes } : {}) }];
+      return [{ id, name: shownName(m), role: m.role, present: present.has(id), ...(withAttributes ? { attributes: m.attributes } : {}) }];
     }),
   });
   const open = inBreakout(state);
+  const step = currentStep(state);
   const byGroup: Record<string, number> = {};
   let seated = 0;
   if (open) {
@@ -52,6 +54,16 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
     version: state.version,
     serverNow: now,
     presence: { connected: present.size, roster: Object.keys(state.roster).length, plenary: present.size - seated, byGroup },
+    speakers: personList(state, step?.kind === 'plenary' ? step.speakers : []),
+    hands: personList(state, state.hands),
+    reportBack: {
+      queue: state.reportBack.queue.map((groupId) => {
+        const group = state.groups.find((g) => g.id === groupId);
+        const rapporteur = group ? rapporteurOf(state, group) : undefined;
+        return { groupId, rapporteur: rapporteur ? { id: rapporteur.id, name: shownName(rapporteur) } : null };
+      }),
+      presenting: state.reportBack.presenting,
+    },
     group: null,
   };
   if (audience.startsWith('group:')) {
@@ -62,7 +74,10 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
     const staff = audience === 'staff';
     view.groups = state.groups.map((g) => groupView(g, staff));
     view.assignment = state.assignment;
-    if (staff) view.helpCalls = state.helpCalls.map(helpCallView);
+    if (staff) {
+      view.helpCalls = state.helpCalls.map(helpCallView);
+      view.preview = state.preview ? { ...state.preview, groups: state.preview.groups.map((g) => groupView(g, true)) } : null;
+    }
   }
   return view;
 }
@@ -76,5 +91,27 @@ function helpCallView(call: SessionState['helpCalls'][number]): HelpCallView {
     status: call.status,
     createdAt: call.createdAt,
     handledBy: call.handledBy,
+  };
+}
+
+function personList(state: SessionState, ids: string[]): Array<{ id: string; name: string }> {
+  return ids.flatMap((id) => {
+    const m = state.roster[id];
+    return m ? [{ id, name: shownName(m) }] : [];
+  });
+}
+
+/** Who the connected person is, as their own client needs it. */
+export function seatOf(state: SessionState, actor: Actor): Seat {
+  const member = actor.memberId ? state.roster[actor.memberId] : undefined;
+  return {
+    sessionId: state.id,
+    memberId: actor.memberId ?? '',
+    name: member ? shownName(member) : actor.name,
+    role: actor.role,
+    languages: member?.languages.length ? member.languages : state.languages,
+    language: member?.language ?? null,
+    // Staff links have no roster entry to record consent on; their terms are the organizer's.
+    consented: member ? member.consentedAt !== undefined : true,
   };
 }

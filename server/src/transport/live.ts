@@ -3,19 +3,36 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
-import { AgendaCommand, BroadcastCommand, HelpCallCommand, HelpUpdateCommand } from '../../../shared/commands';
+import {
+  AgendaCommand,
+  BroadcastCommand,
+  GroupsLockCommand,
+  GroupsMoveCommand,
+  GroupsPreviewCommand,
+  HandCommand,
+  HandLowerCommand,
+  HelpCallCommand,
+  HelpUpdateCommand,
+  ProfileCommand,
+  ReportPresentCommand,
+  ReportQueueCommand,
+} from '../../../shared/commands';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
 import { sendBroadcast } from '../domain/broadcasts';
 import type { Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
+import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, handleHelpCall } from '../domain/help-calls';
+import { lowerHand, raiseHand } from '../domain/plenary';
+import { updateProfile } from '../domain/profile';
+import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
-import { audienceOf, renderView, type Audience } from '../domain/views';
+import { audienceOf, renderView, seatOf, type Audience } from '../domain/views';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
@@ -90,7 +107,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
-    const command = <T>(schema: ZodType<T>, decide: (state: SessionState, input: T, ctx: Context) => Transition) =>
+    const command = <T>(
+      schema: ZodType<T>,
+      decide: (state: SessionState, input: T, ctx: Context) => Transition,
+      result?: (state: SessionState) => unknown,
+    ) =>
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack) => void) : () => undefined;
         try {
@@ -98,8 +119,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
             throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           });
           const input = schema.parse(payload);
-          await deps.host.execute(sessionId, (state, ctx) => decide(state, input, ctx));
-          reply({ ok: true, serverNow: deps.clock.now() });
+          const { state } = await deps.host.execute(sessionId, (s, ctx) => decide(s, input, ctx));
+          reply({ ok: true, serverNow: deps.clock.now(), ...(result ? { result: result(state) } : {}) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
           reply({ ok: false, serverNow: deps.clock.now(), error: toErrorBody(error) });
@@ -109,6 +130,17 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('broadcast:send', command(BroadcastCommand, (s, c, ctx) => sendBroadcast(s, actor, c, ctx)));
     socket.on('help:call', command(HelpCallCommand, (s, c, ctx) => callForHelp(s, actor, c, ctx)));
     socket.on('help:update', command(HelpUpdateCommand, (s, c, ctx) => handleHelpCall(s, actor, c, ctx)));
+    socket.on('groups:preview', command(GroupsPreviewCommand, (s, c, ctx) => previewGroups(s, actor, c, ctx)));
+    socket.on('groups:move', command(GroupsMoveCommand, (s, c, ctx) => moveMember(s, actor, c, ctx)));
+    socket.on('groups:lock', command(GroupsLockCommand, (s, c, ctx) => lockGroups(s, actor, c, ctx)));
+    socket.on('hand:raise', command(HandCommand, (s, c, ctx) => raiseHand(s, actor, c, ctx)));
+    socket.on('hand:lower', command(HandLowerCommand, (s, c, ctx) => lowerHand(s, actor, c, ctx)));
+    socket.on('report:queue', command(ReportQueueCommand, (s, c, ctx) => orderReportQueue(s, actor, c, ctx)));
+    socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
+    socket.on(
+      'profile:update',
+      command(ProfileCommand, (s, c, ctx) => updateProfile(s, actor, c, ctx), (s) => ({ seat: seatOf(s, actor) })),
+    );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const sentAt = (payload as { clientSentAt?: unknown } | null)?.clientSentAt;
@@ -119,15 +151,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       try {
         const { state } = await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
         if (!socket.connected) return;
-        const member = actor.memberId ? state.roster[actor.memberId] : undefined;
         socket.emit('welcome', {
-          seat: {
-            sessionId,
-            memberId: actor.memberId ?? '',
-            name: actor.name,
-            role: actor.role,
-            languages: member?.languages ?? state.languages,
-          },
+          seat: seatOf(state, actor),
           protocol: PROTOCOL_VERSION,
           serverNow: deps.clock.now(),
         });

@@ -17,6 +17,11 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'audit.read': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'invite.revoke': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
   'group.join': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'groups.arrange': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'hand.raise': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'hand.lower': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'report.drive': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'profile.update': { organizer: false, moderator: true, facilitator: true, notetaker: true, participant: true, observer: true },
 };
 
 describe('who may do what', () => {
