@@ -10,6 +10,10 @@ export interface ExchangeOptions {
   maxPasses: number;
   /** Candidates tried per person and step. */
   tries: number;
+  /** Stop after a pass that improved no more than this share of the people who can move. */
+  settleBelow: number;
+  /** Also make trades that leave the objective unchanged, to cross plateaus. */
+  sideways: boolean;
   /** performance.now() after which to stop, or Infinity. */
   deadline: number;
 }
@@ -101,7 +105,13 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
   });
 
   const movable: number[] = [];
-  for (let i = 0; i < n; i++) if ((p.units[p.unitOf[i] as number] as number[]).length === 1) movable.push(i);
+  const canMove = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if ((p.units[p.unitOf[i] as number] as number[]).length === 1) {
+      movable.push(i);
+      canMove[i] = 1;
+    }
+  }
   const hasApart = p.apart.map((list) => list.length > 0);
   const apartSet = new Set<number>();
   p.apart.forEach((list, i) => list.forEach((j) => apartSet.add(pairKey(n, i, j))));
@@ -201,7 +211,7 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     const h = groupOf[j] as number;
     if (g === h) return false;
     if (speaks[j * L + (groupLanguage[g] as number)] !== 1) return false;
-    if ((p.units[p.unitOf[j] as number] as number[]).length !== 1) return false;
+    if (canMove[j] === 0) return false;
     const ri = role[i] as number;
     const rj = role[j] as number;
     if (ri === rj) return true;
@@ -228,6 +238,7 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
         const langs = options_[i] as number[];
         let best = 0;
         let partner = -1;
+        let sideways = -1;
         for (let t = 0; t < tries; t++) {
           const l = langs.length === 1 ? (langs[0] as number) : (langs[randomInt(random, langs.length)] as number);
           const j = byLanguage[l]![randomInt(random, languageFill[l] as number)] as number;
@@ -236,14 +247,19 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
           if (d > best) {
             best = d;
             partner = j;
-          }
+          } else if (d === 0 && sideways < 0) sideways = j;
         }
         if (partner >= 0) {
           swap(i, partner);
           improved++;
+        } else if (sideways >= 0 && options.sideways) {
+          // A trade that changes nothing lets the search drift across a plateau to where a
+          // real improvement is in reach; it never makes the objective worse.
+          swap(i, sideways);
         }
       }
-      if (improved === 0) break;
+      // Converged enough: the last passes of a long search each fix a handful of same-value pairs.
+      if (improved <= options.settleBelow * movable.length) break;
     }
   }
 

@@ -18,7 +18,6 @@ export interface LanguagePlan {
  */
 export function planLanguagePools(p: Problem, random: Random, diverse: boolean): LanguagePlan {
   const L = p.languages.length;
-  const A = p.attributes.length;
   const units = p.units;
   const choices = units.map((unit) => {
     const out: number[] = [];
@@ -26,17 +25,66 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     return out;
   });
 
+  const plain = placeFlexible(p, choices, random, diverse, false);
+  const guided = placeFlexible(p, choices, random, diverse, true);
+  const { unitPool } = guided.cost < plain.cost ? guided : plain;
+  const size = new Array<number>(L).fill(0);
+  units.forEach((unit, u) => {
+    size[unitPool[u] as number]! += unit.length;
+  });
+
+  const poolOf = new Int32Array(p.n);
+  units.forEach((unit, u) => {
+    for (const i of unit) poolOf[i] = unitPool[u] as number;
+  });
+  return { poolOf, sizes: poolSizes([...size], p.target) };
+}
+
+/**
+ * One local search over the flexible people's pools. With `fractional`, role shortfall is also
+ * counted against each pool's fractional share of groups, so that a pool with spare facilitators
+ * draws people in before it gains a whole group. That guidance can cost diversity for nothing, so
+ * it is followed by a round without it, and the caller keeps the better plan by the true cost.
+ */
+function placeFlexible(p: Problem, choices: number[][], random: Random, diverse: boolean, guided: boolean): { unitPool: Int32Array; cost: number } {
+  const L = p.languages.length;
+  const A = p.attributes.length;
+  const units = p.units;
+  let fractional = guided;
   const size = new Int32Array(L);
   const facilitators = new Int32Array(L);
   const notetakers = new Int32Array(L);
   const counts = Array.from({ length: L }, () => p.valueCount.map((v) => new Int32Array(v)));
+  // Per pool and attribute, kept up to date on every move: Σ_v min(count_v, groups) and the number
+  // of values present, for the group count `spreadGroups[l]` they were computed with.
+  const spreadGroups = new Int32Array(L);
+  const spread = Array.from({ length: L }, () => new Float64Array(A));
+  const distinct = Array.from({ length: L }, () => new Float64Array(A));
   const unitPool = new Int32Array(units.length);
   const move = (u: number, l: number, sign: 1 | -1) => {
+    const G = spreadGroups[l] as number;
     for (const i of units[u] as number[]) {
       size[l] = (size[l] as number) + sign;
       if (p.role[i] === RoleCode.Facilitator) facilitators[l] = (facilitators[l] as number) + sign;
       if (p.role[i] === RoleCode.Notetaker) notetakers[l] = (notetakers[l] as number) + sign;
-      if (diverse) for (let a = 0; a < A; a++) counts[l]![a]![p.values[i * A + a] as number]! += sign;
+      if (!diverse) continue;
+      for (let a = 0; a < A; a++) {
+        const c = counts[l]![a]!;
+        const v = p.values[i * A + a] as number;
+        const before = c[v] as number;
+        const after = before + sign;
+        c[v] = after;
+        spread[l]![a]! += Math.min(after, G) - Math.min(before, G);
+        if (before === 0 || after === 0) distinct[l]![a]! += sign;
+      }
+    }
+  };
+  const respread = (l: number, G: number) => {
+    spreadGroups[l] = G;
+    for (let a = 0; a < A; a++) {
+      let total = 0;
+      for (const k of counts[l]![a]!) total += Math.min(k, G);
+      spread[l]![a] = total;
     }
   };
 
@@ -57,14 +105,27 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
   const totalWeight = p.weights.reduce((s, w) => s + w, 0);
   const roleCost = 2 * (totalWeight * p.n + 1);
   const splitCost = roleCost * (2 * p.n + 1);
+  const sizesOf = new Map<number, number[]>();
+  const roleShortfall = (groups: number, l: number) =>
+    Math.max(0, groups - (facilitators[l] as number)) + Math.max(0, groups - (notetakers[l] as number));
   const cost = (l: number): number => {
     const m = size[l] as number;
     if (m === 0) return 0;
-    const groups = groupSizes(m, p.target);
-    const G = groups.length;
-    const shortfall = Math.max(0, G - (facilitators[l] as number)) + Math.max(0, G - (notetakers[l] as number));
+    let groups = sizesOf.get(m);
+    if (!groups) sizesOf.set(m, (groups = groupSizes(m, p.target)));
+    const shortfall = roleShortfall(groups.length, l) + (fractional ? roleShortfall(m / p.target, l) : 0);
     let value = splitCost * splitDistance(m, p.target) + roleCost * shortfall;
-    if (diverse) value -= diversityBound(counts[l] as Int32Array[], groups, p.weights);
+    if (diverse) {
+      if (groups.length !== spreadGroups[l]) respread(l, groups.length);
+      const G = groups.length;
+      const base = Math.floor(m / G);
+      const larger = m % G;
+      for (let a = 0; a < A; a++) {
+        const d = distinct[l]![a] as number;
+        const seats = (G - larger) * Math.min(base, d) + larger * Math.min(base + 1, d);
+        value -= (p.weights[a] as number) * Math.min(spread[l]![a] as number, seats);
+      }
+    }
     return value;
   };
 
@@ -72,46 +133,48 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     units.map((_, u) => u).filter((u) => (choices[u] as number[]).length > 1),
     random,
   );
-  const current = Array.from({ length: L }, (_, l) => cost(l));
-  for (let pass = 0; pass < 20; pass++) {
-    let improved = false;
-    for (const u of flexible) {
-      const from = unitPool[u] as number;
-      let bestTo = -1;
-      let bestGain = 1e-9;
-      let bestCosts: [number, number] = [0, 0];
-      move(u, from, -1);
-      const fromCost = cost(from);
-      for (const to of choices[u] as number[]) {
-        if (to === from) continue;
-        move(u, to, 1);
-        const toCost = cost(to);
-        move(u, to, -1);
-        const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost;
-        if (gain > bestGain) {
-          bestGain = gain;
-          bestTo = to;
-          bestCosts = [fromCost, toCost];
+  // With guidance, a second round without it moves back those who were moved for nothing.
+  for (const round of guided ? [true, false] : [false]) {
+    fractional = round;
+    const current = Array.from({ length: L }, (_, l) => cost(l));
+    for (let pass = 0; pass < 20; pass++) {
+      let improved = false;
+      for (const u of flexible) {
+        const from = unitPool[u] as number;
+        let bestTo = -1;
+        let bestGain = 1e-9;
+        let bestCosts: [number, number] = [0, 0];
+        move(u, from, -1);
+        const fromCost = cost(from);
+        for (const to of choices[u] as number[]) {
+          if (to === from) continue;
+          move(u, to, 1);
+          const toCost = cost(to);
+          move(u, to, -1);
+          const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestTo = to;
+            bestCosts = [fromCost, toCost];
+          }
+        }
+        if (bestTo >= 0) {
+          move(u, bestTo, 1);
+          unitPool[u] = bestTo;
+          current[from] = bestCosts[0];
+          current[bestTo] = bestCosts[1];
+          improved = true;
+        } else {
+          move(u, from, 1);
         }
       }
-      if (bestTo >= 0) {
-        move(u, bestTo, 1);
-        unitPool[u] = bestTo;
-        current[from] = bestCosts[0];
-        current[bestTo] = bestCosts[1];
-        improved = true;
-      } else {
-        move(u, from, 1);
-      }
+      if (!improved) break;
     }
-    if (!improved) break;
   }
-
-  const poolOf = new Int32Array(p.n);
-  units.forEach((unit, u) => {
-    for (const i of unit) poolOf[i] = unitPool[u] as number;
-  });
-  return { poolOf, sizes: poolSizes([...size], p.target) };
+  fractional = false;
+  let total = 0;
+  for (let l = 0; l < L; l++) total += cost(l);
+  return { unitPool, cost: total };
 }
 
 /** How far a pool's head count is from one that splits well (0 when it does, or when it is empty). */
@@ -120,27 +183,4 @@ function splitDistance(count: number, target: number): number {
     if (splitsWell(count + d, target) || count - d === 0 || splitsWell(count - d, target)) return d;
   }
   return count;
-}
-
-/**
- * The most distinct values a pool's groups could hold, per attribute the smaller of: each value
- * appearing in at most as many groups as it has people, and each group holding at most as many
- * values as it has seats or the pool has values.
- */
-export function diversityBound(counts: Int32Array[], groups: number[], weights: Float64Array): number {
-  const G = groups.length;
-  let total = 0;
-  counts.forEach((c, a) => {
-    let spread = 0;
-    let distinct = 0;
-    for (let v = 0; v < c.length; v++) {
-      const k = c[v] as number;
-      if (k > 0) distinct++;
-      spread += Math.min(k, G);
-    }
-    let seats = 0;
-    for (const s of groups) seats += Math.min(s, distinct);
-    total += (weights[a] as number) * Math.min(spread, seats);
-  });
-  return total;
 }

@@ -23,10 +23,27 @@ export function evenSizes(count: number, groups: number): number[] {
 }
 
 function bestGroupCount(count: number, target: number): number {
+  // The best count is always near count/target, or tiny when the pool is; the tests check it
+  // against the exhaustive search below.
+  const near = Math.floor(count / target);
+  const candidates = [1, 2, 3, near - 1, near, near + 1, near + 2].filter((g) => g >= 1 && g <= count);
   let best = 1;
   let bestKey: number[] = costKey(count, 1, target);
-  const most = Math.max(1, Math.ceil(count / Math.max(1, target - 1)) + 1);
-  for (let groups = 2; groups <= most; groups++) {
+  for (const groups of candidates) {
+    const key = costKey(count, groups, target);
+    if (lexLess(key, bestKey)) {
+      best = groups;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+/** The exhaustive search the fast one must agree with; exported for the tests. */
+export function groupCountByExhaustiveSearch(count: number, target: number): number {
+  let best = 1;
+  let bestKey: number[] = costKey(count, 1, target);
+  for (let groups = 2; groups <= count; groups++) {
     const key = costKey(count, groups, target);
     if (lexLess(key, bestKey)) {
       best = groups;
@@ -40,11 +57,9 @@ function bestGroupCount(count: number, target: number): number {
 function costKey(count: number, groups: number, target: number): number[] {
   const small = Math.floor(count / groups);
   const large = Math.ceil(count / groups);
-  const ofLarge = count % groups;
   const tiny = small < 3 && count >= 3 ? 1 : 0;
   const worst = Math.max(Math.abs(small - target), Math.abs(large - target));
-  const spread = (groups - ofLarge) * (small - target) ** 2 + ofLarge * (large - target) ** 2;
-  return [tiny, worst, spread, groups];
+  return [tiny, worst, spreadOf(count, groups, target), groups];
 }
 
 function lexLess(a: number[], b: number[]): boolean {
@@ -84,9 +99,8 @@ export function poolSizes(counts: number[], target: number): number[][] {
         fits = false;
         break;
       }
-      const sizes = evenSizes(count, groups);
-      spread += sizes.reduce((s, z) => s + (z - target) ** 2, 0);
-      plan.push(sizes);
+      spread += spreadOf(count, groups, target);
+      plan.push(evenSizes(count, groups));
     }
     if (fits && spread < chosenSpread) {
       chosen = plan;
@@ -101,14 +115,18 @@ function bandGroupCount(count: number, low: number, target: number): number | nu
   const fewest = Math.ceil(count / (low + 1));
   const most = Math.floor(count / low);
   if (fewest > most || low < 1) return null;
-  let best = fewest;
-  let bestSpread = Infinity;
-  for (let groups = fewest; groups <= most; groups++) {
-    const spread = evenSizes(count, groups).reduce((s, z) => s + (z - target) ** 2, 0);
-    if (spread < bestSpread) {
-      best = groups;
-      bestSpread = spread;
-    }
+  // The spread is convex in the group count, smallest near count / target.
+  const near = Math.min(most, Math.max(fewest, Math.round(count / target)));
+  let best = near;
+  for (const groups of [near - 1, near + 1]) {
+    if (groups >= fewest && groups <= most && spreadOf(count, groups, target) < spreadOf(count, best, target)) best = groups;
   }
   return best;
+}
+
+/** Σ (size − target)² over the groups of an even split. */
+function spreadOf(count: number, groups: number, target: number): number {
+  const base = Math.floor(count / groups);
+  const larger = count % groups;
+  return (groups - larger) * (base - target) ** 2 + larger * (base + 1 - target) ** 2;
 }

@@ -1,0 +1,68 @@
+import { toAssignment } from './assignment';
+import { dealGroups, type Layout } from './construct';
+import { exchange } from './exchange';
+import { planLanguagePools } from './pools';
+import { createRandom, shuffleInPlace, type Random } from './prng';
+import { buildProblem, type Problem } from './problem';
+import type { GroupAssigner, GroupingRequest } from './types';
+
+export const diverseAlgorithm = 'diverse-exchange';
+export const diverseVersion = '1.0.0';
+
+/**
+ * Swap evaluations the search may spend, whatever N: it keeps the run deterministic (a count of
+ * steps, not a clock, decides when to stop) and small rosters get several restarts from it.
+ */
+const workBudget = 3_000_000;
+const tries = 16;
+const maxPasses = 40;
+
+/**
+ * Maximally diverse groups by anticlustering (Papenberg & Klau 2021, the exchange method):
+ * language pools first, a sorted round-robin deal, then pairwise swaps that raise distinct values
+ * per group, across pools too where both people speak both languages. Restarts from other seeds
+ * while the work budget lasts; the best result wins.
+ */
+export const diverseAssigner: GroupAssigner = {
+  algorithm: diverseAlgorithm,
+  assign(request: GroupingRequest) {
+    const started = performance.now();
+    const deadline = request.timeBudgetMs === undefined ? Infinity : started + request.timeBudgetMs;
+    const p = buildProblem(request);
+    const plan = planLanguagePools(p, createRandom(request.seed), true);
+    const restarts = Math.max(1, Math.min(32, Math.floor(workBudget / (Math.max(1, p.n) * tries * maxPasses))));
+    let best: Layout | null = null;
+    let bestObjective = -Infinity;
+    let timedOut = false;
+    for (let r = 0; r < restarts && !(timedOut && best); r++) {
+      const random = createRandom((request.seed + Math.imul(r, 0x9e3779b9)) | 0);
+      const layout = dealGroups(p, plan, (units) => spreadOrder(p, units, random));
+      const result = exchange(p, layout, { random, diversity: true, maxPasses, tries, sideways: true, settleBelow: 0.002, deadline });
+      timedOut ||= result.timedOut;
+      if (result.objective > bestObjective) {
+        best = layout;
+        bestObjective = result.objective;
+      }
+    }
+    return toAssignment(p, best as Layout, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, timedOut });
+  },
+};
+
+/**
+ * People sorted by their values, most varied attribute first, ties in random order: dealt
+ * round-robin, people who share a value land in different groups from the start.
+ */
+function spreadOrder(p: Problem, units: number[], random: Random): number[] {
+  const A = p.attributes.length;
+  const byVariety = p.attributes.map((_, a) => a).sort((x, y) => (p.valueCount[y] as number) - (p.valueCount[x] as number));
+  const first = (u: number) => (p.units[u] as number[])[0] as number;
+  return shuffleInPlace([...units], random).sort((u, w) => {
+    const i = first(u);
+    const j = first(w);
+    for (const a of byVariety) {
+      const d = (p.values[i * A + a] as number) - (p.values[j * A + a] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+}
