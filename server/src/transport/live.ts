@@ -64,6 +64,8 @@ const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:
 export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server; close: () => Promise<void> } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
+    // Other upgrades on this HTTP server (the notes' y-websocket path) are not socket.io's to drop.
+    destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 20_000,
     pingTimeout: 25_000,
