@@ -15,29 +15,65 @@ export type RosterResult =
 /** Reads a roster in RFC 4180 CSV with a header row. All or nothing: any problem rejects the file. */
 export function parseRosterCsv(text: string): RosterResult {
   if (text.trim() === '') return fail([{ line: 1, field: null, problem: 'the file is empty' }]);
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  // Where each record ends, as the parser counts it: its own line count goes wrong when a quoted
+  // field holds a CRLF line break, so lines are counted here from these offsets.
+  const ends: number[] = [];
+  let records: string[][];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as never;
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      on_record: (record: string[], context: { bytes: number }) => {
+        ends.push(context.bytes);
+        return record;
+      },
+    }) as string[][];
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
+    const line = recordStartLines(new TextEncoder().encode(text), ends, ends.length + 1).at(-1) ?? 1;
     return fail([{ line, field: null, problem: `not valid CSV: ${(error as Error).message}` }]);
   }
+  const lines = recordStartLines(new TextEncoder().encode(text), ends, records.length);
   const [header, ...body] = records;
   if (!header) return fail([{ line: 1, field: null, problem: 'the file is empty' }]);
-  const columns = header.record.map((c) => c.trim());
+  const headerLine = lines[0] ?? 1;
+  const columns = header.map((c) => c.trim());
   const seen = new Set<string>();
   for (const column of columns) {
-    if (column === '') return fail([{ line: 1, field: null, problem: 'a column has no name' }]);
-    if (seen.has(column)) return fail([{ line: 1, field: column, problem: `column "${column}" appears twice` }]);
+    if (column === '') return fail([{ line: headerLine, field: null, problem: 'a column has no name' }]);
+    if (seen.has(column)) return fail([{ line: headerLine, field: column, problem: `column "${column}" appears twice` }]);
     seen.add(column);
   }
-  if (!seen.has('id')) return fail([{ line: 1, field: 'id', problem: 'the header has no "id" column' }]);
-  if (body.length === 0) return fail([{ line: 2, field: null, problem: 'the file has a header but no participants' }]);
-  const rows = body.map(({ record, info }) => ({
-    line: info.lines,
-    fields: Object.fromEntries(columns.map((c, i) => [c, (record[i] ?? '').trim()])),
+  if (!seen.has('id')) return fail([{ line: headerLine, field: 'id', problem: 'the header has no "id" column' }]);
+  if (body.length === 0) return fail([{ line: headerLine + 1, field: null, problem: 'the file has a header but no participants' }]);
+  const rows = body.map((record, i) => ({
+    line: lines[i + 1]!,
+    fields: Object.fromEntries(columns.map((c, j) => [c, (record[j] ?? '').trim()])),
   }));
   return validateRosterRows(rows);
+}
+
+/**
+ * The line (from 1) on which each of the first `count` records starts, given the byte offset at
+ * which each record ended. A line break is CRLF, LF or a lone CR, inside quotes or not; empty lines
+ * between records are skipped, as the parser skips them.
+ */
+function recordStartLines(bytes: Uint8Array, ends: number[], count: number): number[] {
+  const CR = 13;
+  const LF = 10;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lines: number[] = [];
+  let line = 1;
+  let pos = 0;
+  for (let k = 0; k < count; k++) {
+    let start = k === 0 ? bom : (ends[k - 1] ?? bytes.length);
+    while (start < bytes.length && (bytes[start] === CR || bytes[start] === LF)) start++;
+    for (; pos < start; pos++) {
+      if (bytes[pos] === LF || (bytes[pos] === CR && bytes[pos + 1] !== LF)) line++;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** Validates rows already split into fields (from CSV or JSON); `line` locates each for the organizer. */

@@ -35,6 +35,18 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       },
     },
     paths: {
+      '/': {
+        get: {
+          summary: 'The home page: what is running and where the API is',
+          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+        },
+      },
+      '/api/openapi.json': {
+        get: {
+          summary: 'This description of the REST API (OpenAPI 3.1)',
+          responses: { '200': { description: 'The OpenAPI document', ...json(z.record(z.string(), z.unknown())) } },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', ...json(Health) } } } },
       '/readyz': {
         get: {
