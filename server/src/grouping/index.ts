@@ -1,0 +1,6 @@
+export type { Assignment, GroupAssigner, GroupingMember, GroupingRequest, GroupingRole, PlannedGroup } from './types';
+export { seededRandomAssigner } from './random';
+export { diverseAssigner } from './diverse';
+export { placeLateJoiner } from './late-joiner';
+export { GroupingError } from './errors';
+export { groupSizes } from './sizes';
