@@ -5,7 +5,7 @@ import { Invites } from './access/invites';
 import { persistentSecret } from './access/secrets';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
-import { seededRandomAssigner } from './grouping/random';
+import { diverseAssigner } from './grouping/diverse';
 import type { GroupAssigner } from './grouping/types';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
@@ -46,7 +46,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
   const host = new SessionHost({
     store,
     clock,
-    assigner: overrides.assigner ?? seededRandomAssigner,
+    assigner: overrides.assigner ?? diverseAssigner,
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
   });

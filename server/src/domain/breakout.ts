@@ -1,4 +1,5 @@
 import type { BreakoutStep } from '../../../shared/agenda';
+import { placeLateJoiner } from '../grouping/late-joiner';
 import { rescore } from '../grouping/rescore';
 import type { Assignment, GroupingMember, GroupingRole, PlannedGroup } from '../grouping/types';
 import { can } from './roles';
@@ -111,15 +112,15 @@ export function closeBreakout(draft: SessionState): void {
 }
 
 /**
- * Seats someone who arrives while groups are talking: the smallest group that shares a language
- * and still has room; a new group when none has. Nobody already seated moves.
+ * Seats someone who arrives while groups are talking, moving nobody: the engine picks the group
+ * sharing a language where they fit best; a new group only when no group speaks their language.
  */
 export function seatLateJoiner(draft: SessionState, member: Member, groupSize: number): PlannedGroup {
+  const members = new Map(groupingMembers(draft, [...draft.groups.flatMap((g) => g.members), member.id]).map((m) => [m.id, m]));
+  const newcomer = members.get(member.id);
+  const chosenId = newcomer ? placeLateJoiner(draft.groups, newcomer, members, groupSize) : null;
   const languages = member.languages.length > 0 ? member.languages : draft.languages;
-  const candidates = draft.groups
-    .filter((g) => languages.includes(g.language) && g.members.length < groupSize + 1)
-    .sort((a, b) => a.members.length - b.members.length || a.id.localeCompare(b.id));
-  const chosen = candidates[0] ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
+  const chosen = draft.groups.find((g) => g.id === chosenId) ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
   chosen.members.push(member.id);
   return chosen;
 }
