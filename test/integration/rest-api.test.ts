@@ -536,7 +536,7 @@ describe('audit log', () => {
     expect(entries.at(-1)!.toVersion).toBe((await view(id)).version);
 
     const assignment = entries[6]!.detail.breakout as { seed: number; algorithm: string; algorithmVersion: string; groups: Array<{ id: string; members: string[] }> };
-    expect(assignment.algorithm).toBe('seeded-random');
+    expect(assignment.algorithm).toBe('diverse-exchange');
     expect(typeof assignment.algorithmVersion).toBe('string');
     expect(assignment.seed).toBe(breakout.assignment!.seed);
     expect(assignment.groups.map((g) => [g.id, g.members])).toEqual(breakout.groups!.map((g) => [g.id, g.members.map((m) => m.id)]));
@@ -583,6 +583,9 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/agenda/end'],
     ['post', '/api/sessions/{id}/broadcast'],
     ['get', '/api/sessions/{id}/audit'],
+    ['post', '/api/sessions/{id}/groups/preview'],
+    ['post', '/api/sessions/{id}/groups/move'],
+    ['post', '/api/sessions/{id}/groups/lock'],
   ];
 
   it('describes every served route in an OpenAPI 3.1 document', async () => {

@@ -2,13 +2,23 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RosterJsonBody, SessionIdParams } from '../../../shared/api';
-import { AgendaCommand, BroadcastCommand, RevokeBody, agendaCommandTypes } from '../../../shared/commands';
+import {
+  AgendaCommand,
+  BroadcastCommand,
+  GroupsLockCommand,
+  GroupsMoveCommand,
+  GroupsPreviewCommand,
+  RevokeBody,
+  agendaCommandTypes,
+} from '../../../shared/commands';
 import { CreateSessionBody } from '../../../shared/session';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
 import { sendBroadcast } from '../domain/broadcasts';
 import { DomainError, badInput } from '../domain/errors';
+import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
+import type { Context } from '../domain/transition';
 import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, validateRosterRows } from '../domain/roster';
 import type { SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
@@ -123,6 +133,32 @@ export function httpApp(deps: HttpDeps): express.Express {
     const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const command = AgendaCommand.parse({ ...body, type });
     const { state: after } = await deps.host.execute(state.id, (s, ctx) => driveAgenda(s, actor, command, ctx));
+    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+  });
+
+  /** Group arrangement for automation: the same domain commands as the moderator console's. */
+  const groupCommands = {
+    preview: (body: unknown) => {
+      const c = GroupsPreviewCommand.parse(body);
+      return (s: SessionState, actor: Actor, ctx: Context) => previewGroups(s, actor, c, ctx);
+    },
+    move: (body: unknown) => {
+      const c = GroupsMoveCommand.parse(body);
+      return (s: SessionState, actor: Actor, ctx: Context) => moveMember(s, actor, c, ctx);
+    },
+    lock: (body: unknown) => {
+      const c = GroupsLockCommand.parse(body);
+      return (s: SessionState, actor: Actor, ctx: Context) => lockGroups(s, actor, c, ctx);
+    },
+  };
+  api.post('/sessions/:id/groups/:action', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    const action = req.params.action as keyof typeof groupCommands;
+    if (!Object.hasOwn(groupCommands, action)) {
+      throw new DomainError('NOT_FOUND', `There is no groups command "${action}"; use one of ${Object.keys(groupCommands).join(', ')}.`);
+    }
+    const decide = groupCommands[action](req.body ?? {});
+    const { state: after } = await deps.host.execute(state.id, (s, ctx) => decide(s, actor, ctx));
     res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
   });
 

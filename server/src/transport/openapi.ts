@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { AuditLog, ErrorResponse, Health, RosterImported, RosterJsonBody, SessionIdParams } from '../../../shared/api';
-import { BroadcastCommand, ExtendBody, GotoBody, RevokeBody } from '../../../shared/commands';
+import {
+  BroadcastCommand,
+  ExtendBody,
+  GotoBody,
+  GroupsLockCommand,
+  GroupsMoveCommand,
+  GroupsPreviewCommand,
+  RevokeBody,
+} from '../../../shared/commands';
 import { CreateSessionBody, SessionCreated, SessionView } from '../../../shared/session';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -10,7 +18,7 @@ const errors = (...codes: Array<'400' | '401' | '403' | '404' | '409' | '413'>):
 const secured = [{ bearer: [] }];
 const sessionPath = { path: SessionIdParams };
 
-const agendaCommand = (summary: string, body?: z.ZodType) => ({
+const sessionCommand = (summary: string, body?: z.ZodType) => ({
   post: {
     summary,
     security: secured,
@@ -93,13 +101,19 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           responses: { '200': { description: 'Revoked', ...json(z.object({ revoked: z.string() })) }, ...errors('400', '401', '403', '404') },
         },
       },
-      '/api/sessions/{id}/agenda/start': agendaCommand('Start the first step'),
-      '/api/sessions/{id}/agenda/next': agendaCommand('Move to the next step (ends the session after the last)'),
-      '/api/sessions/{id}/agenda/goto': agendaCommand('Go to step k', GotoBody),
-      '/api/sessions/{id}/agenda/pause': agendaCommand('Pause the running step'),
-      '/api/sessions/{id}/agenda/resume': agendaCommand('Resume the paused step'),
-      '/api/sessions/{id}/agenda/extend': agendaCommand('Extend (positive) or shorten (negative) the current step', ExtendBody),
-      '/api/sessions/{id}/agenda/end': agendaCommand('End the session'),
+      '/api/sessions/{id}/agenda/start': sessionCommand('Start the first step'),
+      '/api/sessions/{id}/agenda/next': sessionCommand('Move to the next step (ends the session after the last)'),
+      '/api/sessions/{id}/agenda/goto': sessionCommand('Go to step k', GotoBody),
+      '/api/sessions/{id}/agenda/pause': sessionCommand('Pause the running step'),
+      '/api/sessions/{id}/agenda/resume': sessionCommand('Resume the paused step'),
+      '/api/sessions/{id}/agenda/extend': sessionCommand('Extend (positive) or shorten (negative) the current step', ExtendBody),
+      '/api/sessions/{id}/agenda/end': sessionCommand('End the session'),
+      '/api/sessions/{id}/groups/preview': sessionCommand(
+        'Form the groups of an upcoming breakout for review (another seed reshuffles); the view carries the preview with per-group diversity and the score against its upper bound',
+        GroupsPreviewCommand,
+      ),
+      '/api/sessions/{id}/groups/move': sessionCommand('Move one person to another group of the preview or between open rooms (groupId null: a new group)', GroupsMoveCommand),
+      '/api/sessions/{id}/groups/lock': sessionCommand('Lock (or unlock) the previewed groups; the breakout opens with them', GroupsLockCommand),
       '/api/sessions/{id}/broadcast': {
         post: {
           summary: 'Broadcast a message to every room or to one group',
