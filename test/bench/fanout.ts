@@ -1,0 +1,643 @@
+/**
+ * Step-change fan-out benchmark: how fast Roundtable gets a new agenda step to every connected
+ * client, beside a bare socket.io server sending a same-size payload to the same clients.
+ *
+ * The server runs in this process (createServer, SQLite store in a temp dir, so every step change
+ * is committed before it is broadcast); the clients run in another process (fanout-clients.ts),
+ * all on loopback. Latency of one delivery = client receive time − `serverNow` in the view, both
+ * Date.now on the same machine.
+ *
+ * Run: npm run bench -- fanout      (BENCH_FANOUT_SIZES=500,1000 to choose the sizes)
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Server } from 'socket.io';
+import { renderView, type Audience } from '../../server/src/domain/views';
+import type { CreateSessionInput } from '../../shared/session';
+import { PROTOCOL_VERSION, type Ack } from '../../shared/protocol';
+import type { SessionView } from '../../shared/session';
+import { createSession, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import type { FromClients, ToClients, VersionStats } from './fanout-clients';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const SIZES = (process.env.BENCH_FANOUT_SIZES ?? '500,1000,2000')
+  .split(',')
+  .map((s) => Number.parseInt(s, 10))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const BREAKOUT_SIZE = 500;
+const STEPS = 20;
+const BREAKOUT_STEPS = 10;
+const WARMUP = 5;
+const PRESENCE_INTERVAL_MS = 500; // Roundtable's default
+const QUIET_MS = 2 * PRESENCE_INTERVAL_MS;
+const CONNECT_BATCH = 100;
+/** Live connections may send 20 commands a second (RATE_LIMITED beyond); a moderator clicks far less often. */
+const MIN_CHANGE_INTERVAL_MS = 150;
+const GOAL_P99_MS = 100;
+const GOAL_KB_PER_CLIENT = 100;
+/** The whole fan-out benchmark gives up after this long. */
+const BUDGET_MS = 170_000;
+
+const plenaryAgenda: CreateSessionInput = {
+  title: 'Citizens’ assembly on the future of the local internet',
+  languages: ['en', 'fr'],
+  agenda: [
+    { kind: 'plenary', title: 'Welcome and house rules', minutes: 30, note: 'Introduce the facilitators and the code of conduct.' },
+    { kind: 'plenary', title: 'Expert input: how the network is run today', minutes: 45, speakers: ['p01', 'p02'] },
+    { kind: 'plenary', title: 'Questions to the experts', minutes: 30 },
+    { kind: 'plenary', title: 'Presentation of the survey results', minutes: 40, note: 'Slides are shared in the chat.' },
+    { kind: 'plenary', title: 'Open microphone', minutes: 30 },
+    { kind: 'plenary', title: 'Report-back from the working groups', minutes: 60 },
+    { kind: 'plenary', title: 'Voting on the recommendations', minutes: 45 },
+    { kind: 'plenary', title: 'Closing words and next steps', minutes: 30 },
+  ],
+};
+const breakoutAgenda: CreateSessionInput = {
+  title: 'Citizens’ assembly: discussion in small groups',
+  languages: ['en', 'fr'],
+  agenda: [
+    { kind: 'plenary', title: 'Opening', minutes: 30 },
+    {
+      kind: 'breakout',
+      title: 'Discussion in groups',
+      minutes: 35,
+      groupSize: 5,
+      questions: ['How do these results inspire me?', 'What do they mean for us as a community?'],
+    },
+    { kind: 'plenary', title: 'Report-back and conclusion', minutes: 30 },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing: deadlines, memory, the client process.
+
+const benchStarted = Date.now();
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const left = BUDGET_MS - (Date.now() - benchStarted);
+  const limit = Math.min(ms, Math.max(1, left));
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(limit < ms ? `fan-out bench: out of its ${BUDGET_MS / 1000} s budget while ${what}` : `fan-out bench: timed out after ${ms} ms while ${what}`)),
+        limit,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function findGc(): (() => void) | null {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === 'function') return existing;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
+}
+const gc = findGc();
+
+async function memory(): Promise<{ rss: number; heap: number }> {
+  if (gc) {
+    gc();
+    await sleep(50);
+    gc();
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed + m.external + m.arrayBuffers };
+}
+
+function openFileLimit(): number | null {
+  const out = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const text = out.stdout.trim();
+  if (text === 'unlimited') return Number.POSITIVE_INFINITY;
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) ? n : null;
+}
+
+class Clients {
+  readonly #child: ChildProcess;
+  readonly #waiters = new Set<(m: FromClients) => boolean>();
+  #exited: string | null = null;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    child.on('message', (m: FromClients) => {
+      for (const waiter of [...this.#waiters]) if (waiter(m)) this.#waiters.delete(waiter);
+    });
+    child.on('exit', (code, signal) => {
+      this.#exited = `the client process exited (code ${code}, signal ${signal})`;
+      for (const waiter of [...this.#waiters]) waiter({ type: 'failed', message: this.#exited });
+      this.#waiters.clear();
+    });
+  }
+
+  static async spawn(): Promise<Clients> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fanout-clients.ts')], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const clients = new Clients(child);
+    await clients.next('ready', 20_000, 'starting the client process');
+    return clients;
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The next message of `type` (a `failed` message rejects). Register before sending what triggers it. */
+  next<T extends FromClients['type']>(type: T, ms: number, what: string, match: (m: Extract<FromClients, { type: T }>) => boolean = () => true) {
+    if (this.#exited) return Promise.reject(new Error(`${this.#exited}; while ${what}`));
+    let waiter!: (m: FromClients) => boolean;
+    const promise = new Promise<Extract<FromClients, { type: T }>>((resolve, reject) => {
+      waiter = (m) => {
+        if (m.type === 'failed') {
+          reject(new Error(`client process, while ${what}: ${m.message}`));
+          return true;
+        }
+        if (m.type !== type || !match(m as Extract<FromClients, { type: T }>)) return false;
+        resolve(m as Extract<FromClients, { type: T }>);
+        return true;
+      };
+      this.#waiters.add(waiter);
+    });
+    return withTimeout(promise, ms, what).finally(() => this.#waiters.delete(waiter));
+  }
+
+  send(message: ToClients): void {
+    if (this.#exited) throw new Error(this.#exited);
+    this.#child.send(message);
+  }
+
+  async request<T extends FromClients['type']>(message: ToClients, reply: T, ms: number, what: string) {
+    const answer = this.next(reply, ms, what);
+    this.send(message);
+    return answer;
+  }
+
+  async kill(): Promise<void> {
+    if (this.#exited || this.#child.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    try {
+      this.#child.send({ type: 'exit' } satisfies ToClients);
+    } catch {
+      // the channel is already closed
+    }
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 3_000);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One measured fan-out: connect, settle, K changes, collect.
+
+interface Measured {
+  label: string;
+  clients: number;
+  audiences: string;
+  latencies: number[];
+  versions: VersionStats[];
+  rssPerClient: number;
+  heapPerClient: number;
+  /** False when an earlier, larger run in this process freed memory that this one reused. */
+  rssClean: boolean;
+  connectMs: number;
+  /** Roundtable only: moderator's command sent → serverNow of the view (includes the SQLite commit). */
+  commandToEmit: number[];
+  /** serverNow → the server is done writing the change to every socket (its event loop free again). */
+  serverBusy: number[];
+  stray: number;
+}
+
+async function connectAndSettle(clients: Clients, url: string, auths: Array<Record<string, unknown>>, label: string): Promise<number> {
+  const n = auths.length;
+  const connected = await clients.request(
+    { type: 'connect', url, auths, batch: CONNECT_BATCH, timeoutMs: 60_000 },
+    'connected',
+    65_000,
+    `connecting ${n} clients (${label})`,
+  );
+  // Every client has its first state…
+  const firstDeadline = Date.now() + 30_000;
+  for (;;) {
+    const s = await clients.request({ type: 'status' }, 'status', 5_000, `asking the clients for their status (${label})`);
+    if (s.withState === n) break;
+    if (Date.now() > firstDeadline) throw new Error(`fan-out bench: only ${s.withState} of ${n} clients received a first state within 30 s (${label})`);
+    await sleep(50);
+  }
+  // …and no state arrived for two presence intervals: the presence refreshes of the joins are done.
+  const quietDeadline = Date.now() + 20_000;
+  for (;;) {
+    const s = await clients.request({ type: 'status' }, 'status', 5_000, `waiting for quiet (${label})`);
+    if (s.connected !== n) throw new Error(`fan-out bench: ${n - s.connected} of ${n} clients dropped while settling (${label})`);
+    if (Date.now() - s.lastStateAt >= QUIET_MS) break;
+    if (Date.now() > quietDeadline) throw new Error(`fan-out bench: states kept arriving for 20 s after all ${n} clients joined (${label})`);
+    await sleep(100);
+  }
+  return connected.ms;
+}
+
+/** Arms the clients for `version`, runs `change`, waits until all `expected` clients have it. */
+async function oneChange(clients: Clients, version: number, expected: number, change: () => Promise<void>, what: string): Promise<void> {
+  await clients.request({ type: 'arm', version, expected }, 'armed', 5_000, `arming version ${version}`);
+  const delivered = clients.next('delivered', 15_000, `waiting for all ${expected} clients to receive ${what} (version ${version})`, (m) => m.version === version);
+  await change();
+  await delivered;
+}
+
+interface RoundtablePlan {
+  agenda: CreateSessionInput;
+  /** The agenda command of change number i (0-based; warm-up changes included). */
+  command(i: number): { type: 'goto'; step: number };
+  changes: number;
+  /** Which row a change belongs to (e.g. breakout opens vs closes). */
+  rowOf(command: { step: number }): string;
+}
+
+/** Peak per-client memory is only meaningful in a process that never held more clients before. */
+let largestSoFar = 0;
+
+
+async function measureRoundtable(clients: Clients, n: number, plan: RoundtablePlan): Promise<Map<string, Measured & { payload: SessionView }>> {
+  const server = await withTimeout(
+    startServer({ config: { store: 'sqlite', logLevel: 'silent' }, presenceIntervalMs: PRESENCE_INTERVAL_MS }),
+    20_000,
+    'starting Roundtable',
+  );
+  let moderator: LiveClient | null = null;
+  try {
+    const session = await withTimeout(createSession(server, rosterCsv(n), plan.agenda), 30_000, `creating a session with ${n} participants`);
+    const tokens = [...session.tokens.values()];
+    if (tokens.length !== n) throw new Error(`fan-out bench: the roster import returned ${tokens.length} invitations, expected ${n}`);
+
+    moderator = liveClient(server.url, session.moderatorToken);
+    let moderatorVersion = -1;
+    moderator.on('state', (view) => {
+      moderatorVersion = Math.max(moderatorVersion, view.version);
+    });
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        moderator!.once('state', () => resolve());
+        moderator!.once('connect_error', reject);
+      }),
+      10_000,
+      'connecting the moderator',
+    );
+    /** Resolves with the time the ack arrived: the server replies once it has written the change to every socket. */
+    const drive = async (command: { type: string; step?: number }) => {
+      const ack = (await moderator!.timeout(10_000).emitWithAck('agenda:command', command)) as Ack;
+      if (!ack.ok) throw new Error(`fan-out bench: the moderator's ${JSON.stringify(command)} was refused: ${ack.error.message}`);
+      return Date.now();
+    };
+    await drive({ type: 'start' });
+
+    const before = await memory();
+    const connectMs = await connectAndSettle(
+      clients,
+      server.url,
+      tokens.map((token) => ({ token, protocol: PROTOCOL_VERSION })),
+      `Roundtable, ${n} clients`,
+    );
+    const after = await memory();
+    const rssClean = n > largestSoFar;
+    largestSoFar = Math.max(largestSoFar, n);
+
+    const sentAtOf = new Map<number, number>();
+    const ackAtOf = new Map<number, number>();
+    const rowOfVersion = new Map<number, string>();
+    const payloads = new Map<string, { view: SessionView; audiences: number }>();
+    const everyone = new Set(Object.keys((await server.roundtable.host.get(session.id)).roster)); // all connected
+    let sentAt = 0;
+    for (let i = 0; i < WARMUP + plan.changes; i++) {
+      const command = plan.command(i);
+      const version = moderatorVersion + 1;
+      await sleep(Math.max(0, sentAt + MIN_CHANGE_INTERVAL_MS - Date.now()));
+      let ackAt = 0;
+      await oneChange(
+        clients,
+        version,
+        n,
+        async () => {
+          sentAt = Date.now();
+          ackAt = await drive(command);
+        },
+        `goto ${command.step}`,
+      );
+      if (i < WARMUP) {
+        await clients.request({ type: 'collect' }, 'samples', 10_000, 'discarding the warm-up');
+        continue;
+      }
+      const row = plan.rowOf(command);
+      sentAtOf.set(version, sentAt);
+      ackAtOf.set(version, ackAt);
+      rowOfVersion.set(version, row);
+      if (!payloads.has(row)) {
+        // What a participant received, for the bare baseline's same-size payload.
+        const state = await server.roundtable.host.get(session.id);
+        const group = state.groups[0];
+        const audience: Audience = group && row.startsWith('breakout open') ? `group:${group.id}` : 'plenary';
+        payloads.set(row, { view: renderView(state, audience, everyone, Date.now()), audiences: group && audience !== 'plenary' ? state.groups.length : 0 });
+      }
+    }
+    const samples = await clients.request({ type: 'collect' }, 'samples', 20_000, 'collecting the latencies');
+
+    // Split the deliveries into rows (the client reports them in version order).
+    const rows = new Map<string, Measured & { payload: SessionView }>();
+    let offset = 0;
+    for (const v of samples.versions) {
+      const label = rowOfVersion.get(v.version) ?? 'step change';
+      const payload = payloads.get(label)!;
+      const row = rows.get(label) ?? {
+        label,
+        clients: n,
+        audiences: payload.audiences ? `${payload.audiences} groups + staff` : 'plenary + staff',
+        latencies: [],
+        versions: [],
+        rssPerClient: (after.rss - before.rss) / n,
+        heapPerClient: (after.heap - before.heap) / n,
+        rssClean,
+        connectMs,
+        commandToEmit: [],
+        serverBusy: [],
+        stray: samples.stray,
+        payload: payload.view,
+      };
+      rows.set(label, row);
+      row.latencies.push(...samples.latencies.slice(offset, offset + v.count));
+      offset += v.count;
+      row.versions.push(v);
+      row.commandToEmit.push(v.serverNow - sentAtOf.get(v.version)!);
+      row.serverBusy.push(ackAtOf.get(v.version)! - v.serverNow);
+    }
+    return rows;
+  } finally {
+    moderator?.close();
+    await clients.request({ type: 'disconnect' }, 'disconnected', 20_000, 'disconnecting the clients').catch(() => undefined);
+    await server.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The same fan-out from a bare socket.io server: no handshake auth, no store, no rendering; per
+ * change one `emit` of a prepared same-size payload to everyone (or one to each room of `roomSize`).
+ */
+async function measureBare(clients: Clients, n: number, payload: SessionView, changes: number, roomSize?: number): Promise<Measured> {
+  const http = createHttpServer();
+  const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 25_000 });
+  let joined = 0;
+  io.on('connection', (socket) => {
+    if (roomSize) void socket.join(`room:${Math.floor(joined / roomSize)}`);
+    joined++;
+    socket.emit('state', { ...payload, version: 0, serverNow: Date.now() });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  try {
+    const before = await memory();
+    const connectMs = await connectAndSettle(clients, url, Array.from({ length: n }, () => ({})), `bare socket.io, ${n} clients`);
+    const after = await memory();
+    const rssClean = n > largestSoFar;
+    largestSoFar = Math.max(largestSoFar, n);
+    const rooms = roomSize ? Math.ceil(n / roomSize) : 0;
+    const serverBusy: number[] = [];
+    let sentAt = 0;
+    for (let i = 0; i < WARMUP + changes; i++) {
+      const version = i + 1;
+      await sleep(Math.max(0, sentAt + MIN_CHANGE_INTERVAL_MS - Date.now()));
+      sentAt = Date.now();
+      await oneChange(
+        clients,
+        version,
+        n,
+        async () => {
+          const serverNow = Date.now();
+          if (!roomSize) io.emit('state', { ...payload, version, serverNow });
+          else for (let r = 0; r < rooms; r++) io.to(`room:${r}`).emit('state', { ...payload, version, serverNow });
+          if (i >= WARMUP) serverBusy.push(Date.now() - serverNow);
+        },
+        'a bare emit',
+      );
+      if (i < WARMUP) await clients.request({ type: 'collect' }, 'samples', 10_000, 'discarding the warm-up');
+    }
+    const samples = await clients.request({ type: 'collect' }, 'samples', 20_000, 'collecting the latencies');
+    return {
+      label: 'bare',
+      clients: n,
+      audiences: roomSize ? `${rooms} rooms` : '1 emit',
+      latencies: samples.latencies,
+      versions: samples.versions,
+      rssPerClient: (after.rss - before.rss) / n,
+      heapPerClient: (after.heap - before.heap) / n,
+      rssClean,
+      connectMs,
+      commandToEmit: [],
+      serverBusy,
+      stray: samples.stray,
+    };
+  } finally {
+    await clients.request({ type: 'disconnect' }, 'disconnected', 20_000, 'disconnecting the clients').catch(() => undefined);
+    io.disconnectSockets(true);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and the table.
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+interface Summary {
+  p50: number;
+  p99: number;
+  max: number;
+  emitToLastP50: number;
+  emitToLastMax: number;
+  msgsPerSec: number;
+  bytes: number;
+  cmdToEmitP50: number | null;
+  serverBusyP50: number;
+}
+
+function summarize(m: Measured): Summary {
+  const sorted = [...m.latencies].sort((a, b) => a - b);
+  const emitToLast = m.versions.map((v) => v.lastRecv - v.serverNow).sort((a, b) => a - b);
+  const fanoutMs = emitToLast.reduce((a, b) => a + Math.max(1, b), 0);
+  const cmd = [...m.commandToEmit].sort((a, b) => a - b);
+  return {
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
+    emitToLastP50: quantile(emitToLast, 0.5),
+    emitToLastMax: emitToLast.at(-1) ?? Number.NaN,
+    msgsPerSec: (m.latencies.length / fanoutMs) * 1000,
+    bytes: Math.round(m.versions.reduce((a, v) => a + v.bytes, 0) / Math.max(1, m.versions.length)),
+    cmdToEmitP50: cmd.length ? quantile(cmd, 0.5) : null,
+    serverBusyP50: quantile([...m.serverBusy].sort((a, b) => a - b), 0.5),
+  };
+}
+
+function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const ms = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
+
+const header = [
+  'clients',
+  'run',
+  'audiences',
+  'changes',
+  'deliveries',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'emit→last p50/max',
+  'server busy',
+  'cmd→emit',
+  'msgs/s',
+  'payload B',
+  'RSS KB/cl',
+  'heap KB/cl',
+  'connect s',
+];
+
+function rowsOf(pairs: Array<{ roundtable: Measured; bare: Measured }>): string[][] {
+  const out: string[][] = [];
+  for (const { roundtable, bare } of pairs) {
+    for (const m of [roundtable, bare]) {
+      const s = summarize(m);
+      if (process.env.BENCH_DEBUG) {
+        const each = m.versions.map((v, i) => `${v.lastRecv - v.serverNow}(${m.serverBusy[i] ?? '?'})`).join(' ');
+        console.log(`  [debug] ${m.clients} ${m.label}: emit→last(server busy) per change: ${each}`);
+      }
+      out.push([
+        String(m.clients),
+        m === roundtable ? `Roundtable: ${m.label}` : '  baseline: bare socket.io',
+        m.audiences,
+        String(m.versions.length),
+        String(m.latencies.length),
+        ms(s.p50),
+        ms(s.p99),
+        ms(s.max),
+        `${ms(s.emitToLastP50)} / ${ms(s.emitToLastMax)}`,
+        ms(s.serverBusyP50),
+        s.cmdToEmitP50 === null ? '' : ms(s.cmdToEmitP50),
+        Math.round(s.msgsPerSec).toLocaleString('en-US'),
+        String(s.bytes),
+        `${m.rssClean ? '' : '*'}${kb(m.rssPerClient)}`,
+        kb(m.heapPerClient),
+        (m.connectMs / 1000).toFixed(1),
+      ]);
+    }
+  }
+  return out;
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+// ---------------------------------------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  const largest = Math.max(...SIZES, BREAKOUT_SIZE);
+  const limit = openFileLimit();
+  const needed = largest + 512;
+  if (limit !== null && limit < needed) {
+    throw new Error(
+      `fan-out bench: the open-file limit (ulimit -n) is ${limit}; ${largest} clients need about ${needed} descriptors in each of the server and client processes. Raise it (ulimit -n ${Math.max(4096, needed)}) and run again.`,
+    );
+  }
+  console.log(`fan-out: agenda step changes to ${SIZES.join(', ')} socket.io clients (websocket) in a separate process, on loopback;`);
+  console.log(`  Roundtable with the SQLite store (WAL, synchronous=FULL) in a temp dir: every change is committed before it is sent.`);
+  console.log(
+    `  ${STEPS} measured plenary step changes per size after ${WARMUP} warm-up ones, one every ≥${MIN_CHANGE_INTERVAL_MS} ms; presence interval ${PRESENCE_INTERVAL_MS} ms, ${QUIET_MS} ms without any state before measuring;`,
+  );
+  console.log(`  ulimit -n ${limit ?? '?'}; gc ${gc ? 'forced before each memory reading' : 'not available'}; load average ${load()} at start`);
+
+  const clients = await Clients.spawn();
+  const plenaryPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
+  const breakoutPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
+  try {
+    // Largest first: the per-client memory of the size that carries the goal is measured in a
+    // process that never held more clients (freed memory would otherwise be reused unseen).
+    for (const n of [...SIZES].sort((a, b) => b - a)) {
+      const steps = plenaryAgenda.agenda.length;
+      const rows = await measureRoundtable(clients, n, {
+        agenda: plenaryAgenda,
+        changes: STEPS,
+        command: (i) => ({ type: 'goto', step: (i + 1) % steps }),
+        rowOf: () => 'plenary step',
+      });
+      const roundtable = rows.get('plenary step')!;
+      const bare = await measureBare(clients, n, roundtable.payload, STEPS);
+      plenaryPairs.unshift({ roundtable, bare });
+      console.log(`  measured ${n} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
+    }
+
+    // Breakouts: opening one renders one view per group of 5 (+ staff); closing it, one plenary view.
+    const n = BREAKOUT_SIZE;
+    const rows = await measureRoundtable(clients, n, {
+      agenda: breakoutAgenda,
+      changes: BREAKOUT_STEPS,
+      command: (i) => ({ type: 'goto', step: i % 2 === 0 ? 1 : 0 }),
+      rowOf: (c) => (c.step === 1 ? 'breakout open' : 'breakout close'),
+    });
+    const opens = rows.get('breakout open')!;
+    const closes = rows.get('breakout close')!;
+    breakoutPairs.push({ roundtable: opens, bare: await measureBare(clients, n, opens.payload, BREAKOUT_STEPS / 2, 5) });
+    breakoutPairs.push({ roundtable: closes, bare: await measureBare(clients, n, closes.payload, BREAKOUT_STEPS / 2) });
+    console.log(`  measured breakouts with ${n} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
+  } finally {
+    await clients.kill();
+  }
+
+  const right = header.map((_, i) => i !== 1 && i !== 2);
+  console.log('');
+  console.log(table(header, rowsOf([...plenaryPairs, ...breakoutPairs]), right));
+  console.log('');
+  console.log('  latency     = client receive time − serverNow stamped in the view (Date.now in both processes, same machine); p50/p99/max over all deliveries');
+  console.log('  emit→last   = last client of a change − serverNow, per change (ms); msgs/s = deliveries / summed emit→last');
+  console.log('  server busy = serverNow → the server has written the change to every socket (Roundtable: moderator ack arrives; bare: emit returns), p50 ms');
+  console.log('  cmd→emit    = moderator sends agenda:command → serverNow of the view: validation, SQLite commit with fsync, audiences (p50 ms)');
+  console.log('  payload     = bytes of the JSON of one state message as a participant received it; the baseline sends a copy of it');
+  console.log('  RSS / heap  = (server process after N joined and settled − before connecting) / N, after a forced gc; heap = V8 heap + external + array buffers');
+  console.log('                * = this process held as many clients before, so freed memory was reused: that RSS figure understates');
+  console.log(`  load average ${load()} at end`);
+
+  const strays = [...plenaryPairs, ...breakoutPairs].flatMap((p) => [p.roundtable, p.bare]).reduce((a, m) => a + m.stray, 0);
+  if (strays > 0) console.log(`  note: ${strays} state message(s) of other versions arrived while measuring (presence refreshes?)`);
+
+  const goal = plenaryPairs.find((p) => p.roundtable.clients === 2000) ?? plenaryPairs.at(-1);
+  if (goal) {
+    const s = summarize(goal.roundtable);
+    const b = summarize(goal.bare);
+    const memKb = goal.roundtable.rssPerClient / 1024;
+    const at = goal.roundtable.clients.toLocaleString('en-US');
+    console.log('');
+    console.log(`goal: p99 ≤ ${GOAL_P99_MS} ms at ${at} clients — Roundtable ${ms(s.p99)} ms, bare socket.io ${ms(b.p99)} ms: ${s.p99 <= GOAL_P99_MS ? 'met' : 'NOT met'}`);
+    console.log(
+      `goal: ≤ ${GOAL_KB_PER_CLIENT} KB per client at ${at} clients — Roundtable ${memKb.toFixed(1)} KB RSS${goal.roundtable.rssClean ? '' : ' (*)'}, ${kb(goal.roundtable.heapPerClient)} KB heap: ${Math.max(memKb, goal.roundtable.heapPerClient / 1024) <= GOAL_KB_PER_CLIENT ? 'met' : 'NOT met'}`,
+    );
+  }
+}
