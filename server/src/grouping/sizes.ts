@@ -9,11 +9,14 @@ export function groupSizes(count: number, target: number): number[] {
   return evenSizes(count, groups);
 }
 
-/** True when the count splits into groups whose sizes all lie within target ± 1 (or is empty). */
+/**
+ * True when the count splits into groups whose sizes all lie within target ± 1 and are at least 3
+ * (or is empty): a group of two is never "well" split, even for a target of 3.
+ */
 export function splitsWell(count: number, target: number): boolean {
   if (count === 0) return true;
   const groups = Math.ceil(count / (target + 1));
-  return groups * (target - 1) <= count;
+  return groups * Math.max(3, target - 1) <= count;
 }
 
 export function evenSizes(count: number, groups: number): number[] {
@@ -79,7 +82,7 @@ function lexLess(a: number[], b: number[]): boolean {
 export function poolSizes(counts: number[], target: number): number[][] {
   let chosen: number[][] | null = null;
   let chosenSpread = Infinity;
-  for (const low of [target, target - 1]) {
+  for (const low of target > 3 ? [target, target - 1] : [target]) {
     const plan: number[][] = [];
     let spread = 0;
     let fits = true;

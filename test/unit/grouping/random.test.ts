@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandomAssigner } from '../../../server/src/grouping/random';
 import type { GroupingMember } from '../../../server/src/grouping/types';
+import { roster } from './arbitraries';
+import { expectValidAssignment, roleCounts } from './check';
 
 const people = (n: number): GroupingMember[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -11,20 +14,40 @@ const people = (n: number): GroupingMember[] =>
   }));
 
 describe('seededRandomAssigner', () => {
-  it('places everyone once in groups of 4 to 6 that share a language', () => {
-    const result = seededRandomAssigner.assign({ members: people(53), groupSize: 5, seed: 3 });
-    const ids = result.groups.flatMap((g) => g.members).sort();
-    expect(ids).toEqual(people(53).map((m) => m.id).sort());
-    for (const g of result.groups) {
-      expect(g.members.length).toBeGreaterThanOrEqual(4);
-      expect(g.members.length).toBeLessThanOrEqual(6);
-    }
+  it('keeps the hard rules on random rosters', () => {
+    fc.assert(
+      fc.property(roster({ maxSize: 120 }), fc.integer({ min: 3, max: 12 }), fc.integer(), (members, groupSize, seed) => {
+        const request = { members, groupSize, seed };
+        expectValidAssignment(request, seededRandomAssigner.assign(request));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('places everyone once in groups of 4 to 6 with a facilitator and a note taker each', () => {
+    const members = people(53);
+    const result = seededRandomAssigner.assign({ members, groupSize: 5, seed: 3 });
+    expect(result.groups.flatMap((g) => g.members).sort()).toEqual(members.map((m) => m.id).sort());
+    for (const g of result.groups) expect([4, 5, 6]).toContain(g.members.length);
+    expect(Math.min(...roleCounts(result, members, 'facilitator'))).toBe(1);
+    expect(Math.min(...roleCounts(result, members, 'notetaker'))).toBe(1);
     expect(result.algorithm).toBe('seeded-random');
   });
 
-  it('gives the same groups for the same seed', () => {
+  it('gives the same groups for the same seed and others for another seed', () => {
     const a = seededRandomAssigner.assign({ members: people(40), groupSize: 5, seed: 9 });
     const b = seededRandomAssigner.assign({ members: people(40), groupSize: 5, seed: 9 });
+    const c = seededRandomAssigner.assign({ members: people(40), groupSize: 5, seed: 10 });
     expect(a).toEqual(b);
+    expect(c.groups).not.toEqual(a.groups);
+  });
+
+  it('honours apart pairs and avoids pairs from an earlier round', () => {
+    const members = people(40);
+    const first = seededRandomAssigner.assign({ members, groupSize: 5, seed: 1 });
+    const apart: Array<[string, string]> = [['p0', 'p1'], ['p2', 'p3']];
+    const second = seededRandomAssigner.assign({ members, groupSize: 5, seed: 2, apart, previousRounds: [first.groups.map((g) => g.members)] });
+    expectValidAssignment({ members, groupSize: 5, seed: 2, apart }, second);
+    expect(second.repeatedPairs).toEqual([]);
   });
 });
