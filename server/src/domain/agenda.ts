@@ -84,8 +84,9 @@ function extendStep(d: SessionState, minutes: number, now: number): Record<strin
     d.endsAt = Math.max(now, base + delta);
   }
   const left = d.status === 'paused' ? d.remainingMs! : d.endsAt! - now;
-  // Marks that lie in the future again are announced again.
-  d.announced = d.announced.filter((m) => m * minute >= left);
+  // Marks that lie in the future again are announced again; marks a shortening skipped over count
+  // as said, or the clock would announce "5 minutes left" when 2 are.
+  d.announced = marksOf(d).filter((m) => m * minute > left || (m * minute === left && d.announced.includes(m)));
   return { minutes, remainingMs: left };
 }
 

@@ -122,6 +122,15 @@ export function seatLateJoiner(draft: SessionState, member: Member, groupSize: n
   const languages = member.languages.length > 0 ? member.languages : draft.languages;
   const chosen = draft.groups.find((g) => g.id === chosenId) ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
   chosen.members.push(member.id);
+  // Seated through another language the whole group shares: the group now talks in that one.
+  const speaks = (id: string, language: string) => {
+    const m = members.get(id);
+    return !m || m.languages.length === 0 || m.languages.includes(language);
+  };
+  if (!chosen.members.every((id) => speaks(id, chosen.language))) {
+    const shared = (newcomer?.languages ?? languages).find((l) => chosen.members.every((id) => speaks(id, l)));
+    if (shared) chosen.language = shared;
+  }
   return chosen;
 }
 
