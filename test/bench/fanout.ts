@@ -7,7 +7,8 @@
  * all on loopback. Latency of one delivery = client receive time − `serverNow` in the view, both
  * Date.now on the same machine.
  *
- * Run: npm run bench -- fanout      (BENCH_FANOUT_SIZES=500,1000 to choose the sizes)
+ * Run: npm run bench -- fanout
+ *   (BENCH_FANOUT_SIZES=500,1000 and BENCH_FANOUT_BREAKOUT_SIZE=1000 choose the sizes; BENCH_DEBUG=1 prints each change)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
@@ -15,9 +16,11 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Server } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
 import { renderView, type Audience } from '../../server/src/domain/views';
 import type { CreateSessionInput } from '../../shared/session';
 import { PROTOCOL_VERSION, type Ack } from '../../shared/protocol';
@@ -31,7 +34,7 @@ const SIZES = (process.env.BENCH_FANOUT_SIZES ?? '500,1000,2000')
   .split(',')
   .map((s) => Number.parseInt(s, 10))
   .filter((n) => Number.isInteger(n) && n > 0);
-const BREAKOUT_SIZE = 500;
+const BREAKOUT_SIZE = Number.parseInt(process.env.BENCH_FANOUT_BREAKOUT_SIZE ?? '500', 10) || 500;
 const STEPS = 20;
 const BREAKOUT_STEPS = 10;
 const WARMUP = 5;
@@ -109,6 +112,17 @@ function findGc(): (() => void) | null {
   }
 }
 const gc = findGc();
+
+/** Garbage-collection pauses of this (the server's) process, as epoch-ms intervals. */
+const gcPauses: Array<{ start: number; ms: number }> = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: performance.timeOrigin + e.startTime, ms: e.duration });
+});
+
+/** Server GC time within each change's fan-out window (serverNow → last delivery). */
+function gcDuring(versions: VersionStats[]): number[] {
+  return versions.map((v) => gcPauses.filter((p) => p.start + p.ms >= v.serverNow && p.start <= v.lastRecv).reduce((a, p) => a + p.ms, 0));
+}
 
 async function memory(): Promise<{ rss: number; heap: number }> {
   if (gc) {
@@ -220,6 +234,8 @@ interface Measured {
   commandToEmit: number[];
   /** serverNow → the server is done writing the change to every socket (its event loop free again). */
   serverBusy: number[];
+  /** Server GC pause time inside each change's fan-out window. */
+  gcMs: number[];
   stray: number;
 }
 
@@ -373,6 +389,7 @@ async function measureRoundtable(clients: Clients, n: number, plan: RoundtablePl
         connectMs,
         commandToEmit: [],
         serverBusy: [],
+        gcMs: [],
         stray: samples.stray,
         payload: payload.view,
       };
@@ -382,6 +399,7 @@ async function measureRoundtable(clients: Clients, n: number, plan: RoundtablePl
       row.versions.push(v);
       row.commandToEmit.push(v.serverNow - sentAtOf.get(v.version)!);
       row.serverBusy.push(ackAtOf.get(v.version)! - v.serverNow);
+      row.gcMs.push(...gcDuring([v]));
     }
     return rows;
   } finally {
@@ -393,41 +411,63 @@ async function measureRoundtable(clients: Clients, n: number, plan: RoundtablePl
 
 /**
  * The same fan-out from a bare socket.io server: no handshake auth, no store, no rendering; per
- * change one `emit` of a prepared same-size payload to everyone (or one to each room of `roomSize`).
+ * change, asked for over a socket from this process like the moderator's command, one `emit` of a
+ * prepared same-size payload to everyone (or one to each room of `roomSize`), then the ack.
  */
 async function measureBare(clients: Clients, n: number, payload: SessionView, changes: number, roomSize?: number): Promise<Measured> {
   const http = createHttpServer();
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 25_000 });
+  const rooms = roomSize ? Math.ceil(n / roomSize) : 0;
   let joined = 0;
   io.on('connection', (socket) => {
+    if (socket.handshake.auth.driver === true) {
+      // The stand-in for the moderator: asks for a change over its socket and gets an ack once it is sent.
+      socket.on('change', (version: number, ack: (at: number) => void) => {
+        const serverNow = Date.now();
+        if (!roomSize) io.emit('state', { ...payload, version, serverNow });
+        else for (let r = 0; r < rooms; r++) io.to(`room:${r}`).emit('state', { ...payload, version, serverNow });
+        ack(serverNow);
+      });
+      return;
+    }
     if (roomSize) void socket.join(`room:${Math.floor(joined / roomSize)}`);
     joined++;
     socket.emit('state', { ...payload, version: 0, serverNow: Date.now() });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const driver = connectClient(url, { auth: { driver: true }, transports: ['websocket'], reconnection: false, forceNew: true });
   try {
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        driver.once('connect', () => resolve());
+        driver.once('connect_error', reject);
+      }),
+      10_000,
+      'connecting the bare driver',
+    );
     const before = await memory();
     const connectMs = await connectAndSettle(clients, url, Array.from({ length: n }, () => ({})), `bare socket.io, ${n} clients`);
     const after = await memory();
     const rssClean = n > largestSoFar;
     largestSoFar = Math.max(largestSoFar, n);
-    const rooms = roomSize ? Math.ceil(n / roomSize) : 0;
     const serverBusy: number[] = [];
+    const commandToEmit: number[] = [];
     let sentAt = 0;
     for (let i = 0; i < WARMUP + changes; i++) {
       const version = i + 1;
       await sleep(Math.max(0, sentAt + MIN_CHANGE_INTERVAL_MS - Date.now()));
-      sentAt = Date.now();
       await oneChange(
         clients,
         version,
         n,
         async () => {
-          const serverNow = Date.now();
-          if (!roomSize) io.emit('state', { ...payload, version, serverNow });
-          else for (let r = 0; r < rooms; r++) io.to(`room:${r}`).emit('state', { ...payload, version, serverNow });
-          if (i >= WARMUP) serverBusy.push(Date.now() - serverNow);
+          sentAt = Date.now();
+          const serverNow = (await driver.timeout(10_000).emitWithAck('change', version)) as number;
+          if (i >= WARMUP) {
+            serverBusy.push(Date.now() - serverNow);
+            commandToEmit.push(serverNow - sentAt);
+          }
         },
         'a bare emit',
       );
@@ -444,11 +484,13 @@ async function measureBare(clients: Clients, n: number, payload: SessionView, ch
       heapPerClient: (after.heap - before.heap) / n,
       rssClean,
       connectMs,
-      commandToEmit: [],
+      commandToEmit,
       serverBusy,
+      gcMs: gcDuring(samples.versions),
       stray: samples.stray,
     };
   } finally {
+    driver.close();
     await clients.request({ type: 'disconnect' }, 'disconnected', 20_000, 'disconnecting the clients').catch(() => undefined);
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -475,6 +517,7 @@ interface Summary {
   bytes: number;
   cmdToEmitP50: number | null;
   serverBusyP50: number;
+  gcPerChange: number;
 }
 
 function summarize(m: Measured): Summary {
@@ -492,6 +535,7 @@ function summarize(m: Measured): Summary {
     bytes: Math.round(m.versions.reduce((a, v) => a + v.bytes, 0) / Math.max(1, m.versions.length)),
     cmdToEmitP50: cmd.length ? quantile(cmd, 0.5) : null,
     serverBusyP50: quantile([...m.serverBusy].sort((a, b) => a - b), 0.5),
+    gcPerChange: m.gcMs.reduce((a, b) => a + b, 0) / Math.max(1, m.gcMs.length),
   };
 }
 
@@ -515,6 +559,7 @@ const header = [
   'max ms',
   'emit→last p50/max',
   'server busy',
+  'server GC',
   'cmd→emit',
   'msgs/s',
   'payload B',
@@ -529,8 +574,8 @@ function rowsOf(pairs: Array<{ roundtable: Measured; bare: Measured }>): string[
     for (const m of [roundtable, bare]) {
       const s = summarize(m);
       if (process.env.BENCH_DEBUG) {
-        const each = m.versions.map((v, i) => `${v.lastRecv - v.serverNow}(${m.serverBusy[i] ?? '?'})`).join(' ');
-        console.log(`  [debug] ${m.clients} ${m.label}: emit→last(server busy) per change: ${each}`);
+        const each = m.versions.map((v, i) => `${v.lastRecv - v.serverNow}(${m.serverBusy[i] ?? '?'},${(m.gcMs[i] ?? 0).toFixed(0)})`).join(' ');
+        console.log(`  [debug] ${m.clients} ${m.label}: emit→last(server busy,gc) per change: ${each}`);
       }
       out.push([
         String(m.clients),
@@ -543,10 +588,11 @@ function rowsOf(pairs: Array<{ roundtable: Measured; bare: Measured }>): string[
         ms(s.max),
         `${ms(s.emitToLastP50)} / ${ms(s.emitToLastMax)}`,
         ms(s.serverBusyP50),
-        s.cmdToEmitP50 === null ? '' : ms(s.cmdToEmitP50),
+        s.gcPerChange.toFixed(1),
+        s.cmdToEmitP50 === null ? '-' : ms(s.cmdToEmitP50),
         Math.round(s.msgsPerSec).toLocaleString('en-US'),
         String(s.bytes),
-        `${m.rssClean ? '' : '*'}${kb(m.rssPerClient)}`,
+        m.rssClean ? kb(m.rssPerClient) : 'n/a*',
         kb(m.heapPerClient),
         (m.connectMs / 1000).toFixed(1),
       ]);
@@ -575,6 +621,7 @@ export async function run(): Promise<void> {
   );
   console.log(`  ulimit -n ${limit ?? '?'}; gc ${gc ? 'forced before each memory reading' : 'not available'}; load average ${load()} at start`);
 
+  gcObserver.observe({ entryTypes: ['gc'] });
   const clients = await Clients.spawn();
   const plenaryPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
   const breakoutPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
@@ -609,6 +656,7 @@ export async function run(): Promise<void> {
     breakoutPairs.push({ roundtable: closes, bare: await measureBare(clients, n, closes.payload, BREAKOUT_STEPS / 2) });
     console.log(`  measured breakouts with ${n} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
   } finally {
+    gcObserver.disconnect();
     await clients.kill();
   }
 
@@ -618,11 +666,12 @@ export async function run(): Promise<void> {
   console.log('');
   console.log('  latency     = client receive time − serverNow stamped in the view (Date.now in both processes, same machine); p50/p99/max over all deliveries');
   console.log('  emit→last   = last client of a change − serverNow, per change (ms); msgs/s = deliveries / summed emit→last');
-  console.log('  server busy = serverNow → the server has written the change to every socket (Roundtable: moderator ack arrives; bare: emit returns), p50 ms');
-  console.log('  cmd→emit    = moderator sends agenda:command → serverNow of the view: validation, SQLite commit with fsync, audiences (p50 ms)');
+  console.log('  server busy = serverNow → the ack of the command arrives: the server wrote the change to every socket first (p50 ms)');
+  console.log('  server GC   = garbage-collection pauses in the server process during a change\'s fan-out window, mean ms per change');
+  console.log('  cmd→emit    = command sent over a socket → serverNow; Roundtable: validation, SQLite commit with fsync, audiences (p50 ms)');
   console.log('  payload     = bytes of the JSON of one state message as a participant received it; the baseline sends a copy of it');
   console.log('  RSS / heap  = (server process after N joined and settled − before connecting) / N, after a forced gc; heap = V8 heap + external + array buffers');
-  console.log('                * = this process held as many clients before, so freed memory was reused: that RSS figure understates');
+  console.log('                n/a* = this process held as many clients before and reuses the memory they freed, so its RSS delta means nothing; compare heap');
   console.log(`  load average ${load()} at end`);
 
   const strays = [...plenaryPairs, ...breakoutPairs].flatMap((p) => [p.roundtable, p.bare]).reduce((a, m) => a + m.stray, 0);
