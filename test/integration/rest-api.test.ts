@@ -255,6 +255,8 @@ describe('roster import', () => {
       { csv: 'id,name\n', line: 2, field: null },
       { csv: 'id,name\r\np1,"Multi\r\nline"\r\np2,Ann,extra\r\n', line: 4, field: null },
       { csv: 'id,name,id\np1,a,b\n', line: 1, field: 'id' },
+      { csv: '\ufeffid,name,role\r\np1,"A\r\nB",participant\r\np2,C,boss\r\n', line: 4, field: 'role' },
+      { csv: '\r\n\r\nname\r\nAda\r\n', line: 3, field: 'id' },
     ];
     for (const { csv, line, field } of cases) {
       const error = await failure(await postCsv(id, csv), 400, 'BAD_INPUT');
