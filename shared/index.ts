@@ -1,6 +1,7 @@
 export * from './agenda';
 export * from './commands';
 export * from './errors';
+export * from './notes';
 export * from './protocol';
 export * from './roster';
 export * from './session';

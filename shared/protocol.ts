@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { NotesGrant, NotesScrollEvent } from './notes';
 import type { SessionView, Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -35,6 +36,7 @@ export interface ServerToClientEvents {
   state: (view: SessionView) => void;
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
+  'notes:scroll': (event: NotesScrollEvent) => void;
 }
 
 export interface ClientToServerEvents {
@@ -50,5 +52,7 @@ export interface ClientToServerEvents {
   'hand:lower': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
+  'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
+  'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
 }

@@ -7,13 +7,18 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { diverseAssigner } from './grouping/diverse';
 import type { GroupAssigner } from './grouping/types';
+import { NotesService, type NotesServiceOptions } from './notes/notes-service';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
+import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
+import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
+import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
 import { attachLive } from './transport/live';
+import { attachYjs } from './transport/yjs';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
 export interface Overrides {
@@ -22,6 +27,9 @@ export interface Overrides {
   assigner?: GroupAssigner;
   logger?: Logger;
   presenceIntervalMs?: number;
+  notesStore?: NotesStore;
+  /** Limits, persistence timing, token lifetime of the shared notes. */
+  notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
 }
 
 export interface Roundtable {
@@ -32,6 +40,7 @@ export interface Roundtable {
   readonly adminToken: string;
   readonly adminTokenCreated: boolean;
   readonly host: SessionHost;
+  readonly notes: NotesService;
   readonly httpServer: HttpServer;
 }
 
@@ -53,6 +62,16 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
   let publicUrl = config.publicUrl ?? '';
   let invites = new Invites(signingKey, publicUrl || 'http://localhost');
   let health: 'ok' | 'starting' | 'closing' = 'starting';
+  const notesStore = overrides.notesStore ?? (config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const notes = new NotesService({
+    host,
+    store: notesStore,
+    clock,
+    secret: signingKey,
+    notesUrl: () => `${(publicUrl || 'http://localhost').replace(/^http/, 'ws').replace(/\/+$/, '')}/yjs`,
+    logger,
+    ...overrides.notes,
+  });
 
   const httpServer = createHttpServer();
   const app = httpApp({
@@ -65,6 +84,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     now: () => clock.now(),
     health: () => health,
     logger,
+    notes,
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -75,13 +95,17 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     presence,
     clock,
     logger,
+    notes,
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
+
+  const yjs = attachYjs(httpServer, { notes, logger });
 
   return {
     adminToken: admin.value,
     adminTokenCreated: admin.created,
     host,
+    notes,
     httpServer,
     async listen() {
       await new Promise<void>((resolve, reject) => {
@@ -102,8 +126,13 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     },
     async close() {
       health = 'closing';
+      // Stop accepting and drain the sockets, let the clocks and in-flight commands finish, store the
+      // notes' last edits, then close the stores.
       await live.close();
+      await yjs.close();
       await host.close();
+      await notes.close();
+      await notesStore.close();
       await store.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -28,6 +28,11 @@ export const actions = [
   'hand.lower',
   'report.drive',
   'profile.update',
+  'notes.write',
+  'notes.read',
+  'notes.readAll',
+  'notes.present',
+  'notes.export',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -54,6 +59,12 @@ export const permissions: Record<Action, readonly Role[]> = {
   'hand.lower': ['organizer', 'moderator'],
   'report.drive': ['organizer', 'moderator'],
   'profile.update': ['moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
+  // Notes: which group and which moment are decided in notes-access.ts; these say which roles ever may.
+  'notes.write': ['facilitator', 'notetaker', 'participant'],
+  'notes.read': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
+  'notes.readAll': ['organizer', 'moderator', 'observer'],
+  'notes.present': ['facilitator', 'notetaker', 'participant'],
+  'notes.export': ['organizer', 'moderator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -83,4 +94,9 @@ const describe: Record<Action, string> = {
   'hand.lower': "lower someone else's hand",
   'report.drive': 'run the report-back',
   'profile.update': 'set a profile',
+  'notes.write': "write a group's notes",
+  'notes.read': "read the presenting group's notes",
+  'notes.readAll': "read every group's notes",
+  'notes.present': "present a group's notes",
+  'notes.export': 'export the notes',
 };

@@ -11,6 +11,7 @@ import {
   RevokeBody,
   agendaCommandTypes,
 } from '../../../shared/commands';
+import { NotesExportQuery } from '../../../shared/notes';
 import { CreateSessionBody } from '../../../shared/session';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
@@ -36,6 +37,8 @@ export interface HttpDeps {
   now: () => number;
   health: () => 'ok' | 'starting' | 'closing';
   logger: Logger;
+  /** The groups' shared notes, for export. */
+  notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
 }
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
@@ -174,6 +177,20 @@ export function httpApp(deps: HttpDeps): express.Express {
     authorize(actor, 'audit.read');
     const entries = await deps.host.auditLog(state.id);
     res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => entry) });
+  });
+
+  api.get('/sessions/:id/notes', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'notes.export');
+    if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
+    const file = await deps.notes.export(state, NotesExportQuery.parse(req.query));
+    res
+      .status(200)
+      .type(file.contentType)
+      .set('Content-Disposition', `attachment; filename="${file.filename}"`)
+      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .set('X-Content-Type-Options', 'nosniff')
+      .send(file.body);
   });
 
   app.use('/api', api);

@@ -17,6 +17,7 @@ import {
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
+import { NotesScrollCommand, NotesTokenRequest, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
@@ -25,6 +26,7 @@ import type { Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, handleHelpCall } from '../domain/help-calls';
+import { scrollNotes } from '../domain/notes-access';
 import { lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
@@ -52,6 +54,8 @@ export interface LiveDeps {
   logger: Logger;
   /** Presence-only changes are coalesced into one re-render per session per this many ms. */
   presenceIntervalMs?: number;
+  /** The groups' shared notes: tokens to open them. */
+  notes?: { grant(sessionId: string, actor: Actor, request: NotesTokenRequest): Promise<NotesGrant> };
 }
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
@@ -142,6 +146,36 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on(
       'profile:update',
       command(ProfileCommand, (s, c, ctx) => updateProfile(s, actor, c, ctx), (s) => ({ seat: seatOf(s, actor) })),
+    );
+    /** A request that reads (or announces) but changes no state: rate-limited and acked like a command. */
+    const request =
+      <T>(run: (payload: unknown) => Promise<T> | T) =>
+      async (payload: unknown, ack: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
+        try {
+          await commandLimiter.consume(socket.id).catch(() => {
+            throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          });
+          reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
+        } catch (error) {
+          if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket request failed');
+          reply({ ok: false, serverNow: deps.clock.now(), error: toErrorBody(error) });
+        }
+      };
+    socket.on(
+      'notes:token',
+      request(async (payload) => {
+        if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
+        return deps.notes.grant(sessionId, actor, NotesTokenRequest.parse(payload ?? undefined));
+      }),
+    );
+    socket.on(
+      'notes:scroll',
+      request(async (payload) => {
+        const { stepIndex, groupId, heading } = scrollNotes(await deps.host.get(sessionId), actor, NotesScrollCommand.parse(payload));
+        io.to(everyone(sessionId)).emit('notes:scroll', { stepIndex, groupId, heading, from: actor.name, serverNow: deps.clock.now() });
+        return undefined;
+      }),
     );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;

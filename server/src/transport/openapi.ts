@@ -10,6 +10,7 @@ import {
   GroupsPreviewCommand,
   RevokeBody,
 } from '../../../shared/commands';
+import { NotesExport, NotesExportQuery } from '../../../shared/notes';
 import { CreateSessionBody, SessionCreated, SessionView } from '../../../shared/session';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -129,6 +130,24 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           security: secured,
           requestParams: sessionPath,
           responses: { '200': { description: 'The log', ...json(AuditLog) }, ...errors('401', '403', '404') },
+        },
+      },
+      '/api/sessions/{id}/notes': {
+        get: {
+          summary: "Export the groups' shared notes: every breakout step (or `step`, 0-based) and every group (or `group`), with the step's questions and each group's members and roles",
+          security: secured,
+          requestParams: { path: SessionIdParams, query: NotesExportQuery },
+          responses: {
+            '200': {
+              description: 'The notes as Markdown, a self-contained HTML page, or JSON',
+              content: {
+                'text/markdown': { schema: z.string() },
+                'text/html': { schema: z.string() },
+                'application/json': { schema: NotesExport },
+              },
+            },
+            ...errors('400', '401', '403', '404'),
+          },
         },
       },
     },

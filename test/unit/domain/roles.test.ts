@@ -22,6 +22,11 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'hand.lower': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'report.drive': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'profile.update': { organizer: false, moderator: true, facilitator: true, notetaker: true, participant: true, observer: true },
+  'notes.write': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'notes.read': { organizer: true, moderator: true, facilitator: true, notetaker: true, participant: true, observer: true },
+  'notes.readAll': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
+  'notes.present': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'notes.export': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {

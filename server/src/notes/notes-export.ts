@@ -1,0 +1,127 @@
+import type { NotesExport } from '../../../shared/notes';
+
+/**
+ * The groups' notes as files: Markdown, a self-contained HTML page (everything escaped, no
+ * external resources, no scripts), and JSON. Pure: the notes service gathers the texts.
+ */
+
+export function notesToMarkdown(exp: NotesExport): string {
+  const out: string[] = [`# Notes — ${oneLine(exp.session.title)}`, '', `Exported ${new Date(exp.exportedAt).toISOString()}`, ''];
+  for (const step of exp.steps) {
+    out.push(`## ${oneLine(step.title)} (step ${step.stepIndex + 1})`, '');
+    if (step.questions.length > 0) {
+      out.push('Questions:', '', ...step.questions.map((q, i) => `${i + 1}. ${oneLine(q)}`), '');
+    }
+    for (const group of step.groups) {
+      out.push(`### Group ${group.groupId}${group.language ? ` (${group.language})` : ''}`, '');
+      if (group.members.length > 0) out.push(`Members: ${group.members.map(memberLabel).join(', ')}`, '');
+      const text = demoteHeadings(group.text, 3).trimEnd();
+      out.push(text.length > 0 ? text : '_(no notes)_', '');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function notesToHtml(exp: NotesExport): string {
+  const title = `Notes — ${exp.session.title}`;
+  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p class="meta">Exported ${escapeHtml(new Date(exp.exportedAt).toISOString())}</p>`];
+  for (const step of exp.steps) {
+    body.push('<section class="step">', `<h2>${escapeHtml(step.title)} <small>(step ${step.stepIndex + 1})</small></h2>`);
+    if (step.questions.length > 0) {
+      body.push('<p>Questions:</p>', '<ol>', ...step.questions.map((q) => `<li>${escapeHtml(q)}</li>`), '</ol>');
+    }
+    for (const group of step.groups) {
+      body.push('<article class="group">', `<h3>Group ${escapeHtml(group.groupId)}${group.language ? ` <small>(${escapeHtml(group.language)})</small>` : ''}</h3>`);
+      if (group.members.length > 0) body.push(`<p class="members">Members: ${escapeHtml(group.members.map(memberLabel).join(', '))}</p>`);
+      body.push(group.text.trim().length > 0 ? notesTextToHtml(group.text, 3) : '<p class="empty">(no notes)</p>', '</article>');
+    }
+    body.push('</section>');
+  }
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    // Self-contained and inert: no scripts, nothing fetched.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${css}</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+export function notesToJson(exp: NotesExport): string {
+  return `${JSON.stringify(exp, null, 2)}\n`;
+}
+
+/**
+ * The notes' Markdown-ish text as HTML: `#` lines become headings (below `base`), `- ` lines list
+ * items, other lines paragraphs. Every character of the text is escaped.
+ */
+export function notesTextToHtml(text: string, base: number): string {
+  const out: string[] = [];
+  let list: string[] = [];
+  let paragraph: string[] = [];
+  const endList = () => {
+    if (list.length > 0) out.push('<ul>', ...list.map((li) => `<li>${li}</li>`), '</ul>');
+    list = [];
+  };
+  const endParagraph = () => {
+    if (paragraph.length > 0) out.push(`<p>${paragraph.join('<br>')}</p>`);
+    paragraph = [];
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    const item = /^\s*[-*]\s+(.*)$/.exec(line);
+    if (heading) {
+      endList();
+      endParagraph();
+      const level = Math.min(6, base + heading[1]!.length);
+      out.push(`<h${level}>${escapeHtml(heading[2]!)}</h${level}>`);
+    } else if (item) {
+      endParagraph();
+      list.push(escapeHtml(item[1]!));
+    } else if (line.trim() === '') {
+      endList();
+      endParagraph();
+    } else {
+      endList();
+      paragraph.push(escapeHtml(line));
+    }
+  }
+  endList();
+  endParagraph();
+  return out.join('\n');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** `# Q` under a level-3 group heading becomes `#### Q`. */
+function demoteHeadings(text: string, by: number): string {
+  return text.replace(/^(#{1,6})(?=\s)/gm, (hashes) => '#'.repeat(Math.min(6, hashes.length + by)));
+}
+
+function memberLabel(m: NotesExport['steps'][number]['groups'][number]['members'][number]): string {
+  return `${m.name} (${m.role}${m.rapporteur ? ', rapporteur' : ''})`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const css = [
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}',
+  'h1,h2,h3,h4,h5,h6{line-height:1.25}',
+  'small,.meta,.members{color:#555}',
+  '.group{border-top:1px solid #ccc;margin-top:1.5rem}',
+  '.empty{font-style:italic;color:#777}',
+  '@media print{body{margin:0}}',
+].join('');

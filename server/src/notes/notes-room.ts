@@ -1,0 +1,297 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { messageNotesNotice, notesCloseCodes, type NotesCloseReason, type NotesNotice } from '../../../shared/notes';
+import type { Clock } from '../domain/clock';
+import type { NotesStats } from './notes-stats';
+import { TokenBucket } from './token-bucket';
+
+/** y-websocket's message types. */
+export const messageSync = 0;
+export const messageAwareness = 1;
+export const messageAuth = 2;
+export const messageQueryAwareness = 3;
+
+/** What the room needs of a connection: a way to send bytes and to close with a code. */
+export interface NotesConnection {
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface NotesLimits {
+  /** A document may not grow past this (bytes of its Yjs state). */
+  maxDocumentBytes: number;
+  /** One message may not be larger. */
+  maxMessageBytes: number;
+  /** Awareness (cursor, name) messages are small; larger ones are refused. */
+  maxAwarenessBytes: number;
+  /** Messages a connection may send per second, and at once. */
+  messagesPerSecond: number;
+  messageBurst: number;
+}
+
+export const defaultNotesLimits: NotesLimits = {
+  maxDocumentBytes: 2 * 1024 * 1024,
+  maxMessageBytes: 2 * 1024 * 1024,
+  maxAwarenessBytes: 64 * 1024,
+  messagesPerSecond: 60,
+  messageBurst: 240,
+};
+
+export type RoomAccess = 'write' | 'read';
+
+interface Seat {
+  access: RoomAccess;
+  /** Awareness client ids this connection introduced: removed when it leaves. */
+  awarenessIds: Set<number>;
+  bucket: TokenBucket;
+}
+
+const readOnlyMessage = 'These notes are read-only for you now; your change was not saved.';
+
+/**
+ * One group's notes document and the people connected to it, speaking the y-websocket protocol
+ * (sync and awareness). It knows nothing of the network: it is handed connections and their
+ * messages, decides what each may do (writers change the document; readers only receive), checks
+ * every message before it touches the document, and never throws at its caller.
+ */
+export class NotesRoom {
+  readonly awareness: Awareness;
+  readonly #seats = new Map<NotesConnection, Seat>();
+  readonly #limits: NotesLimits;
+  readonly #clock: Clock;
+  readonly #stats: NotesStats;
+  /** An upper bound of the document's encoded size, made exact again when a snapshot is taken. */
+  #approxBytes: number;
+
+  constructor(
+    readonly name: string,
+    readonly doc: Y.Doc,
+    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats },
+  ) {
+    this.#limits = opts.limits;
+    this.#clock = opts.clock;
+    this.#stats = opts.stats;
+    this.#approxBytes = Y.encodeStateAsUpdate(doc).length;
+    this.awareness = new Awareness(doc);
+    // The server is not a participant: no cursor of its own.
+    this.awareness.setLocalState(null);
+    doc.on('update', this.#onUpdate);
+    this.awareness.on('update', this.#onAwareness);
+  }
+
+  get size(): number {
+    return this.#seats.size;
+  }
+
+  connections(): IterableIterator<NotesConnection> {
+    return this.#seats.keys();
+  }
+
+  accessOf(conn: NotesConnection): RoomAccess | undefined {
+    return this.#seats.get(conn)?.access;
+  }
+
+  /**
+   * Seats a connection: tells it what it may do, asks writers for what they have that the server
+   * lacks (sync step 1; readers are not asked, so anything they send is an attempted edit), and
+   * shows it who else is here.
+   */
+  join(conn: NotesConnection, access: RoomAccess): void {
+    this.#seats.set(conn, {
+      access,
+      awarenessIds: new Set(),
+      bucket: new TokenBucket(this.#clock, this.#limits.messagesPerSecond, this.#limits.messageBurst),
+    });
+    this.#notice(conn, { type: 'access', access });
+    if (access === 'write') {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, messageSync);
+      syncProtocol.writeSyncStep1(encoder, this.doc);
+      conn.send(encoding.toUint8Array(encoder));
+    }
+    const states = this.awareness.getStates();
+    if (states.size > 0) conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+  }
+
+  /** The session changed what this connection may do. */
+  setAccess(conn: NotesConnection, access: RoomAccess): void {
+    const seat = this.#seats.get(conn);
+    if (!seat || seat.access === access) return;
+    seat.access = access;
+    if (access === 'read' && seat.awarenessIds.size > 0) {
+      // A reader is not shown to the others.
+      removeAwarenessStates(this.awareness, [...seat.awarenessIds], conn);
+      seat.awarenessIds.clear();
+    }
+    this.#notice(conn, { type: 'access', access });
+  }
+
+  leave(conn: NotesConnection): void {
+    const seat = this.#seats.get(conn);
+    if (!seat) return;
+    this.#seats.delete(conn);
+    if (seat.awarenessIds.size > 0) removeAwarenessStates(this.awareness, [...seat.awarenessIds], null);
+  }
+
+  /** Closes one connection with a coded reason, after telling it why when there is a notice for it. */
+  refuse(conn: NotesConnection, reason: NotesCloseReason, message: string): void {
+    this.leave(conn);
+    conn.close(notesCloseCodes[reason], message.slice(0, 120));
+  }
+
+  /** Handles one message from `conn`. Never throws: whatever is wrong is refused. */
+  receive(conn: NotesConnection, data: Uint8Array): void {
+    const seat = this.#seats.get(conn);
+    if (!seat) return;
+    if (data.length > this.#limits.maxMessageBytes) {
+      this.#stats.refusedTooLarge++;
+      this.#reject(conn, 'TOO_LARGE', `A change may be at most ${kb(this.#limits.maxMessageBytes)}.`);
+      this.refuse(conn, 'tooLarge', 'message too large');
+      return;
+    }
+    if (!seat.bucket.take()) {
+      this.#stats.refusedRateLimited++;
+      this.#reject(conn, 'RATE_LIMITED', 'Too many changes at once; reconnect in a moment.');
+      this.refuse(conn, 'rateLimited', 'too many messages');
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(data);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case messageSync:
+          this.#sync(conn, seat, decoder);
+          break;
+        case messageAwareness:
+          this.#awarenessFrom(conn, seat, decoding.readVarUint8Array(decoder));
+          break;
+        case messageQueryAwareness:
+          conn.send(awarenessMessage(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+          break;
+        case messageAuth:
+          break; // the server's to send, not to receive
+        default:
+          throw new Error(`unknown message type ${type}`);
+      }
+    } catch {
+      this.#stats.refusedMalformed++;
+      this.#reject(conn, 'MALFORMED', 'A message could not be read; the notes were not changed.');
+      this.refuse(conn, 'malformed', 'malformed message');
+    }
+  }
+
+  #sync(conn: NotesConnection, seat: Seat, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder);
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, messageSync);
+      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+      conn.send(encoding.toUint8Array(encoder));
+      return;
+    }
+    if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
+      throw new Error(`unknown sync message ${syncType}`);
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    // Parsing in full first: a malformed update throws here, before it can half-apply.
+    const parsed = Y.decodeUpdate(update);
+    if (seat.access !== 'write') {
+      if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return; // nothing to write
+      this.#stats.rejectedWrites++;
+      this.#reject(conn, 'READ_ONLY', readOnlyMessage);
+      return;
+    }
+    if (!this.#fits(update.length)) {
+      this.#stats.refusedTooLarge++;
+      this.#reject(conn, 'TOO_LARGE', `The notes may be at most ${kb(this.#limits.maxDocumentBytes)}; this change was not saved.`);
+      this.refuse(conn, 'tooLarge', 'document too large');
+      return;
+    }
+    Y.applyUpdate(this.doc, update, conn);
+    this.#approxBytes += update.length;
+    this.#stats.appliedUpdates++;
+  }
+
+  #fits(extra: number): boolean {
+    if (this.#approxBytes + extra <= this.#limits.maxDocumentBytes) return true;
+    // The running bound over-counts (updates overlap, merged state is smaller): measure once more.
+    this.#approxBytes = Y.encodeStateAsUpdate(this.doc).length;
+    return this.#approxBytes + extra <= this.#limits.maxDocumentBytes;
+  }
+
+  /** A snapshot measured the document exactly. */
+  measured(bytes: number): void {
+    this.#approxBytes = bytes;
+  }
+
+  #awarenessFrom(conn: NotesConnection, seat: Seat, update: Uint8Array): void {
+    if (update.length > this.#limits.maxAwarenessBytes) throw new Error('awareness update too large');
+    // Readers are not shown (a plenary of thousands must not broadcast thousands of cursors).
+    if (seat.access !== 'write') return;
+    applyAwarenessUpdate(this.awareness, update, conn);
+  }
+
+  readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, messageSync);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
+  };
+
+  readonly #onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const seat = typeof origin === 'object' && origin !== null ? this.#seats.get(origin as NotesConnection) : undefined;
+    if (seat) {
+      for (const id of added) seat.awarenessIds.add(id);
+      for (const id of removed) seat.awarenessIds.delete(id);
+    }
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const message = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));
+    for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
+  };
+
+  #notice(conn: NotesConnection, notice: NotesNotice): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, messageNotesNotice);
+    encoding.writeVarString(encoder, JSON.stringify(notice));
+    conn.send(encoding.toUint8Array(encoder));
+  }
+
+  #reject(conn: NotesConnection, code: 'READ_ONLY' | 'TOO_LARGE' | 'MALFORMED' | 'RATE_LIMITED', message: string): void {
+    this.#notice(conn, { type: 'rejected', code, message });
+  }
+
+  /** Closes every connection (the document stays with its owner). */
+  close(code: number, reason: string): void {
+    for (const conn of [...this.#seats.keys()]) {
+      this.leave(conn);
+      conn.close(code, reason);
+    }
+  }
+
+  destroy(): void {
+    this.doc.off('update', this.#onUpdate);
+    this.awareness.off('update', this.#onAwareness);
+    this.awareness.destroy();
+  }
+}
+
+function awarenessMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageAwareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function kb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

@@ -1,0 +1,340 @@
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import type { BreakoutStep } from '../../../shared/agenda';
+import type { NotesExport, NotesExportQuery, NotesGrant, NotesTokenRequest } from '../../../shared/notes';
+import type { Clock } from '../domain/clock';
+import { DomainError, notAllowed, notFound } from '../domain/errors';
+import { breakoutOfGroups, notesAccess, notesTarget, type NotesAccess } from '../domain/notes-access';
+import { rapporteurOf } from '../domain/report-back';
+import type { Actor } from '../domain/roles';
+import { inBreakout, shownName, type SessionState } from '../domain/session';
+import type { SessionHost } from '../sessions/session-host';
+import type { NotesKey, NotesStore } from '../store/notes-store';
+import { docNameOf, parseDocName } from './doc-name';
+import { NotesDocRegistry } from './doc-registry';
+import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
+import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
+import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
+import { newNotesStats, type NotesStats } from './notes-stats';
+import { notesTemplate } from './notes-template';
+import { NotesTokens, actorOfClaims, subjectOf, type NotesClaims } from './notes-token';
+
+export interface NotesServiceOptions {
+  host: SessionHost;
+  store: NotesStore;
+  clock: Clock;
+  /** The server's signing secret; notes tokens use a key derived from it. */
+  secret: string;
+  /** Base of the notes' WebSocket URLs, e.g. `ws://localhost:3000/yjs`. */
+  notesUrl: () => string;
+  logger: Logger;
+  limits?: Partial<NotesLimits>;
+  persistence?: Partial<PersistenceOptions>;
+  tokenTtlMs?: number;
+  idleMs?: number;
+}
+
+/** A checked request to open a document, held between the upgrade's check and its completion. */
+export interface NotesAdmission {
+  key: NotesKey;
+  name: string;
+  claims: NotesClaims;
+  access: RoomAccess;
+  room: NotesRoom;
+  version: number;
+}
+
+/** One open connection, as the transport drives it. */
+export interface NotesSession {
+  receive(data: Uint8Array): void;
+  leave(): void;
+}
+
+interface LiveConnection {
+  conn: NotesConnection;
+  room: NotesRoom;
+  key: NotesKey;
+  claims: NotesClaims;
+  access: RoomAccess;
+}
+
+/** Label of the version kept when a breakout ends: what the rapporteur presents. */
+export const breakoutEndLabel = 'breakout-end';
+
+interface ExportedMember {
+  id: string;
+  name: string;
+  role: string;
+  rapporteur: boolean;
+}
+
+/**
+ * The groups' shared notes: grants tokens for them, admits connections and keeps each one's
+ * access in step with the session (writers become readers when the breakout ends, readers are let
+ * go when their group stops presenting), keeps the version of each group's notes as its breakout
+ * ended, and exports them. Who may do what is the domain's (notes-access.ts).
+ */
+export class NotesService {
+  readonly stats: NotesStats = newNotesStats();
+  readonly limits: NotesLimits;
+  readonly #opts: NotesServiceOptions;
+  readonly #persistence: NotesPersistence;
+  readonly #registry: NotesDocRegistry;
+  readonly #tokens: NotesTokens;
+  readonly #live = new Map<string, Set<LiveConnection>>();
+  /** Per session: the breakout step open at the last change seen (null: none). */
+  readonly #openBreakout = new Map<string, number | null>();
+  readonly #latest = new Map<string, SessionState>();
+  readonly #background = new Set<Promise<unknown>>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor(opts: NotesServiceOptions) {
+    this.#opts = opts;
+    this.limits = { ...defaultNotesLimits, ...opts.limits };
+    this.#persistence = new NotesPersistence(opts.store, opts.clock, { ...defaultPersistence, ...opts.persistence }, this.stats, (err, key) =>
+      opts.logger.error({ err, doc: docNameOf(key) }, 'storing notes failed'),
+    );
+    this.#registry = new NotesDocRegistry({
+      store: opts.store,
+      persistence: this.#persistence,
+      clock: opts.clock,
+      limits: this.limits,
+      stats: this.stats,
+      idleMs: opts.idleMs ?? 30_000,
+    });
+    this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
+    this.#unsubscribe = opts.host.subscribe(({ state }) => this.#onSessionChange(state));
+  }
+
+  /** `notes:token`: a short-lived token for the notes the caller asked for (or their own group's). */
+  async grant(sessionId: string, actor: Actor, request: NotesTokenRequest): Promise<NotesGrant> {
+    const state = await this.#opts.host.get(sessionId);
+    const target = notesTarget(state, actor, request);
+    const key: NotesKey = { sessionId, stepIndex: target.stepIndex, groupId: target.groupId };
+    if (!(await this.#exists(state, key))) throw notFound(`There are no notes of ${key.groupId} at step ${key.stepIndex}.`);
+    const subject = subjectOf(state, actor);
+    if (!subject) throw notAllowed('Open the notes from a live session link.');
+    const name = docNameOf(key);
+    const { token, expiresAt } = await this.#tokens.issue({ sid: sessionId, ...subject, doc: name });
+    return { token, url: `${this.#opts.notesUrl()}/${name}`, docName: name, access: target.access, stepIndex: key.stepIndex, groupId: key.groupId, expiresAt };
+  }
+
+  /**
+   * Checks a WebSocket upgrade for `docName` with `token` and loads the document. Throws a
+   * DomainError (UNAUTHORIZED, NOT_ALLOWED, NOT_FOUND) when it must be refused.
+   */
+  async admit(docName: string, token: string): Promise<NotesAdmission> {
+    if (this.#closed) throw new DomainError('CONFLICT', 'Roundtable is restarting; try again in a moment.');
+    const key = parseDocName(docName);
+    if (!key) throw notFound('There are no such notes.');
+    const claims = await this.#tokens.verify(token, docName);
+    const state = await this.#opts.host.get(key.sessionId);
+    const access = notesAccess(state, actorOfClaims(state, claims), key.stepIndex, key.groupId);
+    if (access === 'none') throw notAllowed('You may not open these notes now.');
+    if (!(await this.#exists(state, key))) throw notFound('There are no such notes.');
+    if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
+    const step = state.agenda[key.stepIndex] as BreakoutStep;
+    const room = await this.#registry.open(key, () => notesTemplate(step));
+    return { key, name: docName, claims, access, room, version: state.version };
+  }
+
+  /** An admitted upgrade that did not complete (the client went away meanwhile). */
+  abandon(admission: NotesAdmission): void {
+    this.#registry.release(admission.room);
+  }
+
+  /** Seats an admitted connection in its document. */
+  connect(admission: NotesAdmission, conn: NotesConnection): NotesSession {
+    const { key, room, claims } = admission;
+    let access: NotesAccess = admission.access;
+    // The session may have changed while the document loaded.
+    const latest = this.#latest.get(key.sessionId);
+    if (latest && latest.version !== admission.version) access = this.#accessNow(latest, key, claims);
+    if (access === 'none') {
+      this.stats.accessRevoked++;
+      conn.close(4403, 'Your access to these notes has ended.');
+      this.#registry.release(room);
+      return { receive: () => undefined, leave: () => undefined };
+    }
+    const live: LiveConnection = { conn, room, key, claims, access };
+    const set = this.#live.get(key.sessionId) ?? new Set();
+    this.#live.set(key.sessionId, set);
+    set.add(live);
+    this.stats.connectionsOpened++;
+    room.join(conn, access);
+    return {
+      receive: (data) => room.receive(conn, data),
+      leave: () => {
+        room.leave(conn);
+        set.delete(live);
+        if (set.size === 0 && this.#live.get(key.sessionId) === set) this.#live.delete(key.sessionId);
+        this.#registry.release(room);
+      },
+    };
+  }
+
+  #accessNow(state: SessionState, key: NotesKey, claims: NotesClaims): NotesAccess {
+    try {
+      return notesAccess(state, actorOfClaims(state, claims), key.stepIndex, key.groupId);
+    } catch {
+      return 'none'; // revoked
+    }
+  }
+
+  async #exists(state: SessionState, key: NotesKey): Promise<boolean> {
+    if (breakoutOfGroups(state) === key.stepIndex && state.groups.some((g) => g.id === key.groupId)) return true;
+    if (this.#registry.peek(docNameOf(key))) return true;
+    return (await this.#opts.store.load(key)) !== null;
+  }
+
+  #onSessionChange(state: SessionState): void {
+    if (this.#closed) return;
+    this.#latest.set(state.id, state);
+    const open = openBreakoutOf(state);
+    const previous = this.#openBreakout.get(state.id);
+    this.#openBreakout.set(state.id, open);
+    if (previous !== undefined && previous !== null && previous !== open) this.#inBackground(this.#keepBreakoutEnd(state, previous));
+    if (previous === undefined) this.#inBackground(this.#keepMissedBreakoutEnds(state, open));
+    for (const live of this.#live.get(state.id) ?? []) {
+      const access = this.#accessNow(state, live.key, live.claims);
+      if (access === 'none') {
+        this.stats.accessRevoked++;
+        live.room.refuse(live.conn, 'forbidden', 'Your access to these notes has ended.');
+      } else if (access !== live.access) {
+        live.access = access;
+        live.room.setAccess(live.conn, access);
+      }
+    }
+  }
+
+  /** After a restart, a breakout that ended while nobody watched still gets its version kept. */
+  async #keepMissedBreakoutEnds(state: SessionState, open: number | null): Promise<void> {
+    const steps = new Set((await this.#opts.store.list(state.id)).map((k) => k.stepIndex));
+    for (const step of steps) {
+      if (step === open || step > state.stepIndex) continue;
+      const keys = (await this.#opts.store.list(state.id)).filter((k) => k.stepIndex === step);
+      const kept = await Promise.all(keys.map((k) => this.#opts.store.version(k, breakoutEndLabel)));
+      if (kept.some((v) => v === null)) await this.#keepBreakoutEnd(state, step);
+    }
+  }
+
+  /** Keeps each group's notes as they stood when breakout `stepIndex` ended, with who was in the group. */
+  async #keepBreakoutEnd(state: SessionState, stepIndex: number): Promise<void> {
+    const stored = (await this.#opts.store.list(state.id)).filter((k) => k.stepIndex === stepIndex);
+    const ids = new Set(stored.map((k) => k.groupId));
+    if (breakoutOfGroups(state) === stepIndex) for (const g of state.groups) ids.add(g.id);
+    for (const groupId of ids) {
+      const key: NotesKey = { sessionId: state.id, stepIndex, groupId };
+      const name = docNameOf(key);
+      const room = this.#registry.peek(name);
+      if (room) await this.#persistence.compact(name);
+      const bytes = room ? Y.encodeStateAsUpdate(room.doc) : await this.#registry.stateOf(key);
+      if (!bytes) continue; // never opened: its notes are the template
+      await this.#opts.store.keepVersion(key, {
+        label: breakoutEndLabel,
+        at: this.#opts.clock.now(),
+        state: bytes,
+        meta: { members: breakoutOfGroups(state) === stepIndex ? membersOf(state, groupId) : [] },
+      });
+    }
+  }
+
+  /** The notes as Markdown, HTML or JSON: every breakout step (or `step`), every group (or `group`). */
+  async export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> {
+    const exp = await this.collect(state, query);
+    const suffix = `${query.step !== undefined ? `-step${query.step + 1}` : ''}${query.group ? `-${query.group}` : ''}`;
+    const filename = `roundtable-notes-${state.id}${suffix}.${query.format}`;
+    switch (query.format) {
+      case 'md':
+        return { contentType: 'text/markdown; charset=utf-8', filename, body: notesToMarkdown(exp) };
+      case 'html':
+        return { contentType: 'text/html; charset=utf-8', filename, body: notesToHtml(exp) };
+      case 'json':
+        return { contentType: 'application/json; charset=utf-8', filename, body: notesToJson(exp) };
+    }
+  }
+
+  /** Gathers the notes to export: live text where a document is open, else as stored, else the template. */
+  async collect(state: SessionState, query: Pick<NotesExportQuery, 'group' | 'step'>): Promise<NotesExport> {
+    if (query.step !== undefined && state.agenda[query.step]?.kind !== 'breakout') throw notFound(`Step ${query.step} is not a breakout; it has no notes.`);
+    const stored = await this.#opts.store.list(state.id);
+    const groupsStep = breakoutOfGroups(state);
+    const stepIndexes = new Set(stored.map((k) => k.stepIndex));
+    if (groupsStep !== null) stepIndexes.add(groupsStep);
+    const steps: NotesExport['steps'] = [];
+    for (const stepIndex of [...stepIndexes].sort((a, b) => a - b)) {
+      if (query.step !== undefined && stepIndex !== query.step) continue;
+      const step = state.agenda[stepIndex];
+      if (step?.kind !== 'breakout') continue;
+      const ids = new Set(stored.filter((k) => k.stepIndex === stepIndex).map((k) => k.groupId));
+      if (stepIndex === groupsStep) for (const g of state.groups) ids.add(g.id);
+      const groups: NotesExport['steps'][number]['groups'] = [];
+      for (const groupId of [...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+        if (query.group !== undefined && groupId !== query.group) continue;
+        const key: NotesKey = { sessionId: state.id, stepIndex, groupId };
+        const current = stepIndex === groupsStep ? state.groups.find((g) => g.id === groupId) : undefined;
+        const kept = current ? null : await this.#opts.store.version(key, breakoutEndLabel);
+        groups.push({
+          groupId,
+          language: current?.language ?? null,
+          members: current ? membersOf(state, groupId) : ((kept?.meta.members as ExportedMember[] | undefined) ?? []),
+          text: (await this.#registry.textOf(key)) ?? notesTemplate(step),
+        });
+      }
+      if (groups.length > 0) steps.push({ stepIndex, title: step.title, questions: step.questions, groups });
+    }
+    if (query.group !== undefined && steps.length === 0) throw notFound(`There are no notes of group ${query.group}.`);
+    return { session: { id: state.id, title: state.title }, exportedAt: this.#opts.clock.now(), steps };
+  }
+
+  /** The live or stored text of one document (null when never written). */
+  textOf(key: NotesKey): Promise<string | null> {
+    return this.#registry.textOf(key);
+  }
+
+  /** Called after every durable append of edits, with the documents written. */
+  onFlushed(listener: FlushListener): () => void {
+    return this.#persistence.onFlushed(listener);
+  }
+
+  /** Stores every pending edit now. */
+  flush(): Promise<void> {
+    return this.#persistence.flush();
+  }
+
+  /** Resolves when background work (versions kept at a breakout's end, writes) is done. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    await this.#persistence.idle();
+  }
+
+  #inBackground(task: Promise<unknown>): void {
+    const tracked = task.catch((err: unknown) => this.#opts.logger.error({ err }, 'keeping the notes of a breakout failed'));
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
+  }
+
+  /** Closes every notes connection (going away), stores every pending edit, unloads every document. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe();
+    await this.settled();
+    await this.#registry.close();
+    await this.#persistence.idle();
+  }
+}
+
+function openBreakoutOf(state: SessionState): number | null {
+  return inBreakout(state) ? state.stepIndex : null;
+}
+
+function membersOf(state: SessionState, groupId: string): ExportedMember[] {
+  const group = state.groups.find((g) => g.id === groupId);
+  if (!group) return [];
+  const rapporteur = rapporteurOf(state, group);
+  return group.members.flatMap((id) => {
+    const m = state.roster[id];
+    return m ? [{ id, name: shownName(m), role: m.role, rapporteur: rapporteur?.id === id }] : [];
+  });
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * The wire contract of a group's shared notes: how a client asks for access over the session
+ * socket, and what the notes' own WebSocket (the y-websocket protocol at `/yjs/<docName>`) says
+ * besides Yjs sync and awareness.
+ */
+
+export const notesAccessLevels = ['write', 'read', 'none'] as const;
+export const NotesAccess = z.enum(notesAccessLevels);
+export type NotesAccess = z.infer<typeof NotesAccess>;
+
+/** `notes:token`: which group's notes to open; by default the caller's own (current or last) group. */
+export const NotesTokenRequest = z
+  .object({
+    stepIndex: z.number().int().min(0).max(1000).optional(),
+    groupId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a group id such as g1').optional(),
+  })
+  .default({});
+export type NotesTokenRequest = z.infer<typeof NotesTokenRequest>;
+
+/** The ack's `result`: a short-lived token for the notes' WebSocket at `url` (which ends with `/<docName>`). */
+export const NotesGrant = z.object({
+  token: z.string(),
+  url: z.string(),
+  docName: z.string(),
+  access: z.enum(['write', 'read']),
+  stepIndex: z.number().int(),
+  groupId: z.string(),
+  /** When the token stops opening connections (server ms); an open connection outlives it. */
+  expiresAt: z.number(),
+});
+export type NotesGrant = z.infer<typeof NotesGrant>;
+
+/** `notes:scroll` from the presenting group's rapporteur: bring everyone to a heading of the notes. */
+export const NotesScrollCommand = z.object({ heading: z.string().trim().min(1).max(1000) });
+export type NotesScrollCommand = z.infer<typeof NotesScrollCommand>;
+
+export const NotesScrollEvent = z.object({
+  groupId: z.string(),
+  stepIndex: z.number().int(),
+  heading: z.string(),
+  from: z.string(),
+  serverNow: z.number(),
+});
+export type NotesScrollEvent = z.infer<typeof NotesScrollEvent>;
+
+/** The name of the shared text inside every notes document. */
+export const NOTES_TEXT = 'notes';
+
+/**
+ * Close codes of the notes' WebSocket. 4400–4499 mirror HTTP 4xx: the server decided, and
+ * reconnecting as is cannot help (y-websocket's provider stops retrying on these). 1001 means the
+ * server is going away (restart): reconnect.
+ */
+export const notesCloseCodes = {
+  goingAway: 1001,
+  malformed: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  tooLarge: 4413,
+  rateLimited: 4429,
+} as const;
+export type NotesCloseReason = keyof typeof notesCloseCodes;
+
+/**
+ * Message type of Roundtable's own notices on the notes' WebSocket, beside y-websocket's sync (0),
+ * awareness (1), auth (2) and query-awareness (3). Body: one varString holding a NotesNotice as JSON.
+ */
+export const messageNotesNotice = 100;
+
+export const NotesNotice = z.discriminatedUnion('type', [
+  /** Sent on connect and whenever the session changes what this connection may do. */
+  z.object({ type: z.literal('access'), access: z.enum(['write', 'read']) }),
+  /** An update from this connection was not applied (read-only, too large, malformed). */
+  z.object({ type: z.literal('rejected'), code: z.enum(['READ_ONLY', 'TOO_LARGE', 'MALFORMED', 'RATE_LIMITED']), message: z.string() }),
+]);
+export type NotesNotice = z.infer<typeof NotesNotice>;
+
+/** `GET /api/sessions/:id/notes` */
+export const NotesExportQuery = z.object({
+  format: z.enum(['md', 'html', 'json']).default('md'),
+  group: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  step: z.coerce.number().int().min(0).max(1000).optional(),
+});
+export type NotesExportQuery = z.infer<typeof NotesExportQuery>;
+
+export const NotesExportMember = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
+  rapporteur: z.boolean(),
+});
+
+export const NotesExportGroup = z.object({
+  groupId: z.string(),
+  language: z.string().nullable(),
+  members: z.array(NotesExportMember),
+  text: z.string(),
+});
+
+export const NotesExportStep = z.object({
+  stepIndex: z.number().int(),
+  title: z.string(),
+  questions: z.array(z.string()),
+  groups: z.array(NotesExportGroup),
+});
+
+export const NotesExport = z
+  .object({
+    session: z.object({ id: z.string(), title: z.string() }),
+    exportedAt: z.number(),
+    steps: z.array(NotesExportStep),
+  })
+  .meta({ id: 'NotesExport' });
+export type NotesExport = z.infer<typeof NotesExport>;
