@@ -68,6 +68,8 @@ export function previewOf(stepIndex: number, assignment: Assignment): GroupPrevi
 export function openBreakout(draft: SessionState, step: BreakoutStep, ctx: Context): Record<string, unknown> {
   const preview = draft.preview?.stepIndex === draft.stepIndex ? draft.preview : null;
   draft.preview = null;
+  // The last round's report-back is over once new groups meet; group ids are reused.
+  draft.reportBack = { queue: [], presenting: null };
   if (!preview && step.groups === 'keep' && draft.groups.length > 0) return { groups: 'kept', count: draft.groups.length };
   const assignment = preview
     ? { ...preview, repeatedPairs: [] as Array<[string, string]> }

@@ -34,7 +34,7 @@ import { arrive } from '../domain/presence';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
-import { audienceOf, renderView, seatOf, type Audience } from '../domain/views';
+import { SessionRendering, seatOf, type Audience } from '../domain/views';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
@@ -192,8 +192,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           protocol: PROTOCOL_VERSION,
           serverNow: deps.clock.now(),
         });
-        placeInAudience(socket, state);
-        socket.emit('state', renderView(state, socket.data.audience!, deps.presence.present(sessionId), deps.clock.now()));
+        const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
+        placeInAudience(socket, state.id, rendering);
+        socket.emit('state', rendering.view(socket.data.audience!));
         if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
         deps.logger.error({ err: error, sessionId }, 'joining the session failed');
@@ -203,26 +204,25 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   });
 
   /** Moves the socket to the room of what it should now see; true when that changed. */
-  function placeInAudience(socket: LiveSocket, state: SessionState): boolean {
-    const audience = audienceOf(state, socket.data.actor);
+  function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
+    const audience = rendering.audienceOf(socket.data.actor);
     if (audience === socket.data.audience) return false;
-    if (socket.data.audience) void socket.leave(audienceRoom(state.id, socket.data.audience));
-    void socket.join(audienceRoom(state.id, audience));
+    if (socket.data.audience) void socket.leave(audienceRoom(sessionId, socket.data.audience));
+    void socket.join(audienceRoom(sessionId, audience));
     socket.data.audience = audience;
     return true;
   }
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
+    const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
     const audiences = new Set<Audience>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
-      placeInAudience(socket, state);
+      placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
     }
-    const present = deps.presence.present(state.id);
-    const now = deps.clock.now();
-    for (const audience of audiences) io.to(audienceRoom(state.id, audience)).emit('state', renderView(state, audience, present, now));
+    for (const audience of audiences) io.to(audienceRoom(state.id, audience)).emit('state', rendering.view(audience));
   }
 
   function schedulePresence(sessionId: string): void {
