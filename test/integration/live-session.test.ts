@@ -435,6 +435,43 @@ describe('a live session over real sockets', () => {
     expect((await join('p03', tokens.get('p03')!)).seat.memberId).toBe('p03');
   });
 
+  it('closes the open connection of an invitation the organizer revokes', async () => {
+    const r = await room(rosterCsv(5));
+    await command(r.moderator, { type: 'start' });
+    await allReach(r.everyone, (await command(r.moderator, { type: 'next' })).version);
+    const revoked = r.participants.find((p) => p.id === 'p02')!;
+    expect(revoked.latest().group).not.toBeNull();
+    const closed = new Promise<string>((resolve) => revoked.client.once('disconnect', resolve));
+    const res = await server.api(`/api/sessions/${r.id}/invites/revoke`, { method: 'POST', body: JSON.stringify({ memberId: 'p02' }) });
+    expect(res.status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    // The others stay.
+    await barrier(r.everyone.filter((p) => p !== revoked));
+    expect(r.everyone.filter((p) => p !== revoked).every((p) => p.client.connected)).toBe(true);
+  });
+
+  it('applies a role changed by a roster import to open connections at once', async () => {
+    const r = await room(rosterCsv(5, { moderators: 1 }));
+    const co = r.participants.find((p) => p.id === 'm1')!;
+    const promoted = r.participants.find((p) => p.id === 'p03')!;
+    expect(co.latest().helpCalls).toEqual([]);
+    refusal(await promoted.send('agenda:command', { type: 'start' }), 'NOT_ALLOWED');
+
+    const res = await server.api(`/api/sessions/${r.id}/roster`, {
+      method: 'POST',
+      body: 'id,name,language,role\nm1,Moderator 1,en,participant\np03,Person 3,en|fr,moderator\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(res.status).toBe(200);
+    const demoted = await co.state((s) => !('helpCalls' in s));
+    expect(demoted).not.toHaveProperty('groups');
+    refusal(await co.send('agenda:command', { type: 'start' }), 'NOT_ALLOWED');
+    expect((await promoted.send('agenda:command', { type: 'start' })).ok).toBe(true);
+    const staffView = await promoted.state((s) => s.stepIndex === 0);
+    expect(staffView.helpCalls).toEqual([]);
+    expect(staffView.groups).toEqual([]);
+  });
+
   it('answers time:sync with the server clock', async () => {
     const r = await room(rosterCsv(1));
     const p = r.participants[0]!;

@@ -32,7 +32,7 @@ import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
 import type { Actor } from '../domain/roles';
-import type { SessionState } from '../domain/session';
+import { shownName, type SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
 import type { PresenceTracker } from '../sessions/presence';
@@ -42,6 +42,8 @@ import { isUnexpected, toErrorBody } from './errors';
 interface SocketData {
   sessionId: string;
   actor: Actor;
+  /** The token version the link was checked against: a later one means it was revoked. */
+  tokenVersion: number;
   audience: Audience | null;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -90,7 +92,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       const sessionId = await deps.invites.sessionOf(handshake.data.token);
       const state = await deps.host.get(sessionId);
       const actor = await deps.invites.actorFor(handshake.data.token, state);
-      socket.data = { sessionId, actor, audience: null };
+      const tokenVersion = actor.memberId ? state.roster[actor.memberId]!.tokenVersion : state.moderatorTokenVersion;
+      socket.data = { sessionId, actor, tokenVersion, audience: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -125,7 +128,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
             throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           });
           const input = schema.parse(payload);
-          const { state } = await deps.host.execute(sessionId, (s, ctx) => decide(s, input, ctx));
+          const { state } = await deps.host.execute(sessionId, (s, ctx) => {
+            if (!stillAdmitted(socket, s)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+            return decide(s, input, ctx);
+          });
           reply({ ok: true, serverNow: deps.clock.now(), ...(result ? { result: result(state) } : {}) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
@@ -214,10 +220,28 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   }
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
+  /**
+   * Reads who the socket speaks for from the session as it is now, as the REST API does on every
+   * request: a role changed by a roster import applies at once; a revoked link is disconnected.
+   */
+  function stillAdmitted(socket: LiveSocket, state: SessionState): boolean {
+    const { actor, tokenVersion } = socket.data;
+    const member = actor.memberId ? state.roster[actor.memberId] : undefined;
+    const current = actor.memberId ? member?.tokenVersion : state.moderatorTokenVersion;
+    if (current !== tokenVersion) {
+      socket.disconnect(true);
+      return false;
+    }
+    // In place: the socket's command handlers hold this object.
+    if (member) Object.assign(actor, { role: member.role, name: shownName(member) });
+    return true;
+  }
+
   function publish(state: SessionState): void {
     const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
     const audiences = new Set<Audience>();
     for (const socket of sockets.get(state.id) ?? []) {
+      if (!stillAdmitted(socket, state)) continue;
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
