@@ -6,6 +6,8 @@ import { currentStep, type SessionState } from './session';
 import { change, clockActor, type Context, type DomainEvent, type Transition } from './transition';
 
 const minute = 60_000;
+/** A warning missed by more than this (the server was down) is not said late: it would be untrue. */
+const lateWarningToleranceMs = 30_000;
 
 /** Applies a moderator's agenda command. Throws a DomainError (and changes nothing) when refused. */
 export function driveAgenda(state: SessionState, actor: Actor, command: AgendaCommand, ctx: Context): Transition {
@@ -57,6 +59,7 @@ function enterStep(d: SessionState, index: number, startAt: number, ctx: Context
   d.stepIndex = index;
   d.status = 'running';
   d.endsAt = startAt + step.minutes * minute;
+  d.stepMinutes = step.minutes;
   d.remainingMs = null;
   d.announced = [];
   d.hands = [];
@@ -76,6 +79,7 @@ function endSession(d: SessionState): Record<string, unknown> {
 
 function extendStep(d: SessionState, minutes: number, now: number): Record<string, unknown> {
   const delta = minutes * minute;
+  d.stepMinutes = Math.max(0, (d.stepMinutes ?? currentStep(d)?.minutes ?? 0) + minutes);
   if (d.status === 'paused') {
     d.remainingMs = Math.max(0, (d.remainingMs ?? 0) + delta);
   } else {
@@ -94,8 +98,9 @@ function extendStep(d: SessionState, minutes: number, now: number): Record<strin
 function marksOf(state: SessionState): number[] {
   const step = currentStep(state);
   if (!step) return [];
-  // A mark as long as the step itself would warn at its very start.
-  const marks = step.warnings.filter((m) => m < step.minutes);
+  // A mark as long as the step itself would warn at its very start; extensions make room for more.
+  const length = Math.max(step.minutes, state.stepMinutes ?? 0);
+  const marks = step.warnings.filter((m) => m < length);
   return [...new Set([...marks, 0])].sort((a, b) => b - a);
 }
 
@@ -126,10 +131,13 @@ export function letTimePass(state: SessionState, ctx: Context): Transition | nul
     if (due.length === 0) break;
     const t = change(current, ctx, clockActor, 'warning', (d, ev) => {
       d.announced.push(...due);
-      // Only the latest mark is worth saying; earlier ones were missed while nobody could hear them.
+      // Only the latest mark is worth saying, and only if still true: earlier ones were missed
+      // while nobody could hear them. "Time is up" stays true however late it is said.
       const latest = Math.min(...due);
-      ev.push({ type: 'warning', stepIndex: d.stepIndex, minutesLeft: latest });
-      return { minutesLeft: latest };
+      const late = ctx.now - (endsAt - latest * minute);
+      const said = latest === 0 || late <= lateWarningToleranceMs;
+      if (said) ev.push({ type: 'warning', stepIndex: d.stepIndex, minutesLeft: latest });
+      return { minutesLeft: latest, said };
     });
     current = t.state;
     events.push(...t.events);

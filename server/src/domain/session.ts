@@ -71,6 +71,8 @@ export interface SessionState {
   stepIndex: number;
   /** Absolute deadline of the running step; in the past while a `hold` step waits at zero. */
   endsAt: number | null;
+  /** The current step's length in minutes, extensions included: which warning marks fit in it. */
+  stepMinutes?: number;
   /** What was left when paused. */
   remainingMs: number | null;
   /** Warning marks (minutes left; 0 = time is up) already announced for the current step. */

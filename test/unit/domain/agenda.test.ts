@@ -121,7 +121,7 @@ describe('time passing', () => {
     const mid = pass(s, t0 + 50 * minute);
     expect(mid.state).toMatchObject({ stepIndex: 2, endsAt: t0 + 60 * minute });
     expect(mid.events).toEqual([]);
-    expect(pass(s, t0 + 56 * minute).events).toEqual([{ type: 'warning', stepIndex: 2, minutesLeft: 5 }]);
+    expect(pass(s, t0 + 55.5 * minute).events).toEqual([{ type: 'warning', stepIndex: 2, minutesLeft: 5 }]);
     const end = pass(s, t0 + 3 * 60 * minute);
     expect(end.state.status).toBe('ended');
     expect(end.audit.map((a) => a.action)).toEqual(['auto-advance', 'auto-advance', 'end']);
@@ -133,6 +133,23 @@ describe('time passing', () => {
     const t = pass(s, t0 + 19.5 * minute);
     expect(t.events).toEqual([{ type: 'warning', stepIndex: 2, minutesLeft: 1 }]);
     expect(t.state.announced.sort()).toEqual([1, 5]);
+  });
+
+  it('does not say a missed mark that is no longer true, but still says time is up', () => {
+    const s = driveAgenda(session(forum), moderator, { type: 'goto', step: 2 }, ctx(t0)).state;
+    const late = pass(s, t0 + 17 * minute);
+    expect(late.events).toEqual([]);
+    expect(late.state.announced).toEqual([5]);
+    expect(late.audit[0]!.detail).toEqual({ minutesLeft: 5, said: false });
+    expect(pass(late.state, t0 + 30 * minute).events).toEqual([{ type: 'warning', stepIndex: 2, minutesLeft: 0 }]);
+  });
+
+  it('a short step extended beyond a mark gains that warning', () => {
+    let s = driveAgenda(session([{ kind: 'plenary', title: 'Short', minutes: 3 }]), moderator, { type: 'start' }, ctx(t0)).state;
+    expect(nextDeadline(s)).toBe(t0 + 2 * minute);
+    s = driveAgenda(s, moderator, { type: 'extend', minutes: 9 }, ctx(t0)).state;
+    expect(nextDeadline(s)).toBe(t0 + 7 * minute);
+    expect(pass(s, t0 + 7 * minute).events).toEqual([{ type: 'warning', stepIndex: 0, minutesLeft: 5 }]);
   });
 
   it('a step extended past a mark announces it again', () => {
