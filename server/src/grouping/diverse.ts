@@ -16,6 +16,7 @@ export const diverseVersion = '1.0.0';
 const workBudget = 3_000_000;
 const tries = 16;
 const maxPasses = 40;
+const kickWork = 300_000;
 
 /**
  * Maximally diverse groups by anticlustering (Papenberg & Klau 2021, the exchange method):
@@ -31,13 +32,16 @@ export const diverseAssigner: GroupAssigner = {
     const p = buildProblem(request);
     const plan = planLanguagePools(p, createRandom(request.seed), true);
     const restarts = Math.max(1, Math.min(32, Math.floor(workBudget / (Math.max(1, p.n) * tries * maxPasses))));
+    // Plateau rounds pay off on small and middling rosters; on the largest the plain search
+    // already reaches the bound and the time is better saved.
+    const kicks = Math.min(3, Math.floor(kickWork / (Math.max(1, p.n) * tries * 2)));
     let best: Layout | null = null;
     let bestObjective = -Infinity;
     let timedOut = false;
     for (let r = 0; r < restarts && !(timedOut && best); r++) {
       const random = createRandom((request.seed + Math.imul(r, 0x9e3779b9)) | 0);
       const layout = dealGroups(p, plan, (units) => spreadOrder(p, units, random));
-      const result = exchange(p, layout, { random, diversity: true, maxPasses, tries, sideways: true, settleBelow: 0.002, deadline });
+      const result = exchange(p, layout, { random, diversity: true, maxPasses, tries, sideways: true, settleBelow: 0.002, polishTries: 128, kicks, deadline });
       timedOut ||= result.timedOut;
       if (result.objective > bestObjective) {
         best = layout;

@@ -12,6 +12,10 @@ export interface ExchangeOptions {
   tries: number;
   /** Stop after a pass that improved no more than this share of the people who can move. */
   settleBelow: number;
+  /** Candidates tried per step in the closing polish, for the few who can still gain. */
+  polishTries: number;
+  /** Rounds of plateau moves after the search converges (each costs a few passes). */
+  kicks: number;
   /** Also make trades that leave the objective unchanged, to cross plateaus. */
   sideways: boolean;
   /** performance.now() after which to stop, or Infinity. */
@@ -73,13 +77,27 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     cells += G * (V[a] as number);
   }
   const count = new Int32Array(cells);
+  // In how many groups of each language each value appears:
+  // presence[language * valueSlots + presenceOffset[a] + v].
+  const presenceOffset = new Int32Array(A);
+  let values_ = 0;
+  for (let a = 0; a < A; a++) {
+    presenceOffset[a] = values_;
+    values_ += V[a] as number;
+  }
+  const valueSlots = values_;
+  const presence = new Int32Array(L * valueSlots);
   const roleCount = new Int32Array(G * 3);
   const seats = new Int32Array(G * maxGroup);
   const filled = new Int32Array(G);
   const seatOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const g = groupOf[i] as number;
-    for (let a = 0; a < A; a++) count[(offset[a] as number) + g * (V[a] as number) + (values[i * A + a] as number)]! += 1;
+    for (let a = 0; a < A; a++) {
+      const cell = (offset[a] as number) + g * (V[a] as number) + (values[i * A + a] as number);
+      if (count[cell] === 0) presence[(groupLanguage[g] as number) * valueSlots + (presenceOffset[a] as number) + (values[i * A + a] as number)]! += 1;
+      count[cell]! += 1;
+    }
     roleCount[g * 3 + (role[i] as number)]! += 1;
     const f = filled[g] as number;
     seats[g * maxGroup + f] = i;
@@ -98,6 +116,36 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     placeInLanguage[i] = k;
     languageFill[l] = k + 1;
   }
+  // The same, split by role: a facilitator can mostly trade only with another facilitator, so half
+  // of everyone's draws come from their own role.
+  const byLanguageRole = Array.from({ length: L * 3 }, () => new Int32Array(0));
+  const roleFill = new Int32Array(L * 3);
+  const placeInRole = new Int32Array(n);
+  {
+    const sizes = new Int32Array(L * 3);
+    for (let i = 0; i < n; i++) sizes[(groupLanguage[groupOf[i] as number] as number) * 3 + (role[i] as number)]! += 1;
+    for (let k = 0; k < L * 3; k++) byLanguageRole[k] = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = (groupLanguage[groupOf[i] as number] as number) * 3 + (role[i] as number);
+      const k = roleFill[key] as number;
+      byLanguageRole[key]![k] = i;
+      placeInRole[i] = k;
+      roleFill[key] = k + 1;
+    }
+  }
+  const moveRoleList = (x: number, from: number, to: number) => {
+    const list = byLanguageRole[from] as Int32Array;
+    const last = (roleFill[from] as number) - 1;
+    const at = placeInRole[x] as number;
+    const moved = list[last] as number;
+    list[at] = moved;
+    placeInRole[moved] = at;
+    roleFill[from] = last;
+    const k = roleFill[to] as number;
+    byLanguageRole[to]![k] = x;
+    placeInRole[x] = k;
+    roleFill[to] = k + 1;
+  };
   const options_ = Array.from({ length: n }, (_, i) => {
     const out: number[] = [];
     for (let l = 0; l < L; l++) if (speaks[i * L + l] === 1 && (languageFill[l] as number) > 0) out.push(l);
@@ -170,15 +218,19 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
   const swap = (i: number, j: number) => {
     const g = groupOf[i] as number;
     const h = groupOf[j] as number;
+    const inG = (groupLanguage[g] as number) * valueSlots;
+    const inH = (groupLanguage[h] as number) * valueSlots;
     for (let a = 0; a < A; a++) {
       const Va = V[a] as number;
       const base = offset[a] as number;
       const vi = values[i * A + a] as number;
       const vj = values[j * A + a] as number;
-      count[base + g * Va + vi]! -= 1;
-      count[base + g * Va + vj]! += 1;
-      count[base + h * Va + vj]! -= 1;
-      count[base + h * Va + vi]! += 1;
+      if (vi === vj) continue;
+      const present = presenceOffset[a] as number;
+      if ((count[base + g * Va + vi]! -= 1) === 0) presence[inG + present + vi]! -= 1;
+      if ((count[base + g * Va + vj]! += 1) === 1) presence[inG + present + vj]! += 1;
+      if ((count[base + h * Va + vj]! -= 1) === 0) presence[inH + present + vj]! -= 1;
+      if ((count[base + h * Va + vi]! += 1) === 1) presence[inH + present + vi]! += 1;
     }
     const ri = role[i] as number;
     const rj = role[j] as number;
@@ -203,6 +255,8 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
       byLanguage[lj]![pj] = i;
       placeInLanguage[i] = pj;
       placeInLanguage[j] = pi;
+      moveRoleList(i, li * 3 + ri, lj * 3 + ri);
+      moveRoleList(j, lj * 3 + rj, li * 3 + rj);
     }
   };
 
@@ -222,44 +276,211 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     return true;
   };
 
+  /** One step for person i: the best of `tries` trades that raises the objective, else maybe a neutral one. */
+  const step = (i: number, tries: number, sideways: boolean): boolean => {
+    const langs = options_[i] as number[];
+    let best = 0;
+    let partner = -1;
+    let neutral = -1;
+    for (let t = 0; t < tries; t++) {
+      const l = langs.length === 1 ? (langs[0] as number) : (langs[randomInt(random, langs.length)] as number);
+      const key = l * 3 + (role[i] as number);
+      const j =
+        (t & 1) === 1 && (roleFill[key] as number) > 0
+          ? (byLanguageRole[key]![randomInt(random, roleFill[key] as number)] as number)
+          : (byLanguage[l]![randomInt(random, languageFill[l] as number)] as number);
+      if (!canTrade(i, j)) continue;
+      const d = delta(i, j);
+      if (d > best) {
+        best = d;
+        partner = j;
+      } else if (d === 0 && neutral < 0) neutral = j;
+    }
+    if (partner >= 0) {
+      swap(i, partner);
+      return true;
+    }
+    // A trade that changes nothing lets the search drift across a plateau to where a real
+    // improvement is in reach; it never makes the objective worse.
+    if (neutral >= 0 && sideways) swap(i, neutral);
+    return false;
+  };
+
+  /**
+   * Who could still raise the objective by moving: someone sharing a value with a groupmate while
+   * some group lacks that value, or someone sitting with a person they met before or must avoid.
+   */
+  const improvable = (i: number): boolean => {
+    const g = groupOf[i] as number;
+    if (useDiversity) {
+      for (let a = 0; a < A; a++) {
+        const v = values[i * A + a] as number;
+        if ((count[(offset[a] as number) + g * (V[a] as number) + v] as number) < 2) continue;
+        for (const l of options_[i] as number[]) {
+          if ((presence[l * valueSlots + (presenceOffset[a] as number) + v] as number) < (groupsInLanguage[l] as number)) return true;
+        }
+      }
+    }
+    if (hasMet[i] === 1 && meetings(i, g, i, met) > 0) return true;
+    return hasApart[i] === true && meetings(i, g, i, apartSet) > 0;
+  };
+
+  // How many groups each person could sit in: a value present in that many groups cannot spread further.
+  const groupsInLanguage = new Int32Array(L);
+  for (let g = 0; g < G; g++) groupsInLanguage[groupLanguage[g] as number]! += 1;
+  const reachable = Int32Array.from(options_, (langs) => langs.reduce((s, l) => s + (groupsInLanguage[l] as number), 0));
+
+  const groupsOfLanguage = Array.from({ length: L }, () => [] as number[]);
+  for (let g = 0; g < G; g++) groupsOfLanguage[groupLanguage[g] as number]!.push(g);
+  const polishBudget = 4_000_000;
+  /**
+   * The best trade for i with anyone in a group they could join. With `floor` below zero it also
+   * takes the least bad trade above the floor: set just under one distinct value, that is a move
+   * across the plateau of equal diversity, paid for in same-value pairs the next passes win back.
+   */
+  const bestTradeAnywhere = (i: number, floor: number): boolean => {
+    let best = floor;
+    let partner = -1;
+    for (const l of options_[i] as number[]) {
+      for (const h of groupsOfLanguage[l] as number[]) {
+        const f = filled[h] as number;
+        for (let s = 0; s < f; s++) {
+          const j = seats[h * maxGroup + s] as number;
+          if (!canTrade(i, j)) continue;
+          const d = delta(i, j);
+          if (d > best && d !== 0) {
+            best = d;
+            partner = j;
+          }
+        }
+      }
+    }
+    if (partner < 0) return false;
+    swap(i, partner);
+    return best > 0;
+  };
+  /** True when group h lacks a value that i shares with a groupmate: moving i there can gain. */
+  const lacksMyDuplicate = (i: number, g: number, h: number): boolean => {
+    for (let a = 0; a < A; a++) {
+      const base = offset[a] as number;
+      const Va = V[a] as number;
+      const v = values[i * A + a] as number;
+      if ((count[base + g * Va + v] as number) >= 2 && count[base + h * Va + v] === 0) return true;
+    }
+    return false;
+  };
+
+  /**
+   * A three-way rotation when no single trade helps: i moves to a group h lacking one of its
+   * duplicated values, someone j from h moves to a third group q, and someone k from q takes i's
+   * seat. Found as a trade i↔j followed by the best trade of j; kept only if the two gain together.
+   * Returns the evaluations spent, or -1 after a gain.
+   */
+  const bestRotation = (i: number, budget: number): number => {
+    const g = groupOf[i] as number;
+    let spent = 0;
+    let best = 0;
+    let first = -1;
+    let second = -1;
+    for (const l of options_[i] as number[]) {
+      for (const h of groupsOfLanguage[l] as number[]) {
+        if (h === g || !lacksMyDuplicate(i, g, h)) continue;
+        for (let s = 0; s < (filled[h] as number); s++) {
+          const j = seats[h * maxGroup + s] as number;
+          if (spent > budget) return spent;
+          if (!canTrade(i, j)) continue;
+          const d1 = delta(i, j);
+          swap(i, j);
+          for (const l2 of options_[j] as number[]) {
+            for (const q of groupsOfLanguage[l2] as number[]) {
+              if (q === g || q === h) continue;
+              for (let r = 0; r < (filled[q] as number); r++) {
+                const k = seats[q * maxGroup + r] as number;
+                spent++;
+                if (!canTrade(j, k)) continue;
+                const d = d1 + delta(j, k);
+                if (d > best) {
+                  best = d;
+                  first = j;
+                  second = k;
+                }
+              }
+            }
+          }
+          swap(i, j);
+        }
+      }
+    }
+    if (first < 0) return spent;
+    swap(i, first);
+    swap(first, second);
+    return -1;
+  };
+
+  let smallestWeight = Infinity;
+  for (const w of weights) if (w > 0) smallestWeight = Math.min(smallestWeight, w);
+  const kickPasses = 2;
+  const plateauFloor = Number.isFinite(smallestWeight) ? -(K * smallestWeight) / 2 : 0;
+
   const anyRepair = options.diversity || met.size > 0 || apartSet.size > 0;
   let timedOut = false;
+  const outOfTime = () => performance.now() > options.deadline;
   if (G > 1 && movable.length > 1 && anyRepair) {
-    const tries = options.tries;
     let steps = 0;
     for (let pass = 0; pass < options.maxPasses && !timedOut; pass++) {
       let improved = 0;
-      for (let step = 0; step < movable.length; step++) {
-        if ((++steps & 1023) === 0 && performance.now() > options.deadline) {
+      for (let k = 0; k < movable.length; k++) {
+        if ((++steps & 1023) === 0 && outOfTime()) {
           timedOut = true;
           break;
         }
-        const i = movable[randomInt(random, movable.length)] as number;
-        const langs = options_[i] as number[];
-        let best = 0;
-        let partner = -1;
-        let sideways = -1;
-        for (let t = 0; t < tries; t++) {
-          const l = langs.length === 1 ? (langs[0] as number) : (langs[randomInt(random, langs.length)] as number);
-          const j = byLanguage[l]![randomInt(random, languageFill[l] as number)] as number;
-          if (!canTrade(i, j)) continue;
-          const d = delta(i, j);
-          if (d > best) {
-            best = d;
-            partner = j;
-          } else if (d === 0 && sideways < 0) sideways = j;
-        }
-        if (partner >= 0) {
-          swap(i, partner);
-          improved++;
-        } else if (sideways >= 0 && options.sideways) {
-          // A trade that changes nothing lets the search drift across a plateau to where a
-          // real improvement is in reach; it never makes the objective worse.
-          swap(i, sideways);
-        }
+        if (step(movable[randomInt(random, movable.length)] as number, options.tries, options.sideways)) improved++;
       }
       // Converged enough: the last passes of a long search each fix a handful of same-value pairs.
       if (improved <= options.settleBelow * movable.length) break;
+    }
+    // Polish: the few who can still gain are tried against everyone they could trade with (past
+    // a fixed budget of evaluations, against many random partners). When none of them gains, a
+    // round of plateau moves followed by ordinary passes looks for a better arrangement beyond
+    // the local optimum; the best arrangement seen is kept.
+    const polish = (floor: number): number => {
+      let budget = polishBudget;
+      let improved = 0;
+      for (const i of movable.filter(improvable)) {
+        if (!improvable(i)) continue;
+        const cost = (reachable[i] as number) * maxGroup;
+        if (cost <= budget) {
+          budget -= cost;
+          if (bestTradeAnywhere(i, floor)) improved++;
+          else if (floor === 0 && rotationBudget > 0) {
+            const spent = bestRotation(i, rotationBudget);
+            if (spent < 0) improved++;
+            else rotationBudget -= spent;
+          }
+        } else if (step(i, options.polishTries, false)) improved++;
+      }
+      return improved;
+    };
+    // Rotations are costly in big pools; a fixed count of evaluations (not a clock) bounds them.
+    let rotationBudget = 3_000_000;
+    for (let pass = 0; pass < 10 && !timedOut && polish(0) > 0; pass++) timedOut = outOfTime();
+    if (useDiversity && options.kicks > 0) {
+      let bestValue = evaluate(p, layout, scales);
+      let bestGroups = Int32Array.from(groupOf);
+      for (let kick = 0; kick < options.kicks && !timedOut; kick++) {
+        polish(plateauFloor);
+        // Ordinary passes win back the pairs the plateau moves cost, and reshuffle enough that
+        // the polish below meets new chances.
+        for (let pass = 0; pass < kickPasses; pass++) for (let k = 0; k < movable.length; k++) step(movable[randomInt(random, movable.length)] as number, options.tries, false);
+        for (let pass = 0; pass < 10 && polish(0) > 0; pass++);
+        const value = evaluate(p, layout, scales);
+        if (value > bestValue) {
+          bestValue = value;
+          bestGroups = Int32Array.from(groupOf);
+        }
+        timedOut = outOfTime();
+      }
+      groupOf.set(bestGroups);
     }
   }
 

@@ -19,7 +19,7 @@ export const seededRandomAssigner: GroupAssigner = {
     const plan = planLanguagePools(p, random, false);
     const layout = dealGroups(p, plan, (units) => shuffleInPlace([...units], random));
     const deadline = request.timeBudgetMs === undefined ? Infinity : performance.now() + request.timeBudgetMs;
-    const { timedOut } = exchange(p, layout, { random, diversity: false, maxPasses: 50, tries: 16, sideways: false, settleBelow: 0, deadline });
+    const { timedOut } = exchange(p, layout, { random, diversity: false, maxPasses: 50, tries: 16, sideways: false, settleBelow: 0, polishTries: 64, kicks: 0, deadline });
     return toAssignment(p, layout, { algorithm: 'seeded-random', version: '1.0.0', seed: request.seed, timedOut });
   },
 };
