@@ -230,7 +230,7 @@ describe('kill -9 and restart on the same data directory', () => {
     const atZero = seen.version > started.version ? seen : SessionView.parse(await nextEvent(client, 'state', (s) => s.version > started.version));
     expect(atZero).toMatchObject({ status: 'running', stepIndex: 0, endsAt: deadline, version: started.version + 1 });
     const byClock = (await auditOf(second, id)).filter((e) => e.actor === 'clock');
-    expect(byClock.map((e) => [e.action, e.detail])).toEqual([['warning', { minutesLeft: 0 }]]);
+    expect(byClock.map((e) => [e.action, e.detail])).toEqual([['warning', { minutesLeft: 0, said: true }]]);
     expect(byClock[0]!.at).toBeGreaterThanOrEqual(Math.max(deadline, killedAt));
 
     const askedAt = Date.now();
