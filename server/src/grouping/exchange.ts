@@ -452,7 +452,8 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
         if (cost <= budget) {
           budget -= cost;
           if (bestTradeAnywhere(i, floor)) improved++;
-          else if (floor === 0 && rotationBudget > 0) {
+          else if (floor === 0 && rotationBudget > 0 && rotated[i] === 0) {
+            rotated[i] = 1;
             const spent = bestRotation(i, rotationBudget);
             if (spent < 0) improved++;
             else rotationBudget -= spent;
@@ -462,7 +463,10 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
       return improved;
     };
     // Rotations are costly in big pools; a fixed count of evaluations (not a clock) bounds them.
-    let rotationBudget = 3_000_000;
+    // Each person gets one rotation search per run: one that found nothing will mostly find
+    // nothing again, and in a big pool it costs as much as a full pass.
+    let rotationBudget = Math.min(3_000_000, 300 * n);
+    const rotated = new Uint8Array(n);
     for (let pass = 0; pass < 10 && !timedOut && polish(0) > 0; pass++) timedOut = outOfTime();
     if (useDiversity && options.kicks > 0) {
       let bestValue = evaluate(p, layout, scales);
