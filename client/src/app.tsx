@@ -1,0 +1,151 @@
+import type { i18n as I18n } from 'i18next';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { TranslationContext, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
+import type { LiveState, SessionClient } from './live/session-client';
+import { Breakout } from './screens/Breakout';
+import { Console } from './screens/Console';
+import { Ended } from './screens/Ended';
+import { Home } from './screens/Home';
+import { Join } from './screens/Join';
+import { Plenary } from './screens/Plenary';
+import { Problem } from './screens/Problem';
+import { ConnectionStatus } from './ui/ConnectionStatus';
+import { useLive } from './ui/hooks';
+import { LanguagePicker } from './ui/LanguagePicker';
+import { currentStep, roleLabel, takesPart } from './ui/names';
+
+const storedLanguageKey = 'roundtable.language';
+
+function storedLanguage(): string | null {
+  try {
+    return localStorage.getItem(storedLanguageKey);
+  } catch {
+    return null;
+  }
+}
+
+/** The language the interface starts in: the last choice on this device, else the browser's. */
+export function initialLanguage(): UiLanguage {
+  return pickLanguage([storedLanguage(), ...navigator.languages, navigator.language]) ?? 'en';
+}
+
+/** Keeps <html lang dir> and the document title in step with the interface language. */
+function useDocumentLanguage(i18n: I18n, language: UiLanguage, title: string): Translation {
+  const translation = useMemo<Translation>(
+    () => ({ t: i18n.getFixedT(language), language, dir: i18n.dir(language) }),
+    [i18n, language],
+  );
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.documentElement.dir = translation.dir;
+  }, [language, translation.dir]);
+  useEffect(() => {
+    document.title = title ? translation.t('app.documentTitle', { title }) : translation.t('app.name');
+  }, [title, translation]);
+  return translation;
+}
+
+function chooseLanguage(setLanguage: (l: UiLanguage) => void, code: string): void {
+  const language = pickLanguage([code]);
+  if (!language) return;
+  setLanguage(language);
+  try {
+    localStorage.setItem(storedLanguageKey, language);
+  } catch {
+    // Private browsing: the choice lasts for this page only.
+  }
+}
+
+/** Pages without a session: the home page, or an invitation path with no token in it. */
+export function StaticApp({ i18n, page }: { i18n: I18n; page: 'home' | 'missing-link' }) {
+  const [language, setLanguage] = useState<UiLanguage>(initialLanguage);
+  const translation = useDocumentLanguage(i18n, language, '');
+  const t = translation.t;
+  return (
+    <TranslationContext.Provider value={translation}>
+      <header class="topbar">
+        <span class="brand">{t('app.name')}</span>
+        <LanguagePicker languages={[...uiLanguages]} value={language} onChange={(code) => chooseLanguage(setLanguage, code)} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page === 'home' ? <Home /> : <Problem problem={{ kind: 'missing-link' }} />}
+      </main>
+    </TranslationContext.Provider>
+  );
+}
+
+/** One person in one live session: which screen they see follows their role and the session's state. */
+export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient }) {
+  const live = useLive(client);
+  const [language, setLanguage] = useState<UiLanguage>(initialLanguage);
+  const { seat, view } = live;
+
+  // The participant's own choice, as the server recorded it, wins over this device's guess.
+  useEffect(() => {
+    const chosen = pickLanguage([seat?.language]);
+    if (chosen) setLanguage(chosen);
+  }, [seat?.language]);
+
+  useEffect(() => {
+    client.start();
+    return () => client.close();
+  }, [client]);
+
+  const translation = useDocumentLanguage(i18n, language, view?.title ?? '');
+  const t = translation.t;
+  const pickerLanguages = view ? view.languages.filter((l) => pickLanguage([l]) !== null) : [...uiLanguages];
+
+  const changeLanguage = (code: string) => {
+    chooseLanguage(setLanguage, code);
+    // A joined participant's language is part of their profile: the server keeps it for next time.
+    if (seat?.memberId && seat.consented && seat.language !== code && view?.languages.includes(code)) {
+      void client.send('profile:update', { displayName: seat.name, language: code, consent: true });
+    }
+  };
+
+  return (
+    <TranslationContext.Provider value={translation}>
+      <header class="topbar">
+        <a class="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <span class="brand">{t('app.name')}</span>
+        {view && <span class="session-title">{view.title}</span>}
+        <ConnectionStatus connection={live.connection} />
+        {seat && seat.consented && (
+          <span class="who" data-testid="who">
+            {seat.name === roleLabel(t, seat.role) || !seat.memberId ? roleLabel(t, seat.role) : t('app.who', { name: seat.name, role: roleLabel(t, seat.role) })}
+          </span>
+        )}
+        {pickerLanguages.length > 1 && <LanguagePicker languages={pickerLanguages} value={language} onChange={changeLanguage} />}
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Screen client={client} live={live} onLanguage={changeLanguage} />
+      </main>
+    </TranslationContext.Provider>
+  );
+}
+
+function Screen({ client, live, onLanguage }: { client: SessionClient; live: LiveState; onLanguage: (code: string) => void }) {
+  const { seat, view, problem } = live;
+  if (problem) return <Problem problem={problem} />;
+  if (!seat || !view) return <Loading />;
+  if (seat.memberId && !seat.consented) return <Join client={client} seat={seat} view={view} onLanguage={onLanguage} />;
+  if (!takesPart(seat.role)) return <Console client={client} live={live} view={view} seat={seat} />;
+  if (view.status === 'ended') return <Ended view={view} />;
+  if (currentStep(view)?.kind === 'breakout' && view.group) {
+    return <Breakout key={view.group.id} client={client} live={live} view={view} seat={seat} group={view.group} />;
+  }
+  return <Plenary client={client} live={live} view={view} seat={seat} />;
+}
+
+function Loading() {
+  const t = useT();
+  return (
+    <div class="narrow">
+      <h1 data-testid="screen-title" data-screen="loading">
+        {t('app.loading')}
+      </h1>
+    </div>
+  );
+}

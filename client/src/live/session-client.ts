@@ -1,0 +1,292 @@
+import { io, type Socket } from 'socket.io-client';
+import { z, type ZodType } from 'zod';
+import {
+  AgendaCommand,
+  BroadcastCommand,
+  GroupsLockCommand,
+  GroupsMoveCommand,
+  GroupsPreviewCommand,
+  HandCommand,
+  HandLowerCommand,
+  HelpCallCommand,
+  HelpUpdateCommand,
+  ProfileCommand,
+  ReportPresentCommand,
+  ReportQueueCommand,
+} from '../../../shared/commands';
+import { ErrorBody } from '../../../shared/errors';
+import { NotesGrant, NotesTokenRequest } from '../../../shared/notes';
+import {
+  BroadcastEvent,
+  PROTOCOL_VERSION,
+  WarningEvent,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../../shared/protocol';
+import { Seat, SessionView } from '../../../shared/session';
+import { offsetFrom, type ClockSample } from './clock';
+
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** Why the session cannot be shown: the page says so instead of staying blank. */
+export type Problem =
+  | { kind: 'unauthorized' }
+  | { kind: 'protocol' }
+  | { kind: 'missing-link' };
+
+export interface Banner {
+  id: string;
+  text: string;
+  from: string;
+  groupId: string | null;
+}
+
+export interface LiveState {
+  connection: Connection;
+  problem: Problem | null;
+  seat: Seat | null;
+  view: SessionView | null;
+  /** Add to Date.now() to read the server's clock. */
+  offsetMs: number;
+  /** Moderators' broadcasts, newest last. */
+  broadcasts: Banner[];
+  /** The latest time warning of the current step. */
+  warning: WarningEvent | null;
+}
+
+/** Every command the client sends, with the schema the server validates it against. */
+const commands = {
+  'agenda:command': AgendaCommand,
+  'broadcast:send': BroadcastCommand,
+  'help:call': HelpCallCommand,
+  'help:update': HelpUpdateCommand,
+  'groups:preview': GroupsPreviewCommand,
+  'groups:move': GroupsMoveCommand,
+  'groups:lock': GroupsLockCommand,
+  'profile:update': ProfileCommand,
+  'hand:raise': HandCommand,
+  'hand:lower': HandLowerCommand,
+  'report:queue': ReportQueueCommand,
+  'report:present': ReportPresentCommand,
+} as const satisfies Partial<Record<keyof ClientToServerEvents, ZodType>>;
+export type CommandName = keyof typeof commands;
+export type CommandInput<N extends CommandName> = z.input<(typeof commands)[N]>;
+
+const AckReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), serverNow: z.number(), result: z.unknown().optional() }),
+  z.object({ ok: z.literal(false), serverNow: z.number(), error: ErrorBody }),
+]);
+const ProfileResult = z.object({ seat: Seat });
+const SyncResult = z.object({ clientSentAt: z.number().nullable() });
+const Welcome = z.object({ seat: Seat, protocol: z.number().int(), serverNow: z.number() });
+
+/** A refused or failed command: the server's code, or OFFLINE/TIMEOUT when it never got an answer. */
+export interface CommandError {
+  code: ErrorBody['code'] | 'OFFLINE' | 'TIMEOUT';
+  message: string;
+}
+export type CommandResult = { ok: true; result: unknown } | { ok: false; error: CommandError };
+
+const commandTimeoutMs = 10_000;
+const syncSamples = 5;
+const resyncEveryMs = 5 * 60_000;
+const keptBroadcasts = 5;
+const retryRefusedMs = 3000;
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * One person's live session: the socket.io connection with its invite token, every message checked
+ * against the shared zod contract, and the server clock offset measured with `time:sync`. Screens
+ * read `state` and call `send`; after a drop socket.io reconnects and the server sends welcome and
+ * state again, so the page follows the session without a reload.
+ */
+export class SessionClient {
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null };
+  readonly #listeners = new Set<() => void>();
+  readonly #socket: LiveSocket;
+  readonly #window: Window;
+  #measured = false;
+  #resync: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  constructor(
+    readonly url: string,
+    readonly token: string,
+    win: Window = window,
+  ) {
+    this.#window = win;
+    this.#socket = io(url, {
+      auth: { token, protocol: PROTOCOL_VERSION },
+      transports: ['websocket', 'polling'],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      autoConnect: false,
+    });
+    const socket = this.#socket;
+    socket.on('connect', () => {
+      this.#set({ connection: 'connected' });
+      void this.syncClock();
+    });
+    socket.on('disconnect', () => {
+      if (this.#closed || this.#state.problem) return;
+      this.#set({ connection: this.#window.navigator.onLine === false ? 'offline' : 'reconnecting' });
+    });
+    socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      const body = ErrorBody.safeParse(error.data);
+      if (body.success) {
+        const code = body.data.code;
+        if (code === 'PROTOCOL_MISMATCH') return this.#fail({ kind: 'protocol' });
+        if (code === 'UNAUTHORIZED' || code === 'BAD_INPUT' || code === 'NOT_FOUND') return this.#fail({ kind: 'unauthorized' });
+      }
+      // A network failure: socket.io tries again by itself. A refusal it does not retry (the server
+      // busy or failing) is tried again after a pause.
+      if (!socket.active) setTimeout(() => !this.#closed && !socket.active && socket.connect(), retryRefusedMs);
+      this.#set({ connection: this.#window.navigator.onLine === false ? 'offline' : 'reconnecting' });
+    });
+    socket.on('welcome', (payload) => {
+      const welcome = Welcome.safeParse(payload);
+      if (!welcome.success) return console.error('Roundtable: unexpected welcome', welcome.error);
+      if (welcome.data.protocol !== PROTOCOL_VERSION) return this.#fail({ kind: 'protocol' });
+      this.#set({ seat: welcome.data.seat, ...(this.#measured ? {} : { offsetMs: welcome.data.serverNow - Date.now() }) });
+    });
+    socket.on('state', (payload) => {
+      const view = SessionView.safeParse(payload);
+      if (!view.success) return console.error('Roundtable: unexpected state', view.error);
+      const previous = this.#state.view;
+      const stepChanged = !previous || previous.stepIndex !== view.data.stepIndex || previous.status !== view.data.status;
+      this.#set({ view: view.data, ...(stepChanged ? { warning: null } : {}) });
+    });
+    socket.on('warning', (payload) => {
+      const warning = WarningEvent.safeParse(payload);
+      if (!warning.success) return console.error('Roundtable: unexpected warning', warning.error);
+      this.#set({ warning: warning.data });
+    });
+    socket.on('broadcast', (payload) => {
+      const event = BroadcastEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected broadcast', event.error);
+      const { id, text, from, groupId } = event.data;
+      this.#set({ broadcasts: [...this.#state.broadcasts.filter((b) => b.id !== id), { id, text, from, groupId }].slice(-keptBroadcasts) });
+    });
+    this.#window.addEventListener('offline', this.#goneOffline);
+    this.#window.addEventListener('online', this.#backOnline);
+  }
+
+  /** Opens the connection; listeners should be subscribed first. */
+  start(): void {
+    this.#socket.connect();
+    this.#resync = setInterval(() => void this.syncClock(), resyncEveryMs);
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#resync);
+    this.#window.removeEventListener('offline', this.#goneOffline);
+    this.#window.removeEventListener('online', this.#backOnline);
+    this.#socket.disconnect();
+  }
+
+  get state(): LiveState {
+    return this.#state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The server's clock now, as well as this client can tell. */
+  serverNow(): number {
+    return Date.now() + this.#state.offsetMs;
+  }
+
+  dismissBroadcast(id: string): void {
+    this.#set({ broadcasts: this.#state.broadcasts.filter((b) => b.id !== id) });
+  }
+
+  /** Sends a command checked against the same schema the server applies; resolves with its ack. */
+  async send<N extends CommandName>(name: N, payload: CommandInput<N>): Promise<CommandResult> {
+    const parsed = (commands[name] as ZodType).safeParse(payload);
+    if (!parsed.success) return { ok: false, error: { code: 'BAD_INPUT', message: parsed.error.issues.map((i) => i.message).join('; ') } };
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      // Every command event has the same (payload, ack) signature; one name stands for all of them.
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(name as 'agenda:command', parsed.data);
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    if (!reply.data.ok) return { ok: false, error: reply.data.error };
+    if (name === 'profile:update') {
+      const profile = ProfileResult.safeParse(reply.data.result);
+      if (profile.success) this.#set({ seat: profile.data.seat });
+    }
+    return { ok: true, result: reply.data.result };
+  }
+
+  /** Asks for a token to open one group's notes (the caller's own by default); the server decides read or write. */
+  async notesGrant(request: z.input<typeof NotesTokenRequest>): Promise<{ ok: true; grant: NotesGrant } | { ok: false; error: CommandError }> {
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('notes:token', NotesTokenRequest.parse(request));
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    if (!reply.data.ok) return { ok: false, error: reply.data.error };
+    const grant = NotesGrant.safeParse(reply.data.result);
+    return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+  }
+
+  /** Measures the server clock offset with a few round trips and keeps the tightest. */
+  async syncClock(): Promise<void> {
+    const samples: ClockSample[] = [];
+    for (let i = 0; i < syncSamples && this.#socket.connected; i++) {
+      const sentAt = Date.now();
+      let raw: unknown;
+      try {
+        raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('time:sync', { clientSentAt: sentAt });
+      } catch {
+        return;
+      }
+      const receivedAt = Date.now();
+      const reply = AckReply.safeParse(raw);
+      if (!reply.success || !reply.data.ok || !SyncResult.safeParse(reply.data.result).success) continue;
+      samples.push({ sentAt, receivedAt, serverNow: reply.data.serverNow });
+    }
+    const best = offsetFrom(samples);
+    if (!best) return;
+    this.#measured = true;
+    this.#set({ offsetMs: Math.round(best.offsetMs) });
+  }
+
+  readonly #goneOffline = () => {
+    // Browsers keep a dead WebSocket open for a while; leave now and come back when the network does.
+    if (this.#closed || this.#state.problem) return;
+    this.#socket.disconnect();
+    this.#set({ connection: 'offline' });
+  };
+
+  readonly #backOnline = () => {
+    if (this.#closed || this.#state.problem) return;
+    if (!this.#socket.connected) {
+      this.#set({ connection: 'reconnecting' });
+      this.#socket.connect();
+    }
+  };
+
+  #fail(problem: Problem): void {
+    this.#socket.disconnect();
+    this.#set({ problem, connection: 'offline' });
+  }
+
+  #set(patch: Partial<LiveState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,18 @@
+import { render } from 'preact';
+import { SessionApp, StaticApp, initialLanguage } from './app';
+import { createI18n } from './i18n/i18n';
+import { SessionClient } from './live/session-client';
+
+/**
+ * Entry point. An invitation (`/join#<token>`, `/console#<token>`) carries its token in the
+ * fragment, which browsers never send to the server; the server tells who it belongs to.
+ */
+const token = decodeURIComponent(window.location.hash.replace(/^#/, '')).trim();
+const root = document.getElementById('app')!;
+const i18n = createI18n(initialLanguage());
+
+if (token) {
+  render(<SessionApp i18n={i18n} client={new SessionClient(window.location.origin, token)} />, root);
+} else {
+  render(<StaticApp i18n={i18n} page={window.location.pathname === '/' ? 'home' : 'missing-link'} />, root);
+}

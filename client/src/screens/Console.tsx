@@ -1,0 +1,73 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Seat, SessionView } from '../../../shared/session';
+import { AgendaControl } from '../console/AgendaControl';
+import { BroadcastForm } from '../console/BroadcastForm';
+import { GroupPreview } from '../console/GroupPreview';
+import { HelpCalls } from '../console/HelpCalls';
+import { ReportQueue } from '../console/ReportQueue';
+import { Rooms } from '../console/Rooms';
+import { VisitRoom } from '../console/VisitRoom';
+import { useT } from '../i18n/i18n';
+import type { LiveState, SessionClient } from '../live/session-client';
+import { Agenda } from '../ui/Agenda';
+import { Broadcasts } from '../ui/Broadcasts';
+import { Floor } from '../ui/Floor';
+import { currentStep, isStaff } from '../ui/names';
+
+interface Props {
+  client: SessionClient;
+  live: LiveState;
+  view: SessionView;
+  seat: Seat;
+}
+
+/**
+ * The moderator's console: the agenda, the groups before they open, the rooms while they meet,
+ * help calls, broadcasts, the floor, the report-back. Observers see the same without the controls.
+ */
+export function Console({ client, live, view, seat }: Props) {
+  const t = useT();
+  const canDrive = isStaff(seat.role);
+  const [visiting, setVisiting] = useState<string | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const step = currentStep(view);
+  const active = view.status === 'running' || view.status === 'paused';
+  const breakout = active && step?.kind === 'breakout';
+  const reportBack = !breakout && view.status !== 'ended' && view.status !== 'lobby' && view.reportBack.queue.length > 0;
+
+  const visit = (groupId: string, from: HTMLElement) => {
+    opener.current = from;
+    setVisiting(groupId);
+  };
+  const closeVisit = () => {
+    setVisiting(null);
+    const back = opener.current;
+    opener.current = null;
+    if (back?.isConnected) back.focus();
+  };
+
+  return (
+    <>
+      <h1 data-testid="screen-title" data-screen="console">
+        {canDrive ? t('console.title') : t('console.observerTitle')}
+      </h1>
+      <p class="lead">{t('console.presence', { connected: view.presence.connected, roster: view.presence.roster })}</p>
+      <Broadcasts client={client} broadcasts={live.broadcasts} />
+      <div class="layout console">
+        <div class="primary">
+          <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
+          {visiting && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
+          {breakout && <Rooms client={client} view={view} canDrive={canDrive} onVisit={visit} />}
+          {reportBack && <ReportQueue client={client} view={view} seat={seat} canDrive={canDrive} connected={live.connection === 'connected'} />}
+          <GroupPreview client={client} view={view} canDrive={canDrive} />
+          {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
+        </div>
+        <div class="secondary">
+          <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />
+          {canDrive && <BroadcastForm client={client} view={view} />}
+          <Agenda view={view} />
+        </div>
+      </div>
+    </>
+  );
+}

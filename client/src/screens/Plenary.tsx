@@ -1,0 +1,51 @@
+import type { Seat, SessionView } from '../../../shared/session';
+import { useT } from '../i18n/i18n';
+import type { LiveState, SessionClient } from '../live/session-client';
+import { Agenda } from '../ui/Agenda';
+import { Broadcasts } from '../ui/Broadcasts';
+import { Countdown } from '../ui/Countdown';
+import { Floor } from '../ui/Floor';
+import { MediaStrip } from '../ui/MediaStrip';
+import { currentStep } from '../ui/names';
+import { ReportBack } from '../ui/ReportBack';
+
+interface Props {
+  client: SessionClient;
+  live: LiveState;
+  view: SessionView;
+  seat: Seat;
+}
+
+/** The lobby and every plenary step: the clock, the floor, the report-back when there is one. */
+export function Plenary({ client, live, view, seat }: Props) {
+  const t = useT();
+  const step = currentStep(view);
+  const lobby = view.status === 'lobby';
+  const waitingForGroup = step?.kind === 'breakout';
+  const reportBack = !lobby && view.reportBack.queue.length > 0 && !waitingForGroup;
+  return (
+    <>
+      <h1 data-testid="screen-title" data-screen={lobby ? 'lobby' : 'plenary'}>
+        {lobby ? t('plenary.lobbyTitle') : t('plenary.title', { title: step?.title ?? '' })}
+      </h1>
+      <Broadcasts client={client} broadcasts={live.broadcasts} />
+      <div class="layout">
+        <div class="primary">
+          {lobby ? (
+            <p class="lead">{t('plenary.lobbyText')}</p>
+          ) : (
+            <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
+          )}
+          {waitingForGroup && <p class="lead">{t('plenary.waitingForGroup')}</p>}
+          {step?.note && <p class="step-note">{step.note}</p>}
+          {reportBack && <ReportBack client={client} view={view} seat={seat} connected={live.connection === 'connected'} />}
+          <Floor client={client} view={view} seat={seat} />
+          <MediaStrip />
+        </div>
+        <div class="secondary">
+          <Agenda view={view} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { WarningEvent } from '../../../shared/protocol';
+import type { SessionView } from '../../../shared/session';
+import { useT } from '../i18n/i18n';
+import type { SessionClient } from '../live/session-client';
+import { formatClock, isAnnouncedMinute, minutesLeft } from '../time/countdown';
+import { useRemaining } from './hooks';
+import { currentStep } from './names';
+
+interface Props {
+  client: SessionClient;
+  view: SessionView;
+  offsetMs: number;
+  warning: WarningEvent | null;
+}
+
+/**
+ * The wall clock of the current step. The large figure changes every second but is not live; a
+ * separate polite region speaks only at minute marks, warnings and changes of step, so a screen
+ * reader is not interrupted every second.
+ */
+export function Countdown({ client, view, offsetMs, warning }: Props) {
+  const t = useT();
+  const headingId = useId();
+  const ms = useRemaining(client, view, offsetMs);
+  const step = currentStep(view);
+  const timeUp = view.status === 'running' && ms === 0;
+  const [announcement, setAnnouncement] = useState('');
+  const seenStep = useRef<string | null>(null);
+  const seenMinute = useRef<number | null>(null);
+
+  useEffect(() => {
+    const stepKey = `${view.stepIndex}:${view.status}`;
+    const minute = ms === null ? null : minutesLeft(ms);
+    if (seenStep.current !== stepKey) {
+      if (seenStep.current !== null) {
+        if (view.status === 'paused') setAnnouncement(t('countdown.pausedAnnouncement'));
+        else if (view.status === 'ended') setAnnouncement(t('countdown.endedAnnouncement'));
+        else if (step) setAnnouncement(t('countdown.stepAnnouncement', { title: step.title, count: minute ?? 0 }));
+      }
+      seenStep.current = stepKey;
+      seenMinute.current = minute;
+      return;
+    }
+    if (minute === null || minute === seenMinute.current) return;
+    const before = seenMinute.current;
+    seenMinute.current = minute;
+    if (before === null) return;
+    if (minute === 0) setAnnouncement(t('countdown.timeUp'));
+    else if (minute > before) setAnnouncement(t('countdown.extendedAnnouncement', { count: minute }));
+    else if (isAnnouncedMinute(minute)) setAnnouncement(t('countdown.minutesLeft', { count: minute }));
+  }, [ms === null ? null : minutesLeft(ms), view.stepIndex, view.status]);
+
+  const currentWarning = warning && warning.stepIndex === view.stepIndex ? warning : null;
+  useEffect(() => {
+    if (!currentWarning) return;
+    setAnnouncement(currentWarning.minutesLeft === 0 ? t('countdown.timeUp') : t('countdown.minutesLeft', { count: currentWarning.minutesLeft }));
+  }, [currentWarning]);
+
+  return (
+    <section class="countdown" aria-labelledby={headingId}>
+      <h2 id={headingId} class="countdown-heading">
+        {step ? t('countdown.headingStep', { title: step.title }) : t('countdown.heading')}
+      </h2>
+      <p class={`clock${timeUp ? ' clock-zero' : ''}`} role="timer" aria-labelledby={headingId} data-testid="countdown">
+        {ms === null ? '--:--' : formatClock(ms)}
+      </p>
+      {view.status === 'paused' && <p class="pill pill-paused">{t('countdown.paused')}</p>}
+      {timeUp && <p class="pill pill-timeup">{t('countdown.timeUp')}</p>}
+      {currentWarning && currentWarning.minutesLeft > 0 && !timeUp && (
+        <p class="warning-banner" data-testid="time-warning">
+          {t('countdown.minutesLeft', { count: currentWarning.minutesLeft })}
+        </p>
+      )}
+      <p class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="countdown-announcement">
+        {announcement}
+      </p>
+    </section>
+  );
+}
