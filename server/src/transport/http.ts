@@ -1,4 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RosterJsonBody, SessionIdParams } from '../../../shared/api';
@@ -37,11 +40,14 @@ export interface HttpDeps {
   now: () => number;
   health: () => 'ok' | 'starting' | 'closing';
   logger: Logger;
+  /** The built web client; while it is not built, `/` shows the placeholder home page. */
+  clientDir?: string;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
 }
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
+const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
 /** REST for organizers and automation: thin; every rule is the domain's. */
 export function httpApp(deps: HttpDeps): express.Express {
@@ -79,9 +85,20 @@ export function httpApp(deps: HttpDeps): express.Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  // The web client: hashed assets cached for good, and its page for the paths it routes itself
+  // (an invitation is /join#<token>; the token never reaches the server).
+  const clientDir = deps.clientDir ?? builtClient;
+  const clientPage = join(clientDir, 'index.html');
+  const sendClient = (res: Response) => res.set('Cache-Control', 'no-cache').sendFile(clientPage);
   app.get('/', (_req, res) => {
-    res.type('html').send(homePage());
+    if (existsSync(clientPage)) sendClient(res);
+    else res.type('html').send(homePage());
   });
+  app.get(['/join', '/console'], (_req, res, next) => {
+    if (existsSync(clientPage)) sendClient(res);
+    else next();
+  });
+  app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
 
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));
