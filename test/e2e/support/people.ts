@@ -1,0 +1,48 @@
+import type { TFunction } from 'i18next';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createI18n, type UiLanguage } from '../../../client/src/i18n/i18n';
+
+const translators = new Map<UiLanguage, TFunction>();
+
+/** The client's own translation files, so a test asserts what a person reads in their language. */
+export function tr(language: UiLanguage): TFunction {
+  let t = translators.get(language);
+  if (!t) {
+    t = createI18n(language).getFixedT(language);
+    translators.set(language, t);
+  }
+  return t;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  language: UiLanguage;
+  role: 'facilitator' | 'notetaker' | 'participant';
+  context: BrowserContext;
+  page: Page;
+  t: TFunction;
+}
+
+/** Roles as test/support's rosterCsv deals them: p01, p06… facilitate, p02, p07… take notes. */
+export function rosterRole(index: number): Person['role'] {
+  return index % 5 === 1 ? 'facilitator' : index % 5 === 2 ? 'notetaker' : 'participant';
+}
+
+/** The rapporteur of a group as the server chooses: its note taker, else its facilitator, else its first member. */
+export function expectedRapporteur<P extends Pick<Person, 'role'>>(members: P[]): P | undefined {
+  return members.find((m) => m.role === 'notetaker') ?? members.find((m) => m.role === 'facilitator') ?? members[0];
+}
+
+/** Fills in the join screen of an invitation and waits for the lobby. */
+export async function join(page: Page, url: string, token: string, person: { name: string; language: UiLanguage }): Promise<void> {
+  await page.goto(`${url}/join#${token}`);
+  await page.getByRole('button', { name: tr('en')('join.submit') }).waitFor();
+  // Picking a language on the join screen switches the interface at once.
+  if (person.language !== 'en') await page.getByRole('radio', { name: 'français' }).check();
+  const t = tr(person.language);
+  await page.getByLabel(t('join.nameLabel')).fill(person.name);
+  await page.getByLabel(t('join.consentLabel')).check();
+  await page.getByRole('button', { name: t('join.submit') }).click();
+  await page.locator('h1[data-screen="lobby"]').waitFor();
+}
