@@ -170,7 +170,7 @@ function summary(a: Assignment, leftOut: number, ms: number, out: string): strin
   const people = a.groups.reduce((s, g) => s + g.members.length, 0);
   const ratio = a.upperBound > 0 ? a.score / a.upperBound : 1;
   const lines = [
-    `${people} participants in ${a.groups.length} groups → ${out}${leftOut > 0 ? ` (${leftOut} observers/moderators not placed)` : ''}`,
+    `${plural(people, 'participant')} in ${plural(a.groups.length, 'group')} → ${out}${leftOut > 0 ? ` (${plural(leftOut, 'observer or moderator', 'observers and moderators')} not placed)` : ''}`,
     `sizes: ${[...sizes].sort((x, y) => x[0] - y[0]).map(([s, k]) => `${k} × ${s}`).join(', ')}`,
     `languages: ${[...languages].map(([l, k]) => `${l} ${k}`).join(', ')}`,
     `diversity: ${round(a.score)} of at most ${round(a.upperBound)} (ratio ${ratio.toFixed(3)})`,
@@ -181,4 +181,5 @@ function summary(a: Assignment, leftOut: number, ms: number, out: string): strin
   return lines.join('\n') + '\n';
 }
 
+const plural = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
 const round = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));

@@ -30,8 +30,8 @@ export interface ExchangeResult {
 }
 
 /**
- * Objective scales, chosen so that each tier outweighs anything the tiers below can change in one
- * swap: pairs who must be apart, then pairs who met before, then distinct values, then same-value
+ * Objective scales, chosen so that each tier outweighs anything the tiers below can change in two
+ * swaps: pairs who must be apart, then pairs who met before, then distinct values, then same-value
  * pairs as the tie-breaker.
  */
 export function objectiveScales(p: Problem, maxGroup: number): { distinct: number; repeat: number; apart: number } {
@@ -42,9 +42,10 @@ export function objectiveScales(p: Problem, maxGroup: number): { distinct: numbe
     if (w > 0) smallest = Math.min(smallest, w);
   }
   if (!Number.isFinite(smallest)) smallest = 1;
-  const distinct = (4 * (maxGroup + 1) * total) / smallest + 1;
-  const repeat = distinct * (4 * total + 1) + 4 * maxGroup * total + 1;
-  const apart = repeat * (4 * maxGroup + 1) + 1;
+  const distinct = (8 * (maxGroup + 1) * total) / smallest + 1;
+  // Margins for two swaps at once: the closing rotations are judged as a pair of trades.
+  const repeat = distinct * (8 * total + 1) + 8 * maxGroup * total + 1;
+  const apart = repeat * (8 * maxGroup + 1) + 1;
   return { distinct, repeat, apart };
 }
 
@@ -382,12 +383,12 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     let best = 0;
     let first = -1;
     let second = -1;
-    for (const l of options_[i] as number[]) {
+    search: for (const l of options_[i] as number[]) {
       for (const h of groupsOfLanguage[l] as number[]) {
         if (h === g || !lacksMyDuplicate(i, g, h)) continue;
         for (let s = 0; s < (filled[h] as number); s++) {
           const j = seats[h * maxGroup + s] as number;
-          if (spent > budget) return spent;
+          if (spent > budget) break search;
           if (!canTrade(i, j)) continue;
           const d1 = delta(i, j);
           swap(i, j);
