@@ -127,9 +127,9 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     async close() {
       health = 'closing';
       // Stop accepting and drain the sockets, let the clocks and in-flight commands finish, store the
-      // notes' last edits, then close the stores.
-      await live.close();
-      await yjs.close();
+      // notes' last edits, then close the stores. Both kinds of socket drain together: closing the
+      // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
+      await Promise.all([live.close(), yjs.close()]);
       await host.close();
       await notes.close();
       await notesStore.close();
