@@ -162,17 +162,19 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     }
   }
   const hasApart = p.apart.map((list) => list.length > 0);
-  const apartSet = new Set<number>();
-  p.apart.forEach((list, i) => list.forEach((j) => apartSet.add(pairKey(n, i, j))));
+  const metWith = adjacency(n, met);
+  const apartFrom = adjacency(n, new Set(p.apart.flatMap((list, i) => list.map((j) => pairKey(n, i, j)))));
 
-  /** Meetings of x with the members of group g, leaving out `skip`. */
-  const meetings = (x: number, g: number, skip: number, pairs: Set<number>) => {
+  /**
+   * How many of x's partners (people met before, or to be kept apart) sit in group g, leaving out
+   * `skip`. Walks x's short partner list and looks up their groups: no hashing in the hot loop.
+   */
+  const meetings = (x: number, g: number, skip: number, partners: Adjacency) => {
     let k = 0;
-    const base = g * maxGroup;
-    const f = filled[g] as number;
-    for (let s = 0; s < f; s++) {
-      const y = seats[base + s] as number;
-      if (y !== skip && pairs.has(x < y ? x * n + y : y * n + x)) k++;
+    const end = partners.start[x + 1] as number;
+    for (let e = partners.start[x] as number; e < end; e++) {
+      const y = partners.people[e] as number;
+      if (y !== skip && groupOf[y] === g) k++;
     }
     return k;
   };
@@ -204,13 +206,13 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
       }
     }
     if (hasMet[i] === 1 || hasMet[j] === 1) {
-      const before = meetings(i, g, i, met) + meetings(j, h, j, met);
-      const after = meetings(i, h, j, met) + meetings(j, g, i, met);
+      const before = meetings(i, g, i, metWith) + meetings(j, h, j, metWith);
+      const after = meetings(i, h, j, metWith) + meetings(j, g, i, metWith);
       d -= scales.repeat * (after - before);
     }
     if (hasApart[i] === true || hasApart[j] === true) {
-      const before = meetings(i, g, i, apartSet) + meetings(j, h, j, apartSet);
-      const after = meetings(i, h, j, apartSet) + meetings(j, g, i, apartSet);
+      const before = meetings(i, g, i, apartFrom) + meetings(j, h, j, apartFrom);
+      const after = meetings(i, h, j, apartFrom) + meetings(j, g, i, apartFrom);
       d -= scales.apart * (after - before);
     }
     return d;
@@ -322,8 +324,8 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
         }
       }
     }
-    if (hasMet[i] === 1 && meetings(i, g, i, met) > 0) return true;
-    return hasApart[i] === true && meetings(i, g, i, apartSet) > 0;
+    if (hasMet[i] === 1 && meetings(i, g, i, metWith) > 0) return true;
+    return hasApart[i] === true && meetings(i, g, i, apartFrom) > 0;
   };
 
   // How many groups each person could sit in: a value present in that many groups cannot spread further.
@@ -423,7 +425,7 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
   const kickPasses = 2;
   const plateauFloor = Number.isFinite(smallestWeight) ? -(K * smallestWeight) / 2 : 0;
 
-  const anyRepair = options.diversity || met.size > 0 || apartSet.size > 0;
+  const anyRepair = options.diversity || met.size > 0 || hasApart.includes(true);
   let timedOut = false;
   const outOfTime = () => performance.now() > options.deadline;
   if (G > 1 && movable.length > 1 && anyRepair) {
@@ -490,6 +492,31 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
   }
 
   return { objective: evaluate(p, layout, scales), timedOut };
+}
+
+/** Pairs as per-person partner lists in one flat array (compressed sparse rows). */
+interface Adjacency {
+  start: Int32Array;
+  people: Int32Array;
+}
+
+function adjacency(n: number, pairs: Set<number>): Adjacency {
+  const degree = new Int32Array(n + 1);
+  for (const key of pairs) {
+    degree[Math.floor(key / n)]! += 1;
+    degree[key % n]! += 1;
+  }
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = (start[i] as number) + (degree[i] as number);
+  const people = new Int32Array(start[n] as number);
+  const next = start.slice(0, n);
+  for (const key of pairs) {
+    const i = Math.floor(key / n);
+    const j = key % n;
+    people[next[i]!++] = j;
+    people[next[j]!++] = i;
+  }
+  return { start, people };
 }
 
 /** The objective of a layout from scratch, in the same scales as the search's deltas. */
