@@ -113,7 +113,7 @@ function placeFlexible(p: Problem, choices: number[][], random: Random, diverse:
     if (m === 0) return 0;
     let groups = sizesOf.get(m);
     if (!groups) sizesOf.set(m, (groups = groupSizes(m, p.target)));
-    const shortfall = roleShortfall(groups.length, l) + (fractional ? roleShortfall(m / p.target, l) : 0);
+    const shortfall = roleShortfall(groups.length, l) + (fractional ? fractionalPull * roleShortfall(m / p.target, l) : 0);
     let value = splitCost * splitDistance(m, p.target) + roleCost * shortfall;
     if (diverse) {
       if (groups.length !== spreadGroups[l]) respread(l, groups.length);
@@ -176,6 +176,13 @@ function placeFlexible(p: Problem, choices: number[][], random: Random, diverse:
   for (let l = 0; l < L; l++) total += cost(l);
   return { unitPool, cost: total };
 }
+
+/**
+ * How strongly the fractional share of groups pulls in the guided round: tried from 0.1 to 10 on
+ * the bench rosters, 3 covered the most groups with a facilitator and a note taker (none left
+ * short at N = 10,000) without costing diversity elsewhere.
+ */
+const fractionalPull = 3;
 
 /** How far a pool's head count is from one that splits well (0 when it does, or when it is empty). */
 function splitDistance(count: number, target: number): number {
