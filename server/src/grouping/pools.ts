@@ -29,12 +29,9 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
   const guided = placeFlexible(p, choices, random, diverse, true);
   const { unitPool } = guided.cost < plain.cost ? guided : plain;
   const size = new Array<number>(L).fill(0);
-  units.forEach((unit, u) => {
-    size[unitPool[u] as number]! += unit.length;
-  });
-
   const poolOf = new Int32Array(p.n);
   units.forEach((unit, u) => {
+    size[unitPool[u] as number]! += unit.length;
     for (const i of unit) poolOf[i] = unitPool[u] as number;
   });
   return { poolOf, sizes: poolSizes([...size], p.target) };
