@@ -420,6 +420,59 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
     return -1;
   };
 
+  /**
+   * People who must stay together never trade alone; the whole unit moves instead, each member
+   * trading with the best partner left in the target group, kept only if the trades gain together.
+   * Without this, a unit dealt into the wrong group could pin an apart pair in place.
+   */
+  const units = p.units
+    .filter((unit) => unit.length > 1)
+    .map((unit) => ({ unit, languages: Array.from({ length: L }, (_, l) => l).filter((l) => unit.every((i) => speaks[i * L + l] === 1)) }));
+  const tradeUnitInto = (unit: number[], h: number): { gain: number; trades: number[] } => {
+    const trades: number[] = [];
+    let gain = 0;
+    for (const u of unit) {
+      let best = -Infinity;
+      let partner = -1;
+      for (let s = 0; s < (filled[h] as number); s++) {
+        const x = seats[h * maxGroup + s] as number;
+        if (!canTrade(u, x)) continue;
+        const d = delta(u, x);
+        if (d > best) {
+          best = d;
+          partner = x;
+        }
+      }
+      if (partner < 0) return { gain: -Infinity, trades };
+      swap(u, partner);
+      trades.push(u, partner);
+      gain += best;
+    }
+    return { gain, trades };
+  };
+  const undo = (trades: number[]) => {
+    for (let k = trades.length - 2; k >= 0; k -= 2) swap(trades[k] as number, trades[k + 1] as number);
+  };
+  const moveUnit = (unit: number[], languages: number[]): boolean => {
+    const g = groupOf[unit[0] as number] as number;
+    let bestGain = 0;
+    let bestGroup = -1;
+    for (const l of languages) {
+      for (const h of groupsOfLanguage[l] as number[]) {
+        if (h === g) continue;
+        const { gain, trades } = tradeUnitInto(unit, h);
+        undo(trades);
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestGroup = h;
+        }
+      }
+    }
+    if (bestGroup < 0) return false;
+    tradeUnitInto(unit, bestGroup);
+    return true;
+  };
+
   let smallestWeight = Infinity;
   for (const w of weights) if (w > 0) smallestWeight = Math.min(smallestWeight, w);
   const kickPasses = 2;
@@ -463,6 +516,7 @@ export function exchange(p: Problem, layout: Layout, options: ExchangeOptions): 
           }
         } else if (step(i, options.polishTries, false)) improved++;
       }
+      if (floor === 0) for (const { unit, languages } of units) if (moveUnit(unit, languages)) improved++;
       return improved;
     };
     // Rotations are costly in big pools; a fixed count of evaluations (not a clock) bounds them.

@@ -108,6 +108,16 @@ describe('diverseAssigner edge cases', () => {
     expect(result.sameValuePairs).toBe(0);
   });
 
+  it('moves a together pair as a whole when that is the only way to keep apart pairs apart', () => {
+    // Found by the property test: with {p2, p3} dealt into the group that must take p4 and p7,
+    // p5 and p6 had to share the other group; only moving the pair across solves it.
+    const roles: Record<string, GroupingMember['role']> = { p1: 'notetaker', p9: 'notetaker', p10: 'facilitator', p11: 'facilitator' };
+    const members = Array.from({ length: 12 }, (_, i) => person(`p${i}`, { sector: 'v0' }, { role: roles[`p${i}`] ?? 'participant' }));
+    for (const seed of [0, 1, 2, 3]) {
+      assign({ members, seed, together: [['p0', 'p1'], ['p2', 'p3']], apart: [['p0', 'p4'], ['p5', 'p6'], ['p1', 'p7']] });
+    }
+  });
+
   it('plans three rounds of 100 people with no pair meeting twice', () => {
     const members = crowd(100);
     const rounds: string[][][] = [];

@@ -24,6 +24,17 @@ describe('seededRandomAssigner', () => {
     );
   });
 
+  it('keeps together pairs together and apart pairs apart', () => {
+    fc.assert(
+      fc.property(roster({ minSize: 12, maxSize: 60, monolingual: true }), fc.integer(), (members, seed) => {
+        const id = (k: number) => (members[k % members.length] as GroupingMember).id;
+        const request = { members, groupSize: 5, seed, together: [[id(0), id(1)]] as Array<[string, string]>, apart: [[id(0), id(4)], [id(5), id(6)], [id(1), id(7)]] as Array<[string, string]> };
+        expectValidAssignment(request, seededRandomAssigner.assign(request));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('places everyone once in groups of 4 to 6 with a facilitator and a note taker each', () => {
     const members = people(53);
     const result = seededRandomAssigner.assign({ members, groupSize: 5, seed: 3 });
