@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -60,6 +61,18 @@ async function openNotes(memberId: string, name: string, color: string, extra: {
 
 const editorText = (page: Page) => page.locator('.cm-content').innerText();
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside the notes (WCAG 2.x A/AA and best practices). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const { violations } = await axe.run({ include: [['#notes']] });
+    return violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
+
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
   const outDir = temp('roundtable-notes-page-');
@@ -112,6 +125,7 @@ describe('notes in Chromium', () => {
     await b.waitForFunction(() => !document.querySelector('.cm-content')?.textContent?.includes('Ama: the network is ours.'));
     expect(await editorText(b)).toContain('Ben was here.');
     expect(await editorText(a)).toContain('Ben was here.');
+    expect(await axeViolations(b)).toEqual([]);
     await a.close();
     await b.close();
   });
@@ -130,6 +144,7 @@ describe('notes in Chromium', () => {
     await rich.keyboard.press('Control+Home');
     await rich.keyboard.type('First line. ');
     await plain.waitForFunction(() => (document.querySelector('textarea') as HTMLTextAreaElement).value.startsWith('First line. '));
+    expect(await axeViolations(plain)).toEqual([]);
     expect(await plain.evaluate(() => (window as unknown as { notes: { scrollToHeading(h: string): boolean } }).notes.scrollToHeading('What do they mean for us as a community?'))).toBe(true);
     await plain.close();
     await rich.close();
