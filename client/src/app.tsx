@@ -1,5 +1,5 @@
 import type { i18n as I18n } from 'i18next';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { TranslationContext, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
 import type { LiveState, SessionClient } from './live/session-client';
 import { Breakout } from './screens/Breakout';
@@ -93,6 +93,19 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
 
   const translation = useDocumentLanguage(i18n, language, view?.title ?? '');
   const t = translation.t;
+  const main = useRef<HTMLElement>(null);
+  const screen = screenOf(live);
+  // When the screen changes under a control that had focus (the join form, a finished step), focus
+  // goes to the new screen rather than being lost; focus someone placed elsewhere stays put.
+  const shownBefore = useRef<string | null>(null);
+  useEffect(() => {
+    const before = shownBefore.current;
+    shownBefore.current = screen;
+    // The first screen after loading keeps the browser's own starting point (the skip link first).
+    if (before === null || before === 'loading') return;
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) main.current?.focus({ preventScroll: true });
+  }, [screen]);
   const pickerLanguages = view ? view.languages.filter((l) => pickLanguage([l]) !== null) : [...uiLanguages];
 
   const changeLanguage = (code: string) => {
@@ -119,11 +132,22 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
         )}
         {pickerLanguages.length > 1 && <LanguagePicker languages={pickerLanguages} value={language} onChange={changeLanguage} />}
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Screen client={client} live={live} onLanguage={changeLanguage} />
       </main>
     </TranslationContext.Provider>
   );
+}
+
+/** Which screen the person sees, as a key that changes when the screen does. */
+function screenOf({ seat, view, problem }: LiveState): string {
+  if (problem) return `problem:${problem.kind}`;
+  if (!seat || !view) return 'loading';
+  if (seat.memberId && !seat.consented) return 'join';
+  if (!takesPart(seat.role)) return 'console';
+  if (view.status === 'ended') return 'ended';
+  if (currentStep(view)?.kind === 'breakout' && view.group) return `breakout:${view.group.id}`;
+  return `plenary:${view.stepIndex}`;
 }
 
 function Screen({ client, live, onLanguage }: { client: SessionClient; live: LiveState; onLanguage: (code: string) => void }) {

@@ -16,3 +16,6 @@ if (token) {
 } else {
   render(<StaticApp i18n={i18n} page={window.location.pathname === '/' ? 'home' : 'missing-link'} />, root);
 }
+
+// Another invitation pasted into this tab changes only the fragment: start over with it.
+window.addEventListener('hashchange', () => window.location.reload());

@@ -155,8 +155,9 @@ export class SessionClient {
       const view = SessionView.safeParse(payload);
       if (!view.success) return console.error('Roundtable: unexpected state', view.error);
       const previous = this.#state.view;
-      const stepChanged = !previous || previous.stepIndex !== view.data.stepIndex || previous.status !== view.data.status;
-      this.#set({ view: view.data, ...(stepChanged ? { warning: null } : {}) });
+      // A new step starts with a clean slate: the last step's warning and messages no longer apply.
+      const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [] } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { AgendaControl } from '../console/AgendaControl';
 import { BroadcastForm } from '../console/BroadcastForm';
@@ -35,6 +35,11 @@ export function Console({ client, live, view, seat }: Props) {
   const breakout = active && step?.kind === 'breakout';
   const reportBack = !breakout && view.status !== 'ended' && view.status !== 'lobby' && view.reportBack.queue.length > 0;
 
+  // Rooms are visited while they meet; when the breakout ends the visit ends with it.
+  useEffect(() => {
+    if (!breakout && visiting) setVisiting(null);
+  }, [breakout, visiting]);
+
   const visit = (groupId: string, from: HTMLElement) => {
     opener.current = from;
     setVisiting(groupId);
@@ -56,7 +61,7 @@ export function Console({ client, live, view, seat }: Props) {
       <div class="layout console">
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
-          {visiting && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
+          {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} onVisit={visit} />}
           {reportBack && <ReportQueue client={client} view={view} seat={seat} canDrive={canDrive} connected={live.connection === 'connected'} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />

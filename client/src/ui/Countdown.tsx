@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { WarningEvent } from '../../../shared/protocol';
 import type { SessionView } from '../../../shared/session';
@@ -72,9 +73,25 @@ export function Countdown({ client, view, offsetMs, warning }: Props) {
           {t('countdown.minutesLeft', { count: currentWarning.minutesLeft })}
         </p>
       )}
-      <p class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="countdown-announcement">
-        {announcement}
-      </p>
+      <PoliteAnnouncement text={announcement} />
     </section>
   );
+}
+
+/**
+ * The polite live region. It re-renders only when its words change, so the DOM under it is not
+ * touched while the clock ticks and a screen reader has nothing to re-read.
+ */
+class PoliteAnnouncement extends Component<{ text: string }> {
+  override shouldComponentUpdate(next: { text: string }): boolean {
+    return next.text !== this.props.text;
+  }
+
+  override render() {
+    return (
+      <p class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="countdown-announcement">
+        {this.props.text}
+      </p>
+    );
+  }
 }

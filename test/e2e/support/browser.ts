@@ -58,6 +58,7 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     [1280, 800],
   ] as const) {
     await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
     const file = join(screenshotDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
     files.push(file);

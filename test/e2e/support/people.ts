@@ -36,8 +36,10 @@ export function expectedRapporteur<P extends Pick<Person, 'role'>>(members: P[])
 
 /** Fills in the join screen of an invitation and waits for the lobby. */
 export async function join(page: Page, url: string, token: string, person: { name: string; language: UiLanguage }): Promise<void> {
+  // From a blank page, so that a page already at this invitation loads it afresh.
+  await page.goto('about:blank');
   await page.goto(`${url}/join#${token}`);
-  await page.getByRole('button', { name: tr('en')('join.submit') }).waitFor();
+  await page.locator('form button[type="submit"]').waitFor();
   // Picking a language on the join screen switches the interface at once.
   if (person.language !== 'en') await page.getByRole('radio', { name: 'français' }).check();
   const t = tr(person.language);
