@@ -161,7 +161,11 @@ describe('accessibility of every screen in English and French', () => {
 
   it('breakout table with a broadcast, a warning and a call for help; rooms and a visit in the console', async () => {
     await consoles.en.getByRole('button', { name: en('console.next', { title: 'Discussion in groups' }) }).click();
-    for (const language of languages) await participants[language].locator('h1[data-screen="breakout"]').waitFor();
+    for (const language of languages) {
+      await participants[language].locator('h1[data-screen="breakout"]').waitFor();
+      // With the shared notes editor open.
+      await participants[language].getByRole('textbox', { name: tr(language)('notes.editorLabel') }).waitFor();
+    }
     await both('breakout', participants);
 
     // The polite region stays quiet between minute marks while the clock ticks every second.
@@ -201,7 +205,7 @@ describe('accessibility of every screen in English and French', () => {
     await consoles.fr.locator('[data-testid="help-call"][data-status="acknowledged"]').waitFor();
     for (const language of languages) {
       await consoles[language].getByTestId('room').first().getByRole('button').click();
-      await consoles[language].getByTestId('visit-room').waitFor();
+      await consoles[language].getByTestId('visit-room').getByRole('textbox', { name: tr(language)('notes.editorLabel') }).waitFor();
     }
     await both('console visiting a room', consoles);
     await screenshots(consoles.fr, 'console-visit-fr');
@@ -218,7 +222,10 @@ describe('accessibility of every screen in English and French', () => {
     const queue = consoles.en.getByTestId('report-queue');
     await queue.getByTestId('queue-item').first().waitFor();
     await queue.getByTestId('queue-item').first().getByRole('button').last().click();
-    for (const language of languages) await participants[language].getByTestId('presenting').locator('text=/:/').waitFor();
+    for (const language of languages) {
+      await participants[language].getByTestId('presenting').locator('text=/:/').waitFor();
+      await participants[language].getByRole('textbox', { name: tr(language)('notes.editorLabel') }).waitFor();
+    }
     await both('report-back', participants);
     await both('console report-back', consoles);
 

@@ -167,6 +167,17 @@ describe('the IGF format with a moderator and eleven participants', () => {
       expect(left).toBeGreaterThan(34 * 60);
       expect(left).toBeLessThanOrEqual(35 * 60);
     });
+    // A note taker writes in the group's shared notes; the others at the table see it.
+    const bruno = byName('Bruno');
+    const notes = bruno.page.getByRole('textbox', { name: en('notes.editorLabel') });
+    await notes.click();
+    await bruno.page.keyboard.press('Control+End');
+    await bruno.page.keyboard.type('Trust comes first.');
+    const brunoGroup = [...groups].find(([, ids]) => ids.includes(bruno.id))!;
+    for (const id of brunoGroup[1].filter((id) => id !== bruno.id)) {
+      const mate = people.find((p) => p.id === id)!;
+      await mate.page.getByRole('textbox', { name: mate.t('notes.editorLabel') }).getByText('Trust comes first.').waitFor();
+    }
     // Roles are shown at the table.
     const facilitator = byName('Amina');
     await facilitator.page.getByTestId('group-members').locator('[data-member="p01"]').getByText(en('roles.facilitator')).waitFor();
@@ -264,7 +275,16 @@ describe('the IGF format with a moderator and eleven participants', () => {
         await p.page.getByRole('region', { name: p.t('report.notesHeading', { group: groupLabel(p.t, groupId) }) }).waitFor();
       });
       await rapporteur.page.getByText(rapporteur.t('report.youPresent')).waitFor();
+      if (groups.get(groupId)!.includes('p02')) {
+        // What the table wrote is on every screen, read-only.
+        await everyone((p) => p.page.getByTestId('notes-panel').getByText('Trust comes first.').waitFor());
+        expect(await people.find((p) => !groups.get(groupId)!.includes(p.id))!.page.getByRole('textbox', { name: en('notes.editorLabel') }).getAttribute('aria-readonly')).toBe('true');
+      }
       if (turn === 0) {
+        // The rapporteur brings every screen to the second question of the notes.
+        const question = 'What do they mean for us as a community?';
+        await rapporteur.page.getByRole('button', { name: rapporteur.t('report.guideTo', { question }) }).click();
+        await everyone((p) => p.page.getByTestId('guided').getByText(p.t('report.guided', { name: rapporteur.name, heading: question })).waitFor());
         await screenshots(rapporteur.page, 'report-back');
         await screenshots(moderator, 'console-report-back');
       }

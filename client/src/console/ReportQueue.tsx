@@ -1,14 +1,15 @@
 import { useId } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
-import type { SessionClient } from '../live/session-client';
+import type { LiveState, SessionClient } from '../live/session-client';
 import { useCommand } from '../ui/command';
 import { ErrorText } from '../ui/ErrorText';
 import { colorFor, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
+import { scrollFor } from '../ui/ReportBack';
 
 /** The rapporteurs' queue: its order, who presents now; the presenting group's notes as everyone sees them. */
-export function ReportQueue({ client, view, seat, canDrive, connected }: { client: SessionClient; view: SessionView; seat: Seat; canDrive: boolean; connected: boolean }) {
+export function ReportQueue({ client, live, view, seat, canDrive }: { client: SessionClient; live: LiveState; view: SessionView; seat: Seat; canDrive: boolean }) {
   const t = useT();
   const headingId = useId();
   const { run, error, busy } = useCommand(client);
@@ -62,8 +63,9 @@ export function ReportQueue({ client, view, seat, canDrive, connected }: { clien
           key={presenting}
           heading={t('report.notesHeading', { group: groupLabel(t, presenting) })}
           client={client}
-          connected={connected}
+          connected={live.connection === 'connected'}
           groupId={presenting}
+          scrollTo={scrollFor(live, presenting)}
           readOnly
           large
           user={{ name: seat.name, color: colorFor(seat.memberId || 'staff') }}

@@ -15,7 +15,7 @@ import {
   ReportQueueCommand,
 } from '../../../shared/commands';
 import { ErrorBody } from '../../../shared/errors';
-import { NotesGrant, NotesTokenRequest } from '../../../shared/notes';
+import { NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
   PROTOCOL_VERSION,
@@ -52,6 +52,8 @@ export interface LiveState {
   broadcasts: Banner[];
   /** The latest time warning of the current step. */
   warning: WarningEvent | null;
+  /** Where the presenting rapporteur last brought everyone in the notes; `seq` counts the requests. */
+  notesScroll: (NotesScrollEvent & { seq: number }) | null;
 }
 
 /** Every command the client sends, with the schema the server validates it against. */
@@ -68,6 +70,7 @@ const commands = {
   'hand:lower': HandLowerCommand,
   'report:queue': ReportQueueCommand,
   'report:present': ReportPresentCommand,
+  'notes:scroll': NotesScrollCommand,
 } as const satisfies Partial<Record<keyof ClientToServerEvents, ZodType>>;
 export type CommandName = keyof typeof commands;
 export type CommandInput<N extends CommandName> = z.input<(typeof commands)[N]>;
@@ -102,7 +105,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -157,7 +160,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [] } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -169,6 +172,11 @@ export class SessionClient {
       if (!event.success) return console.error('Roundtable: unexpected broadcast', event.error);
       const { id, text, from, groupId } = event.data;
       this.#set({ broadcasts: [...this.#state.broadcasts.filter((b) => b.id !== id), { id, text, from, groupId }].slice(-keptBroadcasts) });
+    });
+    socket.on('notes:scroll', (payload) => {
+      const event = NotesScrollEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected notes:scroll', event.error);
+      this.#set({ notesScroll: { ...event.data, seq: (this.#state.notesScroll?.seq ?? 0) + 1 } });
     });
     this.#window.addEventListener('offline', this.#goneOffline);
     this.#window.addEventListener('online', this.#backOnline);

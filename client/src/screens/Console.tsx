@@ -63,7 +63,7 @@ export function Console({ client, live, view, seat }: Props) {
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} onVisit={visit} />}
-          {reportBack && <ReportQueue client={client} view={view} seat={seat} canDrive={canDrive} connected={live.connection === 'connected'} />}
+          {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
         </div>

@@ -38,7 +38,7 @@ export function Plenary({ client, live, view, seat }: Props) {
           )}
           {waitingForGroup && <p class="lead">{t('plenary.waitingForGroup')}</p>}
           {step?.note && <p class="step-note">{step.note}</p>}
-          {reportBack && <ReportBack client={client} view={view} seat={seat} connected={live.connection === 'connected'} />}
+          {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}
           <Floor client={client} view={view} seat={seat} />
           <MediaStrip />
         </div>

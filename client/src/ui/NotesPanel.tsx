@@ -4,26 +4,18 @@ import { useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { errorText } from './command';
 
-/** What the notes module (its own issue, in client/src/notes/) is handed. */
-export interface NotesOptions {
-  url: string;
-  token: string;
-  readOnly: boolean;
-  user: { name: string; color: string };
-  labels: Record<string, string>;
-  plainText?: boolean;
-}
-interface NotesModule {
-  mountNotes(el: HTMLElement, options: NotesOptions): unknown;
-}
+type NotesModule = typeof import('../notes/index');
+type NotesHandle = Awaited<ReturnType<NotesModule['mountNotes']>>;
 
 /**
- * The notes editor is loaded on demand with `import()`, so it never weighs on the first load. Until
- * client/src/notes/index.ts exists the glob is empty and the panel shows its placeholder.
+ * The notes editor (client/src/notes, its own issue) is loaded on demand with `import()`, so it
+ * never weighs on the first load. Without that directory the glob is empty and the panel shows a
+ * placeholder.
  */
 const notesModules = import.meta.glob<NotesModule>('../notes/index.ts');
 const loadNotes = notesModules['../notes/index.ts'];
 
+/** Every word the notes editor shows, from this app's translation files. */
 export function notesLabels(t: TFunction): Record<string, string> {
   return {
     editor: t('notes.editorLabel'),
@@ -32,6 +24,12 @@ export function notesLabels(t: TFunction): Record<string, string> {
     connected: t('notes.connected'),
     offline: t('notes.offline'),
     empty: t('notes.empty'),
+    rejected: t('notes.rejected'),
+    tooLarge: t('notes.tooLarge'),
+    rateLimited: t('notes.rateLimited'),
+    malformed: t('notes.malformed'),
+    expired: t('notes.expired'),
+    forbidden: t('notes.forbidden'),
   };
 }
 
@@ -47,16 +45,11 @@ interface Props {
   readOnly: boolean;
   user: { name: string; color: string };
   large?: boolean;
+  /** A heading everyone is brought to (the presenting rapporteur's notes:scroll); `seq` tells repeats apart. */
+  scrollTo?: { heading: string; seq: number } | null;
 }
 
-/** Unmounts whatever mountNotes returned: a function, an object with destroy(), or a promise of either. */
-function release(handle: unknown): void {
-  if (typeof handle === 'function') (handle as () => void)();
-  else if (handle && typeof (handle as { destroy?: unknown }).destroy === 'function') (handle as { destroy: () => void }).destroy();
-  else if (handle && typeof (handle as { then?: unknown }).then === 'function') void (handle as Promise<unknown>).then(release, () => undefined);
-}
-
-export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, large = false }: Props) {
+export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, large = false, scrollTo = null }: Props) {
   const t = useT();
   const headingId = useId();
   const host = useRef<HTMLDivElement>(null);
@@ -75,15 +68,17 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
     if (connected && mounted.current !== key) setAttempt((n) => n + 1);
   }, [connected]);
 
+  const handle = useRef<NotesHandle | null>(null);
+
   useEffect(() => {
     const el = host.current;
     if (!loadNotes || !el || !isConnected.current || mounted.current === key) return;
     mounted.current = key;
     let cancelled = false;
-    let handle: unknown;
+    const request = stepIndex === undefined ? { groupId } : { groupId, stepIndex };
     setStatus('loading');
     void (async () => {
-      const reply = await client.notesGrant(stepIndex === undefined ? { groupId } : { groupId, stepIndex });
+      const reply = await client.notesGrant(request);
       if (cancelled) return;
       if (!reply.ok) {
         mounted.current = null;
@@ -92,11 +87,25 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
         return;
       }
       try {
-        const mod = await loadNotes();
+        const { mountNotes } = await loadNotes();
         if (cancelled) return;
-        const writable = reply.grant.access === 'write' && !readOnly;
-        handle = mod.mountNotes(el, { url: reply.grant.url, token: reply.grant.token, readOnly: !writable, user, labels: notesLabels(t) });
-        setAccess(writable ? 'write' : 'read');
+        const opened = await mountNotes(el, {
+          url: reply.grant.url,
+          token: reply.grant.token,
+          readOnly: readOnly || reply.grant.access === 'read',
+          user,
+          labels: notesLabels(t),
+          // A token is short-lived; when the editor must connect again it asks for a new one.
+          refreshToken: async () => {
+            const again = await client.notesGrant(request);
+            if (!again.ok) throw new Error(again.error.code);
+            return again.grant.token;
+          },
+          onAccess: (access) => setAccess(access),
+        });
+        if (cancelled) return opened.destroy();
+        handle.current = opened;
+        setAccess(reply.grant.access);
         setStatus('ready');
       } catch (error) {
         console.error('Roundtable: the notes editor did not load', error);
@@ -107,16 +116,22 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
     return () => {
       cancelled = true;
       if (mounted.current === key) mounted.current = null;
-      release(handle);
+      handle.current?.destroy();
+      handle.current = null;
       el.replaceChildren();
     };
   }, [key, attempt]);
 
+  useEffect(() => {
+    if (scrollTo && status === 'ready') handle.current?.scrollToHeading(scrollTo.heading);
+  }, [scrollTo?.seq, status]);
+
   const shownReadOnly = readOnly || access === 'read';
+  // The editor's own status line says read-only once it is open.
   return (
     <section class={`card notes${large ? ' notes-large' : ''}`} aria-labelledby={headingId} data-testid="notes-panel">
       <h2 id={headingId}>{heading}</h2>
-      {shownReadOnly && <p class="muted">{t('notes.readOnly')}</p>}
+      {shownReadOnly && status !== 'ready' && <p class="muted">{t('notes.readOnly')}</p>}
       {status === 'placeholder' && <p class="notes-placeholder">{t('notes.placeholder')}</p>}
       {status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
       {status === 'failed' && <p class="error-text">{t('notes.failed')}</p>}

@@ -1,0 +1,122 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import en from '../../../client/src/i18n/en.json';
+import fr from '../../../client/src/i18n/fr.json';
+
+/**
+ * Every visible string of the web client comes from a translation file: English and French have
+ * the same keys and the same placeholders, the code asks only for keys that exist, and no
+ * component holds words of its own (JSX text, quoted labels).
+ */
+const sourceRoot = join(process.cwd(), 'client', 'src');
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') out.set(prefix + key, value);
+    else for (const [k, v] of flatten(value, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'notes' ? [] : sources(path); // the notes editor is its own issue
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const english = flatten(en as Tree);
+const french = flatten(fr as Tree);
+const pluralSuffix = /_(zero|one|two|few|many|other)$/;
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+/** Attributes whose value people read or hear. */
+const spokenAttributes = new Set(['aria-label', 'aria-description', 'title', 'placeholder', 'alt', 'label', 'aria-valuetext']);
+const hasWords = (text: string) => /\p{L}/u.test(text);
+
+interface Findings {
+  hardCoded: string[];
+  keys: Set<string>;
+  prefixes: Set<string>;
+}
+
+function scanSource(findings: Findings, file: string, text: string): void {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const where = (node: ts.Node) => `${relative(process.cwd(), file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  const visit = (node: ts.Node) => {
+    if (ts.isJsxText(node) && hasWords(node.text)) findings.hardCoded.push(`${where(node)} text "${node.text.trim()}"`);
+    if (ts.isJsxExpression(node) && node.expression && (ts.isStringLiteral(node.expression) || ts.isNoSubstitutionTemplateLiteral(node.expression)) && hasWords(node.expression.text)) {
+      if (!ts.isJsxAttribute(node.parent)) findings.hardCoded.push(`${where(node)} string child "${node.expression.text}"`);
+    }
+    if (ts.isJsxAttribute(node) && spokenAttributes.has(node.name.getText())) {
+      const init = node.initializer;
+      const literal = init && ts.isStringLiteral(init) ? init : init && ts.isJsxExpression(init) && init.expression && ts.isStringLiteral(init.expression) ? init.expression : null;
+      if (literal && hasWords(literal.text)) findings.hardCoded.push(`${where(node)} ${node.name.getText()}="${literal.text}"`);
+    }
+    // t('key'), translation.t('key'), t(cond ? 'a' : 'b'), t(`prefix.${x}`)
+    const callee = ts.isCallExpression(node) ? node.expression : null;
+    const isT = callee && ((ts.isIdentifier(callee) && callee.text === 't') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 't'));
+    if (isT && ts.isCallExpression(node)) {
+      const [first] = node.arguments;
+      if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) findings.keys.add(first.text);
+      else if (first && ts.isTemplateExpression(first)) findings.prefixes.add(first.head.text);
+      else if (first && ts.isConditionalExpression(first)) {
+        for (const branch of [first.whenTrue, first.whenFalse]) if (ts.isStringLiteral(branch)) findings.keys.add(branch.text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+}
+
+function scan(): Findings {
+  const findings: Findings = { hardCoded: [], keys: new Set(), prefixes: new Set() };
+  for (const file of sources(sourceRoot)) scanSource(findings, file, readFileSync(file, 'utf8'));
+  return findings;
+}
+
+const findings = scan();
+
+describe('translations of the web client', () => {
+  it('has the same keys in English and French', () => {
+    expect([...french.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('has no empty string and the same placeholders in both languages', () => {
+    for (const [key, text] of english) {
+      expect(text.trim(), key).not.toBe('');
+      expect(french.get(key)?.trim(), key).not.toBe('');
+      expect(placeholders(french.get(key) ?? ''), key).toEqual(placeholders(text));
+    }
+  });
+
+  it('finds a translation for every key the code asks for', () => {
+    const known = new Set([...english.keys()].flatMap((k) => [k, k.replace(pluralSuffix, '')]));
+    expect(findings.keys.size).toBeGreaterThan(100);
+    expect([...findings.keys].filter((k) => !known.has(k))).toEqual([]);
+    for (const prefix of findings.prefixes) expect([...english.keys()].some((k) => k.startsWith(prefix)), prefix).toBe(true);
+  });
+
+  it('uses every translation it ships', () => {
+    const unused = [...english.keys()].filter((key) => {
+      const base = key.replace(pluralSuffix, '');
+      return !findings.keys.has(base) && !findings.keys.has(key) && ![...findings.prefixes].some((p) => key.startsWith(p));
+    });
+    expect(unused).toEqual([]);
+  });
+
+  it('keeps words out of components: no JSX text, string children or spoken attributes hard-coded', () => {
+    expect(findings.hardCoded).toEqual([]);
+  });
+
+  it('would notice words in a component', () => {
+    const sample: Findings = { hardCoded: [], keys: new Set(), prefixes: new Set() };
+    scanSource(sample, 'sample.tsx', `export const A = () => <div aria-label="Close"><p>Hello</p>{'there'}<span>{t('ok.key')} · 5</span></div>;`);
+    expect(sample.hardCoded).toHaveLength(3);
+    expect([...sample.keys]).toEqual(['ok.key']);
+  });
+});
