@@ -64,10 +64,14 @@ export const notesCloseCodes = {
 export type NotesCloseReason = keyof typeof notesCloseCodes;
 
 /**
- * Message type of Roundtable's own notices on the notes' WebSocket, beside y-websocket's sync (0),
- * awareness (1), auth (2) and query-awareness (3). Body: one varString holding a NotesNotice as JSON.
+ * Roundtable's notices ride on y-websocket's auth message (type 2), which every y-websocket client
+ * reads: a refused edit is the standard permission-denied (subtype 0: any client logs its reason),
+ * and what a connection may do is subtype 100, which other clients skip. Each carries one varString,
+ * a NotesNotice as JSON.
  */
-export const messageNotesNotice = 100;
+export const messageAuth = 2;
+export const authPermissionDenied = 0;
+export const authNotesAccess = 100;
 
 export const NotesNotice = z.discriminatedUnion('type', [
   /** Sent on connect and whenever the session changes what this connection may do. */

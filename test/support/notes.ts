@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { NOTES_TEXT, NotesNotice, messageNotesNotice, type NotesGrant } from '../../shared/notes';
+import { NOTES_TEXT, NotesNotice, authNotesAccess, authPermissionDenied, messageAuth, type NotesGrant } from '../../shared/notes';
 import type { Ack } from '../../shared/protocol';
 import type { SessionView } from '../../shared/session';
 import { createSession, liveClient, nextEvent, type LiveClient, type RunningServer } from './test-server';
@@ -46,7 +46,9 @@ export function notesClient(grant: Pick<NotesGrant, 'url' | 'token'>, options: {
   });
   const notices: NotesNotice[] = [];
   const noticeWaiters: Array<{ match: (n: NotesNotice) => boolean; resolve: (n: NotesNotice) => void }> = [];
-  provider.messageHandlers[messageNotesNotice] = (_encoder, decoder) => {
+  provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype !== authPermissionDenied && subtype !== authNotesAccess) return;
     const notice = NotesNotice.parse(JSON.parse(decoding.readVarString(decoder)));
     notices.push(notice);
     for (const w of [...noticeWaiters]) {

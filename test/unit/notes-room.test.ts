@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { NOTES_TEXT, messageNotesNotice, notesCloseCodes, type NotesNotice } from '../../shared/notes';
+import { NOTES_TEXT, messageAuth, notesCloseCodes, type NotesNotice } from '../../shared/notes';
 import { NotesRoom, defaultNotesLimits, messageAwareness, messageSync, type NotesConnection, type NotesLimits } from '../../server/src/notes/notes-room';
 import { newNotesStats } from '../../server/src/notes/notes-stats';
 import { ManualClock } from '../support/manual-clock';
@@ -64,7 +64,8 @@ class FakeClient implements NotesConnection {
       if (encoding.length(encoder) > 1) this.sendToRoom(encoding.toUint8Array(encoder));
     } else if (type === messageAwareness) {
       applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
-    } else if (type === messageNotesNotice) {
+    } else if (type === messageAuth) {
+      decoding.readVarUint(decoder); // permission denied (0) or access (100)
       this.notices.push(JSON.parse(decoding.readVarString(decoder)) as NotesNotice);
     }
   }

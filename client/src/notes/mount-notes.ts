@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { NOTES_TEXT, NotesNotice, messageNotesNotice, notesCloseCodes } from '../../../shared/notes';
+import { NOTES_TEXT, NotesNotice, authNotesAccess, authPermissionDenied, messageAuth, notesCloseCodes } from '../../../shared/notes';
 import { notesLabels, type NotesLabelKey } from './labels';
 import type { NotesEditor } from './notes-editor';
 import { plainTextEditor } from './plain-text-editor';
@@ -106,8 +106,17 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
     render();
   };
 
-  provider.messageHandlers[messageNotesNotice] = (_encoder, decoder) => {
-    const notice = NotesNotice.safeParse(JSON.parse(decoding.readVarString(decoder)));
+  // Roundtable's notices come as auth messages (see shared/notes.ts).
+  provider.messageHandlers[messageAuth] = (_encoder, decoder) => {
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype !== authPermissionDenied && subtype !== authNotesAccess) return;
+    const reason = decoding.readVarString(decoder);
+    let notice;
+    try {
+      notice = NotesNotice.safeParse(JSON.parse(reason));
+    } catch {
+      return;
+    }
     if (!notice.success) return;
     if (notice.data.type === 'access') {
       serverAccess = notice.data.access;

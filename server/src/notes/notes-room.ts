@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { messageNotesNotice, notesCloseCodes, type NotesCloseReason, type NotesNotice } from '../../../shared/notes';
+import { authNotesAccess, authPermissionDenied, messageAuth, notesCloseCodes, type NotesCloseReason, type NotesNotice } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import type { NotesStats } from './notes-stats';
 import { TokenBucket } from './token-bucket';
@@ -11,7 +11,6 @@ import { TokenBucket } from './token-bucket';
 /** y-websocket's message types. */
 export const messageSync = 0;
 export const messageAwareness = 1;
-export const messageAuth = 2;
 export const messageQueryAwareness = 3;
 
 /** What the room needs of a connection: a way to send bytes and to close with a code. */
@@ -261,7 +260,8 @@ export class NotesRoom {
 
   #notice(conn: NotesConnection, notice: NotesNotice): void {
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, messageNotesNotice);
+    encoding.writeVarUint(encoder, messageAuth);
+    encoding.writeVarUint(encoder, notice.type === 'rejected' ? authPermissionDenied : authNotesAccess);
     encoding.writeVarString(encoder, JSON.stringify(notice));
     conn.send(encoding.toUint8Array(encoder));
   }
