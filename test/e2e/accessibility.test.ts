@@ -99,7 +99,7 @@ describe('accessibility of every screen in English and French', () => {
       if (language === 'en') await screenshots(page, 'protocol-mismatch');
       await page.close();
     }
-  });
+  }, 90_000);
 
   it('join screen, lobby and the console before the start', async () => {
     for (const language of languages) {
@@ -121,7 +121,7 @@ describe('accessibility of every screen in English and French', () => {
       await consoles[language].getByRole('heading', { level: 1, name: tr(language)('console.title') }).waitFor();
     }
     await both('console in the lobby', consoles);
-  });
+  }, 60_000);
 
   it('shows focus visibly and lets the keyboard skip to the content', async () => {
     const page = participants.en;
@@ -157,7 +157,7 @@ describe('accessibility of every screen in English and French', () => {
     await consoles.en.getByTestId('hands').getByText('Amina', { exact: true }).waitFor();
     await both('plenary', participants);
     await both('console in plenary', consoles);
-  });
+  }, 60_000);
 
   it('breakout table with a broadcast, a warning and a call for help; rooms and a visit in the console', async () => {
     await consoles.en.getByRole('button', { name: en('console.next', { title: 'Discussion in groups' }) }).click();
@@ -215,7 +215,17 @@ describe('accessibility of every screen in English and French', () => {
     await both('breakout paused', participants);
     await consoles.en.getByRole('button', { name: en('console.resume') }).click();
     await participants.en.getByText(en('countdown.paused'), { exact: true }).waitFor({ state: 'detached' });
-  });
+
+    // The breakout (a `hold` step) reaches zero: every clock holds at 00:00 and says time is up.
+    await server.api(`/api/sessions/${session.id}/agenda/extend`, { method: 'POST', body: JSON.stringify({ minutes: -60 }) });
+    for (const language of languages) {
+      await participants[language].getByText(tr(language)('countdown.timeUp'), { exact: true }).first().waitFor();
+      expect(await participants[language].getByTestId('countdown').textContent()).toBe('00:00');
+    }
+    await participants.en.getByTestId('countdown-announcement').getByText(en('countdown.timeUp')).waitFor({ state: 'attached' });
+    await both('breakout at zero', participants);
+    await screenshots(participants.en, 'breakout-time-up');
+  }, 90_000);
 
   it('report-back with a group presenting, then the end of the session', async () => {
     await consoles.en.getByRole('button', { name: en('console.next', { title: 'Report-back and conclusion' }) }).click();
@@ -234,5 +244,5 @@ describe('accessibility of every screen in English and French', () => {
     await both('ended', participants);
     await consoles.fr.getByTestId('session-status').getByText(tr('fr')('console.statusEnded')).waitFor();
     await both('console after the end', consoles);
-  });
+  }, 60_000);
 });

@@ -70,7 +70,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('the IGF format with a moderator and eleven participants', () => {
+// Twelve pages on two cores: each step is given a minute.
+describe('the IGF format with a moderator and eleven participants', { timeout: 60_000 }, () => {
   it('shows a clear page for a link that does not open a session', async () => {
     const page = await moderatorContext.newPage();
     await page.goto(`${server.url}/join#not-a-real-invitation`);

@@ -20,13 +20,15 @@ export function useLive(client: SessionClient): LiveState {
  */
 export function useRemaining(client: SessionClient, view: SessionView, offsetMs: number): number | null {
   const [, setTick] = useState(0);
-  const now = Date.now() + offsetMs;
+  // The server sent this view at view.serverNow and time has only moved on since: a clock estimate
+  // behind that (an offset a few ms off) would show 05:01 at the start of a five-minute step.
+  const now = Math.max(Date.now() + offsetMs, view.serverNow);
   const ms = remainingMs(view, now);
   useEffect(() => {
     if (view.status !== 'running' || view.endsAt === null) return;
     let timer: ReturnType<typeof setTimeout>;
     const schedule = () => {
-      const left = remainingMs(view, client.serverNow());
+      const left = remainingMs(view, Math.max(client.serverNow(), view.serverNow));
       if (left === null || left <= 0) return;
       timer = setTimeout(() => {
         setTick((n) => n + 1);
@@ -35,6 +37,6 @@ export function useRemaining(client: SessionClient, view: SessionView, offsetMs:
     };
     schedule();
     return () => clearTimeout(timer);
-  }, [client, view.status, view.endsAt, offsetMs]);
+  }, [client, view.status, view.endsAt, view.serverNow, offsetMs]);
   return ms;
 }

@@ -59,6 +59,9 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   ] as const) {
     await page.setViewportSize({ width, height });
     await page.evaluate(() => window.scrollTo(0, 0));
+    // Nothing may need sideways scrolling, down to a 360 px phone.
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth > width) throw new Error(`${name} is ${scrollWidth} px wide at a ${width} px viewport`);
     const file = join(screenshotDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
     files.push(file);
