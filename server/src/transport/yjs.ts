@@ -30,6 +30,7 @@ export function attachYjs(httpServer: HttpServer, deps: YjsTransportDeps): { clo
   // A message past maxMessageBytes is refused by the room with its own code; far larger frames are cut off by ws (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2 + 64 * 1024, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
+  const batcher = new TurnBatcher();
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -58,7 +59,7 @@ export function attachYjs(httpServer: HttpServer, deps: YjsTransportDeps): { clo
           alive.set(ws, true);
           ws.on('pong', () => alive.set(ws, true));
           ws.on('error', () => undefined);
-          const session = deps.notes.connect(admission, connectionOf(ws));
+          const session = deps.notes.connect(admission, connectionOf(ws, socket, batcher));
           ws.on('message', (data: RawData, isBinary: boolean) => {
             if (!isBinary) {
               ws.close(notesCloseCodes.malformed, 'notes messages are binary');
@@ -120,10 +121,35 @@ export function attachYjs(httpServer: HttpServer, deps: YjsTransportDeps): { clo
   };
 }
 
-function connectionOf(ws: WebSocket): NotesConnection {
+/**
+ * Frames for one socket sent in the same turn of the event loop leave in one write: under load a
+ * socket gets several peers' keystrokes per turn, and one system call per frame is what a busy
+ * notes server would otherwise spend most of its time on.
+ */
+class TurnBatcher {
+  readonly #corked = new Set<Duplex>();
+  #scheduled = false;
+
+  hold(socket: Duplex): void {
+    if (this.#corked.has(socket)) return;
+    socket.cork();
+    this.#corked.add(socket);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      for (const s of this.#corked) s.uncork();
+      this.#corked.clear();
+    });
+  }
+}
+
+function connectionOf(ws: WebSocket, socket: Duplex, batcher: TurnBatcher): NotesConnection {
   return {
     send(message) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(message, { binary: true });
+      if (ws.readyState !== WebSocket.OPEN) return;
+      batcher.hold(socket);
+      ws.send(message, { binary: true });
     },
     close(code, reason) {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
