@@ -290,6 +290,23 @@ describe('restart and export', () => {
     }
   });
 
+  it('unloads a document nobody has had open for a while, storing it first; the next person finds it as it was', async () => {
+    const b = await begin();
+    const g = groupOf(b, 0);
+    const writer = open(await notesToken(b.people.get(g.members[0]!)!));
+    writer.text.insert(writer.text.length, 'Kept while nobody looks.');
+    const text = await witness(b, g.members[1]!, 'Kept while nobody looks.');
+    for (const c of clients.splice(0)) c.destroy();
+    const stored = new Promise<void>((resolve) => server.roundtable.notes.onFlushed(() => resolve()));
+    clock.advance(30_000);
+    await stored;
+    await server.roundtable.notes.settled();
+    const again = open(await notesToken(b.people.get(g.members[2]!)!));
+    expect(await again.until((t) => t.length > 0)).toBe(text);
+    // It was unloaded: its final snapshot was taken.
+    expect(server.roundtable.notes.stats.compactions).toBeGreaterThanOrEqual(1);
+  });
+
   it('exports the notes as Markdown, HTML and JSON with the questions and the groups’ members', async () => {
     const b = await begin();
     const g = groupOf(b, 0);

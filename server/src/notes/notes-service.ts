@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { BreakoutStep } from '../../../shared/agenda';
-import type { NotesExport, NotesExportQuery, NotesGrant, NotesTokenRequest } from '../../../shared/notes';
+import { notesCloseCodes, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import { DomainError, notAllowed, notFound } from '../domain/errors';
 import { breakoutOfGroups, notesAccess, notesTarget, type NotesAccess } from '../domain/notes-access';
@@ -153,7 +153,7 @@ export class NotesService {
     if (latest && latest.version !== admission.version) access = this.#accessNow(latest, key, claims);
     if (access === 'none') {
       this.stats.accessRevoked++;
-      conn.close(4403, 'Your access to these notes has ended.');
+      conn.close(notesCloseCodes.forbidden, 'Your access to these notes has ended.');
       this.#registry.release(room);
       return { receive: () => undefined, leave: () => undefined };
     }
@@ -210,11 +210,10 @@ export class NotesService {
 
   /** After a restart, a breakout that ended while nobody watched still gets its version kept. */
   async #keepMissedBreakoutEnds(state: SessionState, open: number | null): Promise<void> {
-    const steps = new Set((await this.#opts.store.list(state.id)).map((k) => k.stepIndex));
-    for (const step of steps) {
+    const stored = await this.#opts.store.list(state.id);
+    for (const step of new Set(stored.map((k) => k.stepIndex))) {
       if (step === open || step > state.stepIndex) continue;
-      const keys = (await this.#opts.store.list(state.id)).filter((k) => k.stepIndex === step);
-      const kept = await Promise.all(keys.map((k) => this.#opts.store.version(k, breakoutEndLabel)));
+      const kept = await Promise.all(stored.filter((k) => k.stepIndex === step).map((k) => this.#opts.store.version(k, breakoutEndLabel)));
       if (kept.some((v) => v === null)) await this.#keepBreakoutEnd(state, step);
     }
   }
