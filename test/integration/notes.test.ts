@@ -296,8 +296,11 @@ describe('restart and export', () => {
     const writer = open(await notesToken(b.people.get(g.members[0]!)!));
     writer.text.insert(writer.text.length, 'Kept while nobody looks.');
     const text = await witness(b, g.members[1]!, 'Kept while nobody looks.');
+    const notes = server.roundtable.notes;
+    const everyoneLeft = new Promise<void>((resolve) => notes.onConnections((open) => open === 0 && resolve()));
     for (const c of clients.splice(0)) c.destroy();
-    const stored = new Promise<void>((resolve) => server.roundtable.notes.onFlushed(() => resolve()));
+    await everyoneLeft;
+    const stored = new Promise<void>((resolve) => notes.onFlushed(() => resolve()));
     clock.advance(30_000);
     await stored;
     await server.roundtable.notes.settled();

@@ -86,6 +86,8 @@ export class NotesService {
   readonly #openBreakout = new Map<string, number | null>();
   readonly #latest = new Map<string, SessionState>();
   readonly #background = new Set<Promise<unknown>>();
+  readonly #connectionListeners = new Set<(open: number) => void>();
+  #open = 0;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -163,15 +165,36 @@ export class NotesService {
     set.add(live);
     this.stats.connectionsOpened++;
     room.join(conn, access);
+    this.#counted(+1);
+    let left = false;
     return {
       receive: (data) => room.receive(conn, data),
       leave: () => {
+        if (left) return;
+        left = true;
         room.leave(conn);
         set.delete(live);
         if (set.size === 0 && this.#live.get(key.sessionId) === set) this.#live.delete(key.sessionId);
         this.#registry.release(room);
+        this.#counted(-1);
       },
     };
+  }
+
+  /** How many notes connections are open now. */
+  get openConnections(): number {
+    return this.#open;
+  }
+
+  /** Called with the number of open notes connections whenever one opens or closes. */
+  onConnections(listener: (open: number) => void): () => void {
+    this.#connectionListeners.add(listener);
+    return () => this.#connectionListeners.delete(listener);
+  }
+
+  #counted(delta: number): void {
+    this.#open += delta;
+    for (const listener of this.#connectionListeners) listener(this.#open);
   }
 
   #accessNow(state: SessionState, key: NotesKey, claims: NotesClaims): NotesAccess {
