@@ -93,6 +93,15 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
       expect(await p.page.locator('html').getAttribute('lang')).toBe(p.language);
       await p.page.getByTestId('who').getByText(p.name).waitFor();
     });
+    // The language follows the participant's choice, also after joining; the server keeps it.
+    const dev = byName('Dev');
+    await dev.page.getByRole('combobox', { name: en('language.label') }).selectOption('fr');
+    await dev.page.getByRole('heading', { level: 1, name: tr('fr')('plenary.lobbyTitle') }).waitFor();
+    expect(await dev.page.locator('html').getAttribute('lang')).toBe('fr');
+    await dev.page.reload();
+    await dev.page.getByRole('heading', { level: 1, name: tr('fr')('plenary.lobbyTitle') }).waitFor();
+    await dev.page.getByRole('combobox', { name: tr('fr')('language.label') }).selectOption('en');
+    await dev.page.getByRole('heading', { level: 1, name: en('plenary.lobbyTitle') }).waitFor();
     await screenshots(byName('Chloé').page, 'lobby-fr');
     await screenshots(people[0]!.page, 'lobby');
     await moderator.getByText(en('console.presence', { connected: 11, roster: 11 })).waitFor();

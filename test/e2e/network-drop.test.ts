@@ -16,10 +16,12 @@ let moderator: Page;
 let participantContext: BrowserContext;
 let participant: Page;
 let others: LiveClient[] = [];
+let sessionId = '';
 
 beforeAll(async () => {
   server = await startServer();
   const session = await createSession(server, rosterCsv(10), igfAgenda);
+  sessionId = session.id;
   browser = await launchChromium();
   moderator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   participantContext = await browser.newContext({ viewport: { width: 360, height: 780 } });
@@ -89,5 +91,12 @@ describe('a network drop mid-breakout', () => {
     await participant.getByRole('heading', { level: 1, name: en('plenary.title', { title: 'Report-back and conclusion' }) }).waitFor();
     await participant.getByRole('region', { name: en('report.heading'), exact: true }).waitFor();
     expect(await participant.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
+  it('ends on a clear page when the invitation is revoked during the session', async () => {
+    const res = await server.api(`/api/sessions/${sessionId}/invites/revoke`, { method: 'POST', body: JSON.stringify({ memberId: 'p01' }) });
+    expect(res.status).toBe(200);
+    await participant.getByRole('heading', { level: 1, name: en('problem.unauthorized.title') }).waitFor();
+    await participant.getByText(en('problem.unauthorized.text')).waitFor();
   });
 });

@@ -132,9 +132,12 @@ export class SessionClient {
       this.#set({ connection: 'connected' });
       void this.syncClock();
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (this.#closed || this.#state.problem) return;
       this.#set({ connection: this.#window.navigator.onLine === false ? 'offline' : 'reconnecting' });
+      // socket.io does not come back by itself from a disconnection the server chose (a revoked
+      // link, a failed join): ask again, and the handshake says whether this link still opens the session.
+      if (reason === 'io server disconnect') setTimeout(() => !this.#closed && !socket.active && socket.connect(), retryRefusedMs / 3);
     });
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
       const body = ErrorBody.safeParse(error.data);
