@@ -239,7 +239,10 @@ describe('accessibility of every screen in English and French', () => {
     await both('report-back', participants);
     await both('console report-back', consoles);
 
-    await consoles.en.getByRole('button', { name: en('console.finish') }).click();
+    await consoles.en.getByRole('button', { name: en('console.endSession') }).click();
+    await consoles.en.getByText(en('console.endConfirmQuestion')).waitFor();
+    await expectAccessible(consoles.en, 'en', 'console asking to confirm the end');
+    await consoles.en.getByRole('button', { name: en('console.endConfirm') }).click();
     for (const language of languages) await participants[language].getByRole('heading', { level: 1, name: tr(language)('ended.title') }).waitFor();
     await both('ended', participants);
     await consoles.fr.getByTestId('session-status').getByText(tr('fr')('console.statusEnded')).waitFor();

@@ -304,7 +304,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
   });
 
   it('ends the session for everyone', async () => {
-    await moderator.getByRole('button', { name: en('console.finish') }).click();
+    await moderator.getByRole('button', { name: en('console.endSession') }).click();
+    await moderator.getByRole('button', { name: en('console.endConfirm') }).click();
     await everyone((p) => p.page.getByRole('heading', { level: 1, name: p.t('ended.title') }).waitFor());
     await moderator.getByTestId('session-status').getByText(en('console.statusEnded')).waitFor();
     await screenshots(people[0]!.page, 'ended');

@@ -1,4 +1,4 @@
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
@@ -22,6 +22,11 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
   const headingId = useId();
   const { run, error, busy } = useCommand(client);
   const [confirmEnd, setConfirmEnd] = useState(false);
+  const cancelEnd = useRef<HTMLButtonElement>(null);
+  // The button pressed is replaced by the question: focus goes to the harmless answer.
+  useEffect(() => {
+    if (confirmEnd) cancelEnd.current?.focus();
+  }, [confirmEnd]);
   const step = currentStep(view);
   const next = view.agenda[view.stepIndex + 1];
   const active = view.status === 'running' || view.status === 'paused';
@@ -43,9 +48,9 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
                 {t('console.start', { title: view.agenda[0]?.title ?? '' })}
               </button>
             )}
-            {active && (
+            {active && next && (
               <button type="button" class="primary" disabled={busy} onClick={() => void run('agenda:command', { type: 'next' })}>
-                {next ? t('console.next', { title: next.title }) : t('console.finish')}
+                {t('console.next', { title: next.title })}
               </button>
             )}
             {view.status === 'running' && (
@@ -93,7 +98,7 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
                 >
                   {t('console.endConfirm')}
                 </button>
-                <button type="button" class="secondary" onClick={() => setConfirmEnd(false)}>
+                <button type="button" class="secondary" ref={cancelEnd} onClick={() => setConfirmEnd(false)}>
                   {t('console.cancel')}
                 </button>
               </>
