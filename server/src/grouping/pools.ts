@@ -1,4 +1,4 @@
-import { shuffleInPlace, type Random } from './prng';
+import { randomInt, shuffleInPlace, type Random } from './prng';
 import { RoleCode, type Problem } from './problem';
 import { groupSizes, poolSizes, splitsWell } from './sizes';
 
@@ -11,10 +11,23 @@ export interface LanguagePlan {
 }
 
 /**
+ * What a group left without its facilitator or note taker costs, in seats of diversity: one seat
+ * is one distinct value in every attribute (the weights' sum), the most one person adds to a
+ * group. So a plan fills a missing role whenever that costs less than one person's worth of
+ * variety, and leaves it open when filling it would cost more. The scale does not depend on N, on
+ * the number of attributes or on their weights. Swept from 0.5 to 3 seats over generated rosters
+ * (N = 50 to 10,000, several seeds) against the bench's exchange reference: 0.75 and 1 matched or
+ * beat it on both diversity and roles everywhere; at 0.5 one roster had more groups short, and from
+ * 1.5 up one gave up more diversity than the reference to staff a few groups.
+ */
+export const roleSeats = 1;
+
+/**
  * Splits people into language pools. Only people who speak several languages (or none) have a
- * choice; they are placed so that, in order: every pool splits into groups within target ± 1; every
- * pool has a facilitator and a note taker per group; and, when `diverse`, the pools' diversity
- * bound is highest — someone whose country is common in one pool is worth more in another.
+ * choice; they are placed so that, in order: every pool splits into groups within target ± 1; then,
+ * when `diverse`, the pools' diversity bound less `roleSeats` seats of it per group short of a
+ * facilitator or note taker is highest (someone whose country is common in one pool is worth more
+ * in another); without `diverse`, only the roles count.
  */
 export function planLanguagePools(p: Problem, random: Random, diverse: boolean): LanguagePlan {
   const L = p.languages.length;
@@ -25,159 +38,379 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     return out;
   });
 
-  const plain = placeFlexible(p, choices, random, diverse, false);
-  const guided = placeFlexible(p, choices, random, diverse, true);
-  const { unitPool } = guided.cost < plain.cost ? guided : plain;
+  const search = new PoolSearch(p, choices, diverse);
+  const flexible = units.map((_, u) => u).filter((u) => (choices[u] as number[]).length > 1);
+  const order = () => shuffleInPlace([...flexible], random);
+  // The local search ends in whichever optimum its path leads to, so it walks three paths, each
+  // ending at the true role weight, and keeps the plan cheapest by the true cost (with the sizes the
+  // pools will really get) among every stage's result: roles first (no role is given up for any
+  // diversity), then the true weight; the same with the guided stage first, whose fractional pull
+  // draws spare facilitators toward pools about to need them; diversity alone, then the true weight.
+  // `strict` is one seat per person and one more: more than all the diversity there is.
+  const strict = p.n + 1;
+  const stage = (roles: number, fractional = false) => ({ roles, diversity: diverse, fractional });
+  const paths = diverse
+    ? [
+        [stage(strict), stage(roleSeats)],
+        [stage(strict, true), stage(strict), stage(roleSeats)],
+        [stage(0), stage(roleSeats)],
+      ]
+    : [[stage(1)], [stage(1, true), stage(1)]];
+  const weight = diverse ? roleSeats : 1;
+  let best = new Int32Array(units.length);
+  let bestCost = Infinity;
+  for (const path of paths) {
+    search.start();
+    for (const step of path) {
+      search.improve(order(), step.roles, step.diversity, step.fractional, random);
+      const cost = search.exact(weight);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = Int32Array.from(search.unitPool);
+      }
+    }
+  }
+
   const size = new Array<number>(L).fill(0);
   const poolOf = new Int32Array(p.n);
   units.forEach((unit, u) => {
-    size[unitPool[u] as number]! += unit.length;
-    for (const i of unit) poolOf[i] = unitPool[u] as number;
+    const l = best[u] as number;
+    size[l] = (size[l] as number) + unit.length;
+    for (const i of unit) poolOf[i] = l;
   });
   return { poolOf, sizes: poolSizes([...size], p.target) };
 }
 
+/** Trade partners drawn per person and language when no single move helps. */
+const swapTries = 8;
+
 /**
- * One local search over the flexible people's pools. With `fractional`, role shortfall is also
- * counted against each pool's fractional share of groups, so that a pool with spare facilitators
- * draws people in before it gains a whole group. That guidance can cost diversity for nothing, so
- * it is followed by a round without it, and the caller keeps the better plan by the true cost.
+ * The flexible people's pools under local search: value counts, role counts and the diversity
+ * bound per pool are kept up to date on every move, so a move costs O(attributes) to judge.
  */
-function placeFlexible(p: Problem, choices: number[][], random: Random, diverse: boolean, guided: boolean): { unitPool: Int32Array; cost: number } {
-  const L = p.languages.length;
-  const A = p.attributes.length;
-  const units = p.units;
-  let fractional = guided;
-  const size = new Int32Array(L);
-  const facilitators = new Int32Array(L);
-  const notetakers = new Int32Array(L);
-  const counts = Array.from({ length: L }, () => p.valueCount.map((v) => new Int32Array(v)));
-  // Per pool and attribute, kept up to date on every move: Σ_v min(count_v, groups) and the number
-  // of values present, for the group count `spreadGroups[l]` they were computed with.
-  const spreadGroups = new Int32Array(L);
-  const spread = Array.from({ length: L }, () => new Float64Array(A));
-  const distinct = Array.from({ length: L }, () => new Float64Array(A));
-  const unitPool = new Int32Array(units.length);
-  const move = (u: number, l: number, sign: 1 | -1) => {
-    const G = spreadGroups[l] as number;
-    for (const i of units[u] as number[]) {
-      size[l] = (size[l] as number) + sign;
-      if (p.role[i] === RoleCode.Facilitator) facilitators[l] = (facilitators[l] as number) + sign;
-      if (p.role[i] === RoleCode.Notetaker) notetakers[l] = (notetakers[l] as number) + sign;
-      if (!diverse) continue;
+class PoolSearch {
+  readonly unitPool: Int32Array;
+  private readonly L: number;
+  private readonly A: number;
+  private readonly size: Int32Array;
+  private readonly facilitators: Int32Array;
+  private readonly notetakers: Int32Array;
+  private readonly counts: Int32Array[][];
+  // Per pool and attribute: Σ_v min(count_v, groups) and the number of values present, for the
+  // group count `spreadGroups[l]` they were computed with.
+  private readonly spreadGroups: Int32Array;
+  private readonly spread: Float64Array[];
+  private readonly distinct: Float64Array[];
+  /** Flexible units per pool, for drawing trade partners: inPool[l][0 .. inPoolFill[l]). */
+  private readonly inPool: Int32Array[];
+  private readonly inPoolFill: Int32Array;
+  private readonly placeInPool: Int32Array;
+  private readonly roleUnit: number;
+  private readonly splitCost: number;
+  private readonly sizesOf = new Map<number, number>();
+  /** Facilitators and note takers in the whole roster. */
+  private readonly roleTotals: [number, number];
+
+  constructor(
+    private readonly p: Problem,
+    private readonly choices: number[][],
+    private readonly diverse: boolean,
+  ) {
+    const L = (this.L = p.languages.length);
+    this.A = p.attributes.length;
+    this.unitPool = new Int32Array(p.units.length);
+    this.size = new Int32Array(L);
+    this.facilitators = new Int32Array(L);
+    this.notetakers = new Int32Array(L);
+    this.counts = Array.from({ length: L }, () => p.valueCount.map((v) => new Int32Array(v)));
+    this.spreadGroups = new Int32Array(L);
+    this.spread = Array.from({ length: L }, () => new Float64Array(this.A));
+    this.distinct = Array.from({ length: L }, () => new Float64Array(this.A));
+    this.inPool = Array.from({ length: L }, () => new Int32Array(p.units.length));
+    this.inPoolFill = new Int32Array(L);
+    this.placeInPool = new Int32Array(p.units.length);
+    let facilitators = 0;
+    let notetakers = 0;
+    for (let i = 0; i < p.n; i++) {
+      if (p.role[i] === RoleCode.Facilitator) facilitators++;
+      if (p.role[i] === RoleCode.Notetaker) notetakers++;
+    }
+    this.roleTotals = [facilitators, notetakers];
+    const totalWeight = p.weights.reduce((s, w) => s + w, 0);
+    this.roleUnit = totalWeight > 0 ? totalWeight : 1;
+    // Above anything diversity and roles can change together: a pool that splits badly is never worth it.
+    this.splitCost = 2 * (totalWeight * p.n + (1 + fractionalPull) * 2 * p.n * this.roleUnit * Math.max(p.n + 1, roleSeats)) + 1;
+  }
+
+  /** Everyone in the most-spoken language they can use: the big pool is where a flexible person meets the most variety. */
+  start(): void {
+    const { p, L } = this;
+    this.size.fill(0);
+    this.facilitators.fill(0);
+    this.notetakers.fill(0);
+    for (const pool of this.counts) for (const c of pool) c.fill(0);
+    this.spreadGroups.fill(0);
+    for (let l = 0; l < L; l++) {
+      this.spread[l]!.fill(0);
+      this.distinct[l]!.fill(0);
+    }
+    this.inPoolFill.fill(0);
+    const forced = new Int32Array(L);
+    p.units.forEach((unit, u) => {
+      const c = this.choices[u] as number[];
+      if (c.length === 1) forced[c[0] as number] = (forced[c[0] as number] as number) + unit.length;
+    });
+    p.units.forEach((_, u) => {
+      const c = this.choices[u] as number[];
+      let best = c[0] as number;
+      for (const l of c) if ((forced[l] as number) > (forced[best] as number)) best = l;
+      this.unitPool[u] = best;
+      this.move(u, best, 1);
+      if (c.length > 1) this.enter(u, best);
+    });
+  }
+
+  private enter(u: number, l: number): void {
+    const k = this.inPoolFill[l] as number;
+    this.inPool[l]![k] = u;
+    this.placeInPool[u] = k;
+    this.inPoolFill[l] = k + 1;
+  }
+
+  private leave(u: number, l: number): void {
+    const list = this.inPool[l] as Int32Array;
+    const last = (this.inPoolFill[l] as number) - 1;
+    const at = this.placeInPool[u] as number;
+    const moved = list[last] as number;
+    list[at] = moved;
+    this.placeInPool[moved] = at;
+    this.inPoolFill[l] = last;
+  }
+
+  private move(u: number, l: number, sign: 1 | -1): void {
+    const { p, A } = this;
+    const G = this.spreadGroups[l] as number;
+    for (const i of p.units[u] as number[]) {
+      this.size[l] = (this.size[l] as number) + sign;
+      if (p.role[i] === RoleCode.Facilitator) this.facilitators[l] = (this.facilitators[l] as number) + sign;
+      if (p.role[i] === RoleCode.Notetaker) this.notetakers[l] = (this.notetakers[l] as number) + sign;
+      if (!this.diverse) continue;
       for (let a = 0; a < A; a++) {
-        const c = counts[l]![a]!;
+        const c = this.counts[l]![a]!;
         const v = p.values[i * A + a] as number;
         const before = c[v] as number;
         const after = before + sign;
         c[v] = after;
-        spread[l]![a]! += Math.min(after, G) - Math.min(before, G);
-        if (before === 0 || after === 0) distinct[l]![a]! += sign;
+        this.spread[l]![a]! += Math.min(after, G) - Math.min(before, G);
+        if (before === 0 || after === 0) this.distinct[l]![a]! += sign;
       }
     }
-  };
-  const respread = (l: number, G: number) => {
-    spreadGroups[l] = G;
-    for (let a = 0; a < A; a++) {
+  }
+
+  private respread(l: number, G: number): void {
+    this.spreadGroups[l] = G;
+    for (let a = 0; a < this.A; a++) {
       let total = 0;
-      for (const k of counts[l]![a]!) total += Math.min(k, G);
-      spread[l]![a] = total;
+      for (const k of this.counts[l]![a]!) total += Math.min(k, G);
+      this.spread[l]![a] = total;
     }
-  };
+  }
 
-  // Start from the most-spoken language: the big pool is where a flexible person meets the most variety.
-  const forced = new Int32Array(L);
-  units.forEach((unit, u) => {
-    const c = choices[u] as number[];
-    if (c.length === 1) forced[c[0] as number] = (forced[c[0] as number] as number) + unit.length;
-  });
-  units.forEach((_, u) => {
-    const c = choices[u] as number[];
-    let best = c[0] as number;
-    for (const l of c) if ((forced[l] as number) > (forced[best] as number)) best = l;
-    unitPool[u] = best;
-    move(u, best, 1);
-  });
+  private groupsOf(m: number): number {
+    let groups = this.sizesOf.get(m);
+    if (groups === undefined) this.sizesOf.set(m, (groups = groupSizes(m, this.p.target).length));
+    return groups;
+  }
 
-  const totalWeight = p.weights.reduce((s, w) => s + w, 0);
-  const roleCost = 2 * (totalWeight * p.n + 1);
-  const splitCost = roleCost * (2 * p.n + 1);
-  const sizesOf = new Map<number, number[]>();
-  const roleShortfall = (groups: number, l: number) =>
-    Math.max(0, groups - (facilitators[l] as number)) + Math.max(0, groups - (notetakers[l] as number));
-  const cost = (l: number): number => {
-    const m = size[l] as number;
+  /** Groups of pool l as it is now. */
+  private groupsIn(l: number): number {
+    const m = this.size[l] as number;
+    return m === 0 ? 0 : this.groupsOf(m);
+  }
+
+  /**
+   * True when unit u, now out of pool `from` (which has `groupsFrom` groups with u in it), holds a
+   * role that pool `to` has fewer of than groups and `from` has more of than groups.
+   */
+  private spares(u: number, from: number, groupsFrom: number, to: number): boolean {
+    const groupsTo = this.groupsIn(to);
+    for (const i of this.p.units[u] as number[]) {
+      const r = this.p.role[i];
+      const held = r === RoleCode.Facilitator ? this.facilitators : r === RoleCode.Notetaker ? this.notetakers : null;
+      if (held && (held[to] as number) < groupsTo && (held[from] as number) + 1 > groupsFrom) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Groups no plan could staff, with this many groups in all: fewer facilitators (or note takers)
+   * than groups leaves that many short wherever they sit. The pools' shortfall less this is the
+   * shortfall the plan chose, the only part it should pay for.
+   */
+  unavoidable(groups: number): number {
+    return Math.max(0, groups - this.roleTotals[0]) + Math.max(0, groups - this.roleTotals[1]);
+  }
+
+  private roleShortfall(groups: number, l: number): number {
+    return Math.max(0, groups - (this.facilitators[l] as number)) + Math.max(0, groups - (this.notetakers[l] as number));
+  }
+
+  /**
+   * A pool's cost: its split, `roles` seats per group short of a role (with `fractional`, also
+   * against the pool's fractional share of groups), less its diversity bound when `diversity`.
+   */
+  cost(l: number, roles: number, diversity: boolean, fractional: boolean): number {
+    const { p, A } = this;
+    const m = this.size[l] as number;
     if (m === 0) return 0;
-    let groups = sizesOf.get(m);
-    if (!groups) sizesOf.set(m, (groups = groupSizes(m, p.target)));
-    const shortfall = roleShortfall(groups.length, l) + (fractional ? fractionalPull * roleShortfall(m / p.target, l) : 0);
-    let value = splitCost * splitDistance(m, p.target) + roleCost * shortfall;
-    if (diverse) {
-      if (groups.length !== spreadGroups[l]) respread(l, groups.length);
-      const G = groups.length;
+    const G = this.groupsOf(m);
+    const shortfall = this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0);
+    let value = this.splitCost * splitDistance(m, p.target) + roles * this.roleUnit * shortfall;
+    if (diversity && this.diverse) {
+      if (G !== this.spreadGroups[l]) this.respread(l, G);
       const base = Math.floor(m / G);
       const larger = m % G;
       for (let a = 0; a < A; a++) {
-        const d = distinct[l]![a] as number;
+        const d = this.distinct[l]![a] as number;
         const seats = (G - larger) * Math.min(base, d) + larger * Math.min(base + 1, d);
-        value -= (p.weights[a] as number) * Math.min(spread[l]![a] as number, seats);
+        value -= (p.weights[a] as number) * Math.min(this.spread[l]![a] as number, seats);
       }
     }
     return value;
-  };
+  }
 
-  const flexible = shuffleInPlace(
-    units.map((_, u) => u).filter((u) => (choices[u] as number[]).length > 1),
-    random,
-  );
-  // With guidance, a second round without it moves back those who were moved for nothing.
-  for (const round of guided ? [true, false] : [false]) {
-    fractional = round;
+  /**
+   * The plan's true cost, with the group sizes it will really get: the search judges each pool by
+   * its own best split, but `poolSizes` may hold every pool to one band of sizes.
+   */
+  exact(roles: number): number {
+    const { p, A } = this;
+    const sizes = poolSizes(Array.from(this.size), p.target);
+    let value = 0;
+    let groups = 0;
+    sizes.forEach((pool, l) => {
+      const G = pool.length;
+      if (G === 0) return;
+      groups += G;
+      value += this.splitCost * splitDistance(this.size[l] as number, p.target) + roles * this.roleUnit * this.roleShortfall(G, l);
+      if (!this.diverse) return;
+      for (let a = 0; a < A; a++) {
+        let spread = 0;
+        for (const k of this.counts[l]![a]!) spread += Math.min(k, G);
+        const d = this.distinct[l]![a] as number;
+        let seats = 0;
+        for (const s of pool) seats += Math.min(s, d);
+        value -= (p.weights[a] as number) * Math.min(spread, seats);
+      }
+    });
+    return value - roles * this.roleUnit * this.unavoidable(groups);
+  }
+
+  /**
+   * Moves flexible units one at a time to the pool where the cost falls most; when no single move
+   * helps, trades places with someone from another pool (a few drawn at random), which keeps both
+   * pools' sizes and so can fix a role where a lone move would unbalance a split.
+   */
+  improve(flexible: number[], roles: number, diversity: boolean, fractional: boolean, random: Random): void {
+    const { L, choices, unitPool } = this;
+    const cost = (l: number) => this.cost(l, roles, diversity, fractional);
     const current = Array.from({ length: L }, (_, l) => cost(l));
+    let groups = 0;
+    for (let l = 0; l < L; l++) groups += this.groupsIn(l);
+    // The change in groups no plan could staff, credited back: see `unavoidable`.
+    const credit = (from: number, to: number, before: number) => {
+      const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
+      return roles * this.roleUnit * (this.unavoidable(after) - this.unavoidable(groups));
+    };
     for (let pass = 0; pass < 20; pass++) {
       let improved = false;
       for (const u of flexible) {
         const from = unitPool[u] as number;
         let bestTo = -1;
+        let partner = -1;
         let bestGain = 1e-9;
         let bestCosts: [number, number] = [0, 0];
-        move(u, from, -1);
+        let bestGroups = groups;
+        this.move(u, from, -1);
         const fromCost = cost(from);
+        this.move(u, from, 1);
+        const groupsFrom = this.groupsIn(from);
+        this.move(u, from, -1);
         for (const to of choices[u] as number[]) {
           if (to === from) continue;
-          move(u, to, 1);
+          const before = this.groupsIn(to) + groupsFrom;
+          this.move(u, to, 1);
           const toCost = cost(to);
-          move(u, to, -1);
-          const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost;
+          const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost + credit(from, to, before);
+          const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
+          this.move(u, to, -1);
           if (gain > bestGain) {
             bestGain = gain;
             bestTo = to;
             bestCosts = [fromCost, toCost];
+            bestGroups = after;
           }
         }
-        if (bestTo >= 0) {
-          move(u, bestTo, 1);
-          unitPool[u] = bestTo;
-          current[from] = bestCosts[0];
-          current[bestTo] = bestCosts[1];
-          improved = true;
-        } else {
-          move(u, from, 1);
+        if (bestTo < 0) {
+          for (const to of choices[u] as number[]) {
+            const fill = this.inPoolFill[to] as number;
+            if (to === from || fill === 0) continue;
+            const before = this.groupsIn(to) + groupsFrom;
+            // Someone who would staff a group that lacks their role, from a pool that can spare
+            // them, tries everyone there: the one partner who costs least diversity is rarely drawn.
+            const tries = this.spares(u, from, groupsFrom, to) ? fill : swapTries;
+            this.move(u, to, 1);
+            for (let t = 0; t < tries; t++) {
+              const w = this.inPool[to]![tries === fill ? t : randomInt(random, fill)] as number;
+              if (!(choices[w] as number[]).includes(from)) continue;
+              this.move(w, to, -1);
+              this.move(w, from, 1);
+              const fromCost2 = cost(from);
+              const toCost2 = cost(to);
+              const gain = (current[from] as number) + (current[to] as number) - fromCost2 - toCost2 + credit(from, to, before);
+              const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
+              this.move(w, from, -1);
+              this.move(w, to, 1);
+              if (gain > bestGain) {
+                bestGain = gain;
+                bestTo = to;
+                partner = w;
+                bestCosts = [fromCost2, toCost2];
+                bestGroups = after;
+              }
+            }
+            this.move(u, to, -1);
+          }
         }
+        if (bestTo < 0) {
+          this.move(u, from, 1);
+          continue;
+        }
+        this.move(u, bestTo, 1);
+        this.leave(u, from);
+        this.enter(u, bestTo);
+        unitPool[u] = bestTo;
+        if (partner >= 0) {
+          this.move(partner, bestTo, -1);
+          this.move(partner, from, 1);
+          this.leave(partner, bestTo);
+          this.enter(partner, from);
+          unitPool[partner] = from;
+        }
+        current[from] = bestCosts[0];
+        current[bestTo] = bestCosts[1];
+        groups = bestGroups;
+        improved = true;
       }
       if (!improved) break;
     }
   }
-  fractional = false;
-  let total = 0;
-  for (let l = 0; l < L; l++) total += cost(l);
-  return { unitPool, cost: total };
 }
 
 /**
- * How strongly the fractional share of groups pulls in the guided round: tried from 0.1 to 10 on
- * the bench rosters, 3 covered the most groups with a facilitator and a note taker (none left
- * short at N = 10,000) without costing diversity elsewhere.
+ * How strongly the fractional share of groups pulls in the guided path: tried from 0.1 to 10 on
+ * the bench rosters, 3 covered the most groups with a facilitator and a note taker without
+ * costing diversity elsewhere.
  */
 const fractionalPull = 3;
 
