@@ -46,6 +46,12 @@ describe('the persistence debounce', () => {
   });
 });
 
+/** Tracks `doc` and records each of its edits, as the notes room does for the edits it accepts. */
+function follow(persistence: NotesPersistence, name: string, key: NotesKey, doc: Y.Doc): void {
+  persistence.track(name, key, doc, 0);
+  doc.on('update', (update: Uint8Array) => persistence.record(name, update));
+}
+
 const key = (groupId: string): NotesKey => ({ sessionId: 's1', stepIndex: 1, groupId });
 
 function setup(compactEvery = 200) {
@@ -82,7 +88,7 @@ describe('storing the notes as they are edited', () => {
   it('appends a burst of edits as one merged update after the quiet time', async () => {
     const { clock, store, persistence, appended, flushed } = setup();
     const doc = new Y.Doc();
-    persistence.track('s1.1.g1', key('g1'), doc, 0);
+    follow(persistence, 's1.1.g1', key('g1'), doc);
     for (const c of 'Hello') doc.getText('notes').insert(doc.getText('notes').length, c);
     clock.advance(249);
     expect(appended).toEqual([]);
@@ -98,7 +104,7 @@ describe('storing the notes as they are edited', () => {
     const { clock, persistence, appended, flushed } = setup();
     const docs = ['g1', 'g2', 'g3'].map((g) => {
       const doc = new Y.Doc();
-      persistence.track(`s1.1.${g}`, key(g), doc, 0);
+      follow(persistence, `s1.1.${g}`, key(g), doc);
       doc.getText('notes').insert(0, g);
       return doc;
     });
@@ -112,7 +118,7 @@ describe('storing the notes as they are edited', () => {
   it('folds a busy document into a snapshot every so many appends; it loads the same', async () => {
     const { clock, store, persistence, stats, flushed } = setup(3);
     const doc = new Y.Doc();
-    persistence.track('s1.1.g1', key('g1'), doc, 0);
+    follow(persistence, 's1.1.g1', key('g1'), doc);
     for (let i = 0; i < 4; i++) {
       doc.getText('notes').insert(doc.getText('notes').length, `line ${i}\n`);
       const done = flushed();
@@ -130,7 +136,7 @@ describe('storing the notes as they are edited', () => {
   it('flushes pending edits on demand and stores a final snapshot when it stops watching', async () => {
     const { store, persistence } = setup();
     const doc = new Y.Doc();
-    persistence.track('s1.1.g1', key('g1'), doc, 0);
+    follow(persistence, 's1.1.g1', key('g1'), doc);
     doc.getText('notes').insert(0, 'last words');
     await persistence.flush();
     expect((await store.load(key('g1')))?.updates).toHaveLength(1);
@@ -147,7 +153,7 @@ describe('storing the notes as they are edited', () => {
   it('keeps edits whose write failed and stores them with the next write', async () => {
     const { store, persistence, control, errors } = setup();
     const doc = new Y.Doc();
-    persistence.track('s1.1.g1', key('g1'), doc, 0);
+    follow(persistence, 's1.1.g1', key('g1'), doc);
     doc.getText('notes').insert(0, 'precious');
     control.fail = true;
     await persistence.flush();

@@ -80,7 +80,9 @@ function room(limits: Partial<NotesLimits> = {}, text = '# Q1\n\n') {
   doc.getText(NOTES_TEXT).insert(0, text);
   const clock = new ManualClock();
   const stats = newNotesStats();
-  return { room: new NotesRoom('s.1.g1', doc, { limits: { ...defaultNotesLimits, ...limits }, clock, stats }), doc, clock, stats };
+  const changes: Uint8Array[] = [];
+  const r = new NotesRoom('s.1.g1', doc, { limits: { ...defaultNotesLimits, ...limits }, clock, stats, onChange: (u) => changes.push(u) });
+  return { room: r, doc, clock, stats, changes };
 }
 
 function updateMessage(update: Uint8Array): Uint8Array {
@@ -110,6 +112,30 @@ describe('a notes room', () => {
     offline.doc.getText(NOTES_TEXT).insert(6, 'typed on the train');
     offline.connect(r, 'write');
     expect(doc.getText(NOTES_TEXT).toString()).toBe('# Q1\n\ntyped on the train');
+  });
+
+  it('relays a keystroke as its writer sent it and hands every change on to be stored, once', () => {
+    const { room: r, changes } = room();
+    const a = new FakeClient('a').connect(r, 'write');
+    const b = new FakeClient('b').connect(r, 'write');
+    const relayed: Uint8Array[] = [];
+    const send = b.send.bind(b);
+    b.send = (m) => {
+      relayed.push(m);
+      send(m);
+    };
+    const sent: Uint8Array[] = [];
+    a.doc.on('update', (u: Uint8Array, origin: unknown) => origin !== a && sent.push(updateMessage(u)));
+    a.type('k');
+    expect(relayed).toEqual(sent);
+    expect(changes).toHaveLength(1);
+    // Someone coming back with nothing new (their sync step 2 holds only what the server has) changes nothing.
+    const again = new FakeClient('again');
+    Y.applyUpdate(again.doc, Y.encodeStateAsUpdate(r.doc));
+    relayed.length = 0;
+    again.connect(r, 'write');
+    expect(relayed.filter((m) => m[0] === messageSync)).toEqual([]);
+    expect(changes).toHaveLength(1);
   });
 
   it("drops a reader's edit, says so, counts it, and keeps the connection", () => {

@@ -53,9 +53,16 @@ export class NotesDocRegistry {
     const stored = await this.opts.store.load(key);
     const doc = new Y.Doc();
     if (stored) Y.applyUpdate(doc, merged(stored.snapshot, stored.updates), 'store');
-    const room = new NotesRoom(name, doc, { limits: this.opts.limits, clock: this.opts.clock, stats: this.opts.stats });
-    this.opts.persistence.track(name, key, doc, stored?.through ?? 0, (bytes) => room.measured(bytes));
+    const persistence = this.opts.persistence;
     if (!stored) fillFromTemplate(doc, template());
+    const room = new NotesRoom(name, doc, {
+      limits: this.opts.limits,
+      clock: this.opts.clock,
+      stats: this.opts.stats,
+      onChange: (update) => persistence.record(name, update),
+    });
+    persistence.track(name, key, doc, stored?.through ?? 0, (bytes) => room.measured(bytes));
+    if (!stored) persistence.record(name, Y.encodeStateAsUpdate(doc));
     this.#rooms.set(name, room);
     return room;
   }

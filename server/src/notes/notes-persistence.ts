@@ -25,7 +25,6 @@ interface Tracked {
   through: number;
   appendsSinceSnapshot: number;
   debounce: PersistenceDebounce;
-  onUpdate: (update: Uint8Array) => void;
   /** Called with the exact size of each snapshot taken. */
   measured: (bytes: number) => void;
 }
@@ -59,7 +58,10 @@ export class NotesPersistence {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Starts storing the edits of `doc` (loaded with the stored updates up to `through`). */
+  /**
+   * Starts storing the edits of `doc` (loaded with the stored updates up to `through`): each one
+   * handed to `record`. Snapshots are taken of `doc`.
+   */
   track(name: string, key: NotesKey, doc: Y.Doc, through: number, measured: (bytes: number) => void = () => undefined): void {
     const tracked: Tracked = {
       name,
@@ -69,14 +71,17 @@ export class NotesPersistence {
       through,
       appendsSinceSnapshot: 0,
       debounce: new PersistenceDebounce(this.clock, this.opts.waitMs, this.opts.maxWaitMs, () => this.#markDue(tracked)),
-      onUpdate: (update) => {
-        tracked.pending.push(update);
-        tracked.debounce.touch();
-      },
       measured,
     };
-    doc.on('update', tracked.onUpdate);
     this.#tracked.set(name, tracked);
+  }
+
+  /** An edit of a tracked document, to be stored with the next append. */
+  record(name: string, update: Uint8Array): void {
+    const tracked = this.#tracked.get(name);
+    if (!tracked) return;
+    tracked.pending.push(update);
+    tracked.debounce.touch();
   }
 
   /** Stores what is pending and folds the document into a snapshot, then stops watching it. */
@@ -84,7 +89,6 @@ export class NotesPersistence {
     const tracked = this.#tracked.get(name);
     if (!tracked) return;
     await this.compact(name);
-    tracked.doc.off('update', tracked.onUpdate);
     tracked.debounce.cancel();
     if (this.#tracked.get(name) === tracked) this.#tracked.delete(name);
   }

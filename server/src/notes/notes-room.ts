@@ -55,6 +55,11 @@ const readOnlyMessage = 'These notes are read-only for you now; your change was 
  * (sync and awareness). It knows nothing of the network: it is handed connections and their
  * messages, decides what each may do (writers change the document; readers only receive), checks
  * every message before it touches the document, and never throws at its caller.
+ *
+ * Every change to the document comes through here: it is relayed to the others and handed to
+ * `onChange` (for storing). A keystroke's update is relayed as the writer sent it, so Yjs does not
+ * encode it again (no `update` listener on the document: that encoding is a good part of a busy
+ * server's time).
  */
 export class NotesRoom {
   readonly awareness: Awareness;
@@ -64,20 +69,21 @@ export class NotesRoom {
   readonly #stats: NotesStats;
   /** An upper bound of the document's encoded size, made exact again when a snapshot is taken. */
   #approxBytes: number;
+  readonly #onChange: (update: Uint8Array) => void;
 
   constructor(
     readonly name: string,
     readonly doc: Y.Doc,
-    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats },
+    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats; onChange?: (update: Uint8Array) => void },
   ) {
     this.#limits = opts.limits;
     this.#clock = opts.clock;
     this.#stats = opts.stats;
+    this.#onChange = opts.onChange ?? (() => undefined);
     this.#approxBytes = Y.encodeStateAsUpdate(doc).length;
     this.awareness = new Awareness(doc);
     // The server is not a participant: no cursor of its own.
     this.awareness.setLocalState(null);
-    doc.on('update', this.#onUpdate);
     this.awareness.on('update', this.#onAwareness);
   }
 
@@ -162,7 +168,7 @@ export class NotesRoom {
       const type = decoding.readVarUint(decoder);
       switch (type) {
         case messageSync:
-          this.#sync(conn, seat, decoder);
+          this.#sync(conn, seat, decoder, data);
           break;
         case messageAwareness:
           this.#awarenessFrom(conn, seat, decoding.readVarUint8Array(decoder));
@@ -182,7 +188,7 @@ export class NotesRoom {
     }
   }
 
-  #sync(conn: NotesConnection, seat: Seat, decoder: decoding.Decoder): void {
+  #sync(conn: NotesConnection, seat: Seat, decoder: decoding.Decoder, data: Uint8Array): void {
     const syncType = decoding.readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const stateVector = decoding.readVarUint8Array(decoder);
@@ -211,9 +217,36 @@ export class NotesRoom {
       this.refuse(conn, 'tooLarge', 'document too large');
       return;
     }
-    Y.applyUpdate(this.doc, update, conn);
     this.#approxBytes += update.length;
     this.#stats.appliedUpdates++;
+    if (syncType === syncProtocol.messageYjsUpdate) {
+      Y.applyUpdate(this.doc, update, conn);
+      // Relayed as sent (re-framed only if something trails it).
+      this.#changed(update, conn, decoder.pos === data.length ? data : null);
+      return;
+    }
+    // A sync step 2 holds what the client has and the server may lack: relay only what is new.
+    const fresh: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => void fresh.push(u);
+    this.doc.on('update', capture);
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } finally {
+      this.doc.off('update', capture);
+    }
+    if (fresh.length > 0) this.#changed(fresh.length === 1 ? fresh[0]! : Y.mergeUpdates(fresh), conn, null);
+  }
+
+  /** Relays a change to everyone but its author and hands it on to be stored. */
+  #changed(update: Uint8Array, origin: NotesConnection, message: Uint8Array | null): void {
+    if (!message) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, messageSync);
+      syncProtocol.writeUpdate(encoder, update);
+      message = encoding.toUint8Array(encoder);
+    }
+    for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
+    this.#onChange(update);
   }
 
   #fits(extra: number): boolean {
@@ -234,14 +267,6 @@ export class NotesRoom {
     if (seat.access !== 'write') return;
     applyAwarenessUpdate(this.awareness, update, conn);
   }
-
-  readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, messageSync);
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
-  };
 
   readonly #onAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -279,7 +304,6 @@ export class NotesRoom {
   }
 
   destroy(): void {
-    this.doc.off('update', this.#onUpdate);
     this.awareness.off('update', this.#onAwareness);
     this.awareness.destroy();
   }
