@@ -219,7 +219,7 @@ export class NotesService {
     this.#openBreakout.set(state.id, open);
     if (previous !== undefined && previous !== null && previous !== open) this.#inBackground(this.#keepBreakoutEnd(state, previous));
     if (previous === undefined) this.#inBackground(this.#keepMissedBreakoutEnds(state, open));
-    for (const live of this.#live.get(state.id) ?? []) {
+    for (const live of [...(this.#live.get(state.id) ?? [])]) {
       const access = this.#accessNow(state, live.key, live.claims);
       if (access === 'none') {
         this.stats.accessRevoked++;
@@ -228,6 +228,11 @@ export class NotesService {
         live.access = access;
         live.room.setAccess(live.conn, access);
       }
+    }
+    if (state.status === 'ended') {
+      // Nothing opens for writing any more: no transition left to watch for.
+      this.#latest.delete(state.id);
+      this.#openBreakout.delete(state.id);
     }
   }
 
