@@ -1,17 +1,8 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { DomainError } from '../domain/errors';
+import { admit, claimsFor, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
-import { moderatorLinkId } from '../domain/roster';
-import { shownName, type SessionState } from '../domain/session';
-
-interface InviteClaims {
-  /** Session id. */
-  sid: string;
-  /** Roster id, or the moderator link. */
-  sub: string;
-  /** The member's token version when issued; bumping it revokes. */
-  tv: number;
-}
+import type { SessionState } from '../domain/session';
 
 const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
 
@@ -30,8 +21,9 @@ export class Invites {
   }
 
   async issue(state: SessionState, memberId: string): Promise<{ token: string; link: string }> {
-    const tv = memberId === moderatorLinkId ? state.moderatorTokenVersion : state.roster[memberId]?.tokenVersion;
-    if (tv === undefined) throw new DomainError('NOT_FOUND', `Nobody with id ${memberId} is on the roster.`);
+    const claims = claimsFor(state, memberId);
+    if (!claims) throw new DomainError('NOT_FOUND', `Nobody with id ${memberId} is on the roster.`);
+    const { tv } = claims;
     const token = await new SignJWT({ sid: state.id, tv })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(memberId)
@@ -42,24 +34,16 @@ export class Invites {
 
   /** Reads the session id a token claims, before the session is loaded to check it. */
   async sessionOf(token: string): Promise<string> {
-    return (await this.#verify(token)).sid;
+    return (await this.claimsOf(token)).sid;
   }
 
   /** Checks the token against the session's current roster and returns who is acting. */
   async actorFor(token: string, state: SessionState): Promise<Actor> {
-    const claims = await this.#verify(token);
-    if (claims.sid !== state.id) throw unauthorized('This link is for another session.');
-    if (claims.sub === moderatorLinkId) {
-      if (claims.tv !== state.moderatorTokenVersion) throw unauthorized('This moderator link has been revoked.');
-      return { role: 'moderator', memberId: null, name: 'Moderator' };
-    }
-    const member = state.roster[claims.sub];
-    if (!member) throw unauthorized('This invitation is no longer on the roster.');
-    if (claims.tv !== member.tokenVersion) throw unauthorized('This invitation has been revoked.');
-    return { role: member.role, memberId: member.id, name: shownName(member) };
+    return admit(state, await this.claimsOf(token));
   }
 
-  async #verify(token: string): Promise<InviteClaims> {
+  /** The claims of a validly signed invitation (not yet checked against the roster). */
+  async claimsOf(token: string): Promise<LinkClaims> {
     try {
       const { payload } = await jwtVerify(token, this.#key, { algorithms: ['HS256'] });
       if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.tv !== 'number') {

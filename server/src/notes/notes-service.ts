@@ -17,7 +17,8 @@ import { NotesPersistence, defaultPersistence, type FlushListener, type Persiste
 import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
 import { newNotesStats, type NotesStats } from './notes-stats';
 import { notesTemplate } from './notes-template';
-import { NotesTokens, actorOfClaims, subjectOf, type NotesClaims } from './notes-token';
+import { admit, claimsFor, subjectOf } from '../domain/admission';
+import { NotesTokens, type NotesClaims } from './notes-token';
 
 export interface NotesServiceOptions {
   host: SessionHost;
@@ -115,10 +116,11 @@ export class NotesService {
     const target = notesTarget(state, actor, request);
     const key: NotesKey = { sessionId, stepIndex: target.stepIndex, groupId: target.groupId };
     if (!(await this.#exists(state, key))) throw notFound(`There are no notes of ${key.groupId} at step ${key.stepIndex}.`);
-    const subject = subjectOf(state, actor);
-    if (!subject) throw notAllowed('Open the notes from a live session link.');
+    const subject = subjectOf(actor);
+    const claims = subject === null ? null : claimsFor(state, subject);
+    if (!claims) throw notAllowed('Open the notes from a live session link.');
     const name = docNameOf(key);
-    const { token, expiresAt } = await this.#tokens.issue({ sid: sessionId, ...subject, doc: name });
+    const { token, expiresAt } = await this.#tokens.issue({ ...claims, doc: name });
     return { token, url: `${this.#opts.notesUrl()}/${name}`, docName: name, access: target.access, stepIndex: key.stepIndex, groupId: key.groupId, expiresAt };
   }
 
@@ -132,7 +134,7 @@ export class NotesService {
     if (!key) throw notFound('There are no such notes.');
     const claims = await this.#tokens.verify(token, docName);
     const state = await this.#opts.host.get(key.sessionId);
-    const access = notesAccess(state, actorOfClaims(state, claims), key.stepIndex, key.groupId);
+    const access = notesAccess(state, admit(state, claims), key.stepIndex, key.groupId);
     if (access === 'none') throw notAllowed('You may not open these notes now.');
     if (!(await this.#exists(state, key))) throw notFound('There are no such notes.');
     if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
@@ -199,7 +201,7 @@ export class NotesService {
 
   #accessNow(state: SessionState, key: NotesKey, claims: NotesClaims): NotesAccess {
     try {
-      return notesAccess(state, actorOfClaims(state, claims), key.stepIndex, key.groupId);
+      return notesAccess(state, admit(state, claims), key.stepIndex, key.groupId);
     } catch {
       return 'none'; // revoked
     }

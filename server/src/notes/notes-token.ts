@@ -2,18 +2,10 @@ import { createHmac } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
-import type { Actor } from '../domain/roles';
-import { moderatorLinkId } from '../domain/roster';
-import { shownName, type SessionState } from '../domain/session';
+import type { LinkClaims } from '../domain/admission';
 
-/** Who a notes token was issued to, for which document. */
-export interface NotesClaims {
-  /** Session id. */
-  sid: string;
-  /** Roster id, or the moderator link. */
-  sub: string;
-  /** The member's token version when issued: revoking the invite revokes this too. */
-  tv: number;
+/** Who a notes token was issued to (revoking their invitation revokes it too), for which document. */
+export interface NotesClaims extends LinkClaims {
   /** The document's name. */
   doc: string;
 }
@@ -68,26 +60,4 @@ export class NotesTokens {
     if (doc !== docName) throw unauthorized('This token opens other notes.');
     return { sid, sub, tv, doc };
   }
-}
-
-/** The person a token names, as the session's roster says now (UNAUTHORIZED once revoked). */
-export function actorOfClaims(state: SessionState, claims: Pick<NotesClaims, 'sid' | 'sub' | 'tv'>): Actor {
-  if (claims.sid !== state.id) throw unauthorized('This token is for another session.');
-  if (claims.sub === moderatorLinkId) {
-    if (claims.tv !== state.moderatorTokenVersion) throw unauthorized('This moderator link has been revoked.');
-    return { role: 'moderator', memberId: null, name: 'Moderator' };
-  }
-  const member = state.roster[claims.sub];
-  if (!member) throw unauthorized('This invitation is no longer on the roster.');
-  if (claims.tv !== member.tokenVersion) throw unauthorized('This invitation has been revoked.');
-  return { role: member.role, memberId: member.id, name: shownName(member) };
-}
-
-/** What a live actor's token would carry: null for the organizer, who has no live seat. */
-export function subjectOf(state: SessionState, actor: Actor): { sub: string; tv: number } | null {
-  if (actor.memberId) {
-    const member = state.roster[actor.memberId];
-    return member ? { sub: member.id, tv: member.tokenVersion } : null;
-  }
-  return actor.role === 'moderator' ? { sub: moderatorLinkId, tv: state.moderatorTokenVersion } : null;
 }

@@ -31,8 +31,9 @@ import { lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
+import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
-import { shownName, type SessionState } from '../domain/session';
+import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
 import type { PresenceTracker } from '../sessions/presence';
@@ -42,8 +43,8 @@ import { isUnexpected, toErrorBody } from './errors';
 interface SocketData {
   sessionId: string;
   actor: Actor;
-  /** The token version the link was checked against: a later one means it was revoked. */
-  tokenVersion: number;
+  /** What the link said: checked against the roster again on every change and command. */
+  claims: LinkClaims;
   audience: Audience | null;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -89,11 +90,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       if (handshake.data.protocol !== PROTOCOL_VERSION) {
         throw new DomainError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}; reload the page to update the app.`);
       }
-      const sessionId = await deps.invites.sessionOf(handshake.data.token);
-      const state = await deps.host.get(sessionId);
-      const actor = await deps.invites.actorFor(handshake.data.token, state);
-      const tokenVersion = actor.memberId ? state.roster[actor.memberId]!.tokenVersion : state.moderatorTokenVersion;
-      socket.data = { sessionId, actor, tokenVersion, audience: null };
+      const claims = await deps.invites.claimsOf(handshake.data.token);
+      const state = await deps.host.get(claims.sid);
+      socket.data = { sessionId: claims.sid, actor: admit(state, claims), claims, audience: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -219,24 +218,22 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     return true;
   }
 
-  /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   /**
    * Reads who the socket speaks for from the session as it is now, as the REST API does on every
    * request: a role changed by a roster import applies at once; a revoked link is disconnected.
    */
   function stillAdmitted(socket: LiveSocket, state: SessionState): boolean {
-    const { actor, tokenVersion } = socket.data;
-    const member = actor.memberId ? state.roster[actor.memberId] : undefined;
-    const current = actor.memberId ? member?.tokenVersion : state.moderatorTokenVersion;
-    if (current !== tokenVersion) {
+    try {
+      // In place: the socket's command handlers hold this object.
+      Object.assign(socket.data.actor, admit(state, socket.data.claims));
+      return true;
+    } catch {
       socket.disconnect(true);
       return false;
     }
-    // In place: the socket's command handlers hold this object.
-    if (member) Object.assign(actor, { role: member.role, name: shownName(member) });
-    return true;
   }
 
+  /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
     const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
     const audiences = new Set<Audience>();
