@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { compareNotesKeys, type NotesKey, type NotesStore, type NotesVersion, type StoredNotes } from './notes-store';
+import { openDataFile } from './sqlite-file';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS notes_docs (
@@ -56,12 +55,7 @@ export class SqliteNotesStore implements NotesStore {
   readonly #lastSeq: Database.Statement;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.#db = new Database(join(dataDir, 'roundtable.sqlite'));
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(schema);
+    this.#db = openDataFile(dataDir, 'NORMAL', schema);
     this.#touchDoc = this.#db.prepare('INSERT OR IGNORE INTO notes_docs (session_id, step_index, group_id, snapshot) VALUES (?, ?, ?, NULL)');
     this.#insertUpdate = this.#db.prepare('INSERT INTO notes_updates (session_id, step_index, group_id, data) VALUES (?, ?, ?, ?)');
     this.#selectDoc = this.#db.prepare('SELECT snapshot FROM notes_docs WHERE session_id = ? AND step_index = ? AND group_id = ?');

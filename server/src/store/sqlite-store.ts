@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { conflict, notFound } from '../domain/errors';
 import type { SessionState } from '../domain/session';
 import type { AuditEntry } from '../domain/transition';
 import type { SessionStore } from './session-store';
+import { openDataFile } from './sqlite-file';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -51,12 +50,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #selectAudit: Database.Statement;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.#db = new Database(join(dataDir, 'roundtable.sqlite'));
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(schema);
+    this.#db = openDataFile(dataDir, 'FULL', schema);
     this.#insertSession = this.#db.prepare('INSERT INTO sessions (id, version, status, state, updated_at) VALUES (?, ?, ?, ?, ?)');
     this.#updateSession = this.#db.prepare(
       'UPDATE sessions SET version = ?, status = ?, state = ?, updated_at = ? WHERE id = ? AND version = ?',
