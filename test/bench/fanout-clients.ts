@@ -1,13 +1,25 @@
 /**
  * The client side of the fan-out benchmark, in its own process so the clients' work does not share
  * the server's event loop. Spawned by fanout.ts with `node --import tsx`; driven over the IPC
- * channel. It opens N socket.io-client connections and, for each armed version, notes when every
- * client received it: receive time (Date.now) minus the `serverNow` stamped in the payload.
+ * channel. It opens N connections and, for each armed version, notes when every client received
+ * it: receive time (Date.now) minus the `serverNow` stamped in the payload.
+ *
+ * Two kinds of client:
+ * - `light` (the primary measurement): the socket.io v5 / engine.io v4 protocol spoken over a raw
+ *   `ws` socket. All N clients share one process and one core, but in production each participant
+ *   decodes on their own device; so the hot path only stamps Date.now and keeps the frame's bytes,
+ *   and the JSON is parsed after the change reached everyone. What is left in the tail is the
+ *   server's delivery plus the unavoidable read of each frame.
+ * - `socket.io`: socket.io-client, as the web app connects. Its serial decode of N messages in one
+ *   process inflates the tail; kept as a comparison row.
  */
 import { io as connect, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+
+export type ClientMode = 'light' | 'socket.io';
 
 export type ToClients =
-  | { type: 'connect'; url: string; auths: Array<Record<string, unknown>>; batch: number; timeoutMs: number }
+  | { type: 'connect'; mode: ClientMode; url: string; auths: Array<Record<string, unknown>>; batch: number; timeoutMs: number }
   | { type: 'status' }
   | { type: 'arm'; version: number; expected: number }
   | { type: 'collect' }
@@ -38,11 +50,20 @@ interface Armed {
   stats: VersionStats;
   expected: number;
   latencies: number[];
+  /** Light clients: receive times and raw frames not parsed yet. */
+  pendingAt: number[];
+  pendingRaw: Buffer[];
+}
+
+/** One open connection of either kind. */
+interface Client {
+  connected(): boolean;
+  close(): void;
 }
 
 const send = (message: FromClients) => process.send!(message);
 
-let sockets: Socket[] = [];
+let clients: Client[] = [];
 let withState = new Set<number>();
 let states = 0;
 let lastStateAt = 0;
@@ -50,11 +71,15 @@ let stray = 0;
 let armed: Armed | null = null;
 let done: Armed[] = [];
 
-function onState(index: number, view: { version?: unknown; serverNow?: unknown }): void {
-  const now = Date.now();
+/** Bookkeeping for the settle phase (first state per client, quiet period). */
+function sawState(index: number, now: number): void {
   states++;
   lastStateAt = now;
   withState.add(index);
+}
+
+/** A decoded state received at `now`: counts towards the armed version or as a stray. */
+function onState(now: number, view: { version?: unknown; serverNow?: unknown }): void {
   if (!armed || view.version !== armed.stats.version || typeof view.serverNow !== 'number') {
     if (armed) stray++;
     return;
@@ -75,46 +100,124 @@ function onState(index: number, view: { version?: unknown; serverNow?: unknown }
   }
 }
 
-async function connectAll(url: string, auths: Array<Record<string, unknown>>, batch: number, timeoutMs: number): Promise<void> {
+// ---------------------------------------------------------------------------------------------
+// socket.io-client
+
+function socketIoClient(index: number, url: string, auth: Record<string, unknown>): { client: Client; opened: Promise<void> } {
+  const socket: Socket = connect(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  socket.on('state', (view: { version?: unknown; serverNow?: unknown }) => {
+    const now = Date.now();
+    sawState(index, now);
+    onState(now, view);
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err: Error) => reject(new Error(`client ${index} could not connect: ${err.message}`)));
+  });
+  return { client: { connected: () => socket.connected, close: () => socket.disconnect() }, opened };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Light client: engine.io v4 packets are text frames whose first character is the type
+// (0 open, 2 ping, 3 pong, 4 message); a socket.io packet follows a `4` (0 connect, 1 disconnect,
+// 2 event, 4 connect_error). Roundtable's states are `42["state",{…}]` in the default namespace.
+
+const STATE_PREFIX = Buffer.from('42["state",');
+
+function isState(data: Buffer): boolean {
+  return data.length > STATE_PREFIX.length && data.compare(STATE_PREFIX, 0, STATE_PREFIX.length, 0, STATE_PREFIX.length) === 0;
+}
+
+/** Parses the frames of the armed version, outside the hot path. */
+function drain(a: Armed): void {
+  const at = a.pendingAt;
+  const raw = a.pendingRaw;
+  a.pendingAt = [];
+  a.pendingRaw = [];
+  for (let k = 0; k < raw.length; k++) {
+    if (armed !== a) return; // completed by an earlier frame; the rest are late copies of nothing armed
+    const [, view] = JSON.parse(raw[k]!.toString('utf8', 2)) as [string, { version?: unknown; serverNow?: unknown }];
+    onState(at[k]!, view);
+  }
+}
+
+function lightClient(index: number, url: string, auth: Record<string, unknown>): { client: Client; opened: Promise<void> } {
+  const endpoint = `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}/socket.io/?EIO=4&transport=websocket`;
+  // The server sends valid UTF-8 and the frames are decoded later, if at all: skip the check.
+  const ws = new WebSocket(endpoint, { skipUTF8Validation: true, perMessageDeflate: false });
+  let joined = false;
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.on('message', (data: Buffer) => {
+      // Hot path: a state is stamped and kept as bytes; everything else is rare.
+      if (isState(data)) {
+        const now = Date.now();
+        sawState(index, now);
+        const a = armed;
+        if (!a) return;
+        a.pendingAt.push(now);
+        a.pendingRaw.push(data);
+        // Parse only once enough frames are in to possibly complete the change (strays included).
+        if (a.pendingRaw.length >= a.expected - a.stats.count) drain(a);
+        return;
+      }
+      const text = data.toString();
+      if (text === '2') ws.send('3'); // engine.io ping → pong, or the server drops us after pingTimeout
+      else if (text.startsWith('0')) ws.send(`40${JSON.stringify(auth)}`); // engine.io open → namespace connect with auth
+      else if (text.startsWith('40')) {
+        joined = true;
+        resolve();
+      } else if (text.startsWith('44')) reject(new Error(`client ${index} could not connect: connect_error ${text.slice(2)}`));
+      else if (text.startsWith('41')) joined = false; // the server left us out of the namespace
+    });
+    ws.on('error', (err) => reject(new Error(`client ${index}: ${err.message}`)));
+    ws.on('close', (code) => {
+      joined = false;
+      reject(new Error(`client ${index}: closed (${code}) before joining`));
+    });
+  });
+  return { client: { connected: () => joined && ws.readyState === WebSocket.OPEN, close: () => ws.close() }, opened };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function connectAll(mode: ClientMode, url: string, auths: Array<Record<string, unknown>>, batch: number, timeoutMs: number): Promise<void> {
   const started = Date.now();
   const deadline = started + timeoutMs;
+  const open = mode === 'light' ? lightClient : socketIoClient;
+  // In batches: a thousand simultaneous handshakes would time themselves out on a 2-core machine.
   for (let from = 0; from < auths.length; from += batch) {
     const opening: Promise<void>[] = [];
     for (let i = from; i < Math.min(from + batch, auths.length); i++) {
-      const socket = connect(url, { auth: auths[i]!, transports: ['websocket'], reconnection: false, forceNew: true });
-      sockets.push(socket);
-      socket.on('state', (view: { version?: unknown; serverNow?: unknown }) => onState(i, view));
-      opening.push(
-        new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`client ${i} did not connect within ${Math.round((deadline - Date.now()) / 1000)} s`)), Math.max(1, deadline - Date.now()));
-          socket.once('connect', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          socket.once('connect_error', (err: Error) => {
-            clearTimeout(timer);
-            reject(new Error(`client ${i} could not connect: ${err.message}`));
-          });
-        }),
-      );
+      const { client, opened } = open(i, url, auths[i]!);
+      clients.push(client);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`client ${i} did not connect within ${Math.round(timeoutMs / 1000)} s`)), Math.max(1, deadline - Date.now()));
+      });
+      opening.push(Promise.race([opened, timeout]).finally(() => clearTimeout(timer)));
     }
     await Promise.all(opening);
   }
-  send({ type: 'connected', count: sockets.length, ms: Date.now() - started });
+  send({ type: 'connected', count: clients.length, ms: Date.now() - started });
+}
+
+function closeAll(): void {
+  for (const client of clients) client.close();
+  clients = [];
 }
 
 process.on('message', (message: ToClients) => {
   switch (message.type) {
     case 'connect':
-      connectAll(message.url, message.auths, message.batch, message.timeoutMs).catch((err: unknown) =>
+      connectAll(message.mode, message.url, message.auths, message.batch, message.timeoutMs).catch((err: unknown) =>
         send({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
       );
       return;
     case 'status':
       send({
         type: 'status',
-        sockets: sockets.length,
-        connected: sockets.filter((s) => s.connected).length,
+        sockets: clients.length,
+        connected: clients.filter((c) => c.connected()).length,
         withState: withState.size,
         states,
         lastStateAt,
@@ -126,10 +229,13 @@ process.on('message', (message: ToClients) => {
         stats: { version: message.version, serverNow: 0, count: 0, firstRecv: 0, lastRecv: 0, bytes: 0 },
         expected: message.expected,
         latencies: [],
+        pendingAt: [],
+        pendingRaw: [],
       };
       send({ type: 'armed', version: message.version });
       return;
     case 'collect': {
+      if (armed) drain(armed); // an unfinished change (a timeout): report what did arrive
       const all = armed ? [...done, armed] : done;
       send({ type: 'samples', latencies: all.flatMap((a) => a.latencies), versions: all.map((a) => a.stats), stray });
       done = [];
@@ -138,8 +244,7 @@ process.on('message', (message: ToClients) => {
       return;
     }
     case 'disconnect':
-      for (const socket of sockets) socket.disconnect();
-      sockets = [];
+      closeAll();
       withState = new Set();
       states = 0;
       lastStateAt = 0;
@@ -150,7 +255,7 @@ process.on('message', (message: ToClients) => {
       setTimeout(() => send({ type: 'disconnected' }), 200);
       return;
     case 'exit':
-      for (const socket of sockets) socket.disconnect();
+      closeAll();
       setTimeout(() => process.exit(0), 100);
       return;
   }
