@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RosterJsonBody, SessionIdParams } from '../../../shared/api';
@@ -52,7 +53,8 @@ const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.ur
 /** REST for organizers and automation: thin; every rule is the domain's. */
 export function httpApp(deps: HttpDeps): express.Express {
   const app = express();
-  app.disable('x-powered-by');
+  // Security headers, CSP included: the client loads only its own scripts and talks only to this origin.
+  app.use(helmet());
   app.set('trust proxy', 'loopback');
   const openapi = openApiDocument();
 
