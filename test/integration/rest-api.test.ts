@@ -14,7 +14,7 @@ import { ManualClock } from '../support/manual-clock';
 import { adminToken, createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const sampleRoster = (name: string) => readFileSync(join(repoRoot, '../shared/data', name), 'utf8');
+const sampleRoster = (name: string) => readFileSync(join(repoRoot, 'test/fixtures', name), 'utf8');
 const minute = 60_000;
 
 let clock: ManualClock;

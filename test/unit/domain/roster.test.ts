@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { importRoster, parseRosterCsv, validateRosterRows } from '../../../server/src/domain/roster';
 import { moderator, organizer, session, t0 } from './fixtures';
 
-const sharedData = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures');
 
 function problems(text: string) {
   const result = parseRosterCsv(text);
@@ -34,7 +34,7 @@ describe('roster CSV', () => {
 
   it('reads the sample rosters', () => {
     for (const file of ['roster-60.csv', 'roster-1000.csv']) {
-      const result = parseRosterCsv(readFileSync(join(sharedData, file), 'utf8'));
+      const result = parseRosterCsv(readFileSync(join(fixtures, file), 'utf8'));
       expect(result.ok).toBe(true);
       if (result.ok) expect(result.entries.length).toBe(Number(file.match(/\d+/)![0]));
     }
