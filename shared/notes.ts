@@ -45,6 +45,26 @@ export const NotesScrollEvent = z.object({
 });
 export type NotesScrollEvent = z.infer<typeof NotesScrollEvent>;
 
+/** One group's notes as the moderators see them: who is connected, and when it last changed. */
+export const NotesGroupActivity = z.object({
+  /** Open connections that may write. */
+  writers: z.number().int().min(0),
+  /** Open connections that may only read. */
+  readers: z.number().int().min(0),
+  /** Server ms of the last edit applied (null: none since this server started). */
+  lastEditAt: z.number().nullable(),
+});
+export type NotesGroupActivity = z.infer<typeof NotesGroupActivity>;
+
+/** `notes:activity`, to staff and observers only: the notes of the current breakout's groups. */
+export const NotesActivity = z.object({
+  sessionId: z.string(),
+  stepIndex: z.number().int(),
+  groups: z.record(z.string(), NotesGroupActivity),
+  serverNow: z.number(),
+});
+export type NotesActivity = z.infer<typeof NotesActivity>;
+
 /** The name of the shared text inside every notes document. */
 export const NOTES_TEXT = 'notes';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
-import type { NotesGrant, NotesScrollEvent } from './notes';
+import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
 import type { SessionView, Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -37,6 +37,8 @@ export interface ServerToClientEvents {
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
   'notes:scroll': (event: NotesScrollEvent) => void;
+  /** To staff and observers only, at most every couple of seconds per session. */
+  'notes:activity': (payload: NotesActivity) => void;
 }
 
 export interface ClientToServerEvents {

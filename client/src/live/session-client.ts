@@ -15,7 +15,7 @@ import {
   ReportQueueCommand,
 } from '../../../shared/commands';
 import { ErrorBody } from '../../../shared/errors';
-import { NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
+import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
   PROTOCOL_VERSION,
@@ -54,6 +54,8 @@ export interface LiveState {
   warning: WarningEvent | null;
   /** Where the presenting rapporteur last brought everyone in the notes; `seq` counts the requests. */
   notesScroll: (NotesScrollEvent & { seq: number }) | null;
+  /** Staff and observers: the latest activity of the breakout's notes, per group. */
+  notesActivity: NotesActivity | null;
 }
 
 /** Every command the client sends, with the schema the server validates it against. */
@@ -105,7 +107,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -163,7 +165,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -180,6 +182,11 @@ export class SessionClient {
       const event = NotesScrollEvent.safeParse(payload);
       if (!event.success) return console.error('Roundtable: unexpected notes:scroll', event.error);
       this.#set({ notesScroll: { ...event.data, seq: (this.#state.notesScroll?.seq ?? 0) + 1 } });
+    });
+    socket.on('notes:activity', (payload) => {
+      const activity = NotesActivity.safeParse(payload);
+      if (!activity.success) return console.error('Roundtable: unexpected notes:activity', activity.error);
+      this.#set({ notesActivity: activity.data });
     });
     this.#window.addEventListener('offline', this.#goneOffline);
     this.#window.addEventListener('online', this.#backOnline);

@@ -62,7 +62,7 @@ export function Console({ client, live, view, seat }: Props) {
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
-          {breakout && <Rooms client={client} view={view} canDrive={canDrive} onVisit={visit} />}
+          {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} onVisit={visit} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}

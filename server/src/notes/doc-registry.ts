@@ -16,6 +16,8 @@ export interface DocRegistryOptions {
   stats: NotesStats;
   /** A document nobody is connected to stays loaded this long, for quick reconnects. */
   idleMs: number;
+  /** Called after each edit applied to a document (not when one is loaded or filled from its template). */
+  onEdit?: (key: NotesKey) => void;
 }
 
 /**
@@ -59,7 +61,10 @@ export class NotesDocRegistry {
       limits: this.opts.limits,
       clock: this.opts.clock,
       stats: this.opts.stats,
-      onChange: (update) => persistence.record(name, update),
+      onChange: (update) => {
+        persistence.record(name, update);
+        this.opts.onEdit?.(key);
+      },
     });
     persistence.track(name, key, doc, stored?.through ?? 0, (bytes) => room.measured(bytes));
     if (!stored) persistence.record(name, Y.encodeStateAsUpdate(doc));

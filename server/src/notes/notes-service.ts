@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { BreakoutStep } from '../../../shared/agenda';
-import { notesCloseCodes, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
+import { notesCloseCodes, type NotesActivity, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import { DomainError, notAllowed, notFound } from '../domain/errors';
 import { breakoutOfGroups, notesAccess, notesTarget, type NotesAccess } from '../domain/notes-access';
@@ -59,6 +59,9 @@ interface LiveConnection {
   access: RoomAccess;
 }
 
+/** What the notes service knows of a breakout's documents; the transport adds the session and the time. */
+export type BreakoutNotesActivity = Pick<NotesActivity, 'stepIndex' | 'groups'>;
+
 /** Label of the version kept when a breakout ends: what the rapporteur presents. */
 export const breakoutEndLabel = 'breakout-end';
 
@@ -88,6 +91,9 @@ export class NotesService {
   readonly #latest = new Map<string, SessionState>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #connectionListeners = new Set<(open: number) => void>();
+  readonly #activityListeners = new Set<(sessionId: string) => void>();
+  /** Per session, per document name: server ms of the last edit applied. */
+  readonly #lastEdit = new Map<string, Map<string, number>>();
   #open = 0;
   readonly #unsubscribe: () => void;
   #closed = false;
@@ -105,6 +111,7 @@ export class NotesService {
       limits: this.limits,
       stats: this.stats,
       idleMs: opts.idleMs ?? 30_000,
+      onEdit: (key) => this.#edited(key),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
     this.#unsubscribe = opts.host.subscribe(({ state }) => this.#onSessionChange(state));
@@ -168,6 +175,7 @@ export class NotesService {
     this.stats.connectionsOpened++;
     room.join(conn, access);
     this.#counted(+1);
+    this.#activityChanged(key.sessionId);
     let left = false;
     return {
       receive: (data) => room.receive(conn, data),
@@ -179,6 +187,7 @@ export class NotesService {
         if (set.size === 0 && this.#live.get(key.sessionId) === set) this.#live.delete(key.sessionId);
         this.#registry.release(room);
         this.#counted(-1);
+        this.#activityChanged(key.sessionId);
       },
     };
   }
@@ -192,6 +201,46 @@ export class NotesService {
   onConnections(listener: (open: number) => void): () => void {
     this.#connectionListeners.add(listener);
     return () => this.#connectionListeners.delete(listener);
+  }
+
+  /**
+   * The notes of the breakout whose groups the session has now (null: no groups): per group, the
+   * open connections that may write and that may only read, and when it was last edited.
+   */
+  activity(state: SessionState): BreakoutNotesActivity | null {
+    const stepIndex = breakoutOfGroups(state);
+    if (stepIndex === null) return null;
+    const edits = this.#lastEdit.get(state.id);
+    const groups: BreakoutNotesActivity['groups'] = {};
+    for (const { id } of state.groups) {
+      const name = docNameOf({ sessionId: state.id, stepIndex, groupId: id });
+      let writers = 0;
+      let readers = 0;
+      const room = this.#registry.peek(name);
+      for (const conn of room?.connections() ?? []) {
+        if (room!.accessOf(conn) === 'write') writers++;
+        else readers++;
+      }
+      groups[id] = { writers, readers, lastEditAt: edits?.get(name) ?? null };
+    }
+    return { stepIndex, groups };
+  }
+
+  /** Called with the session's id whenever its notes' activity may have changed (connections, access, edits). */
+  onActivity(listener: (sessionId: string) => void): () => void {
+    this.#activityListeners.add(listener);
+    return () => this.#activityListeners.delete(listener);
+  }
+
+  #activityChanged(sessionId: string): void {
+    for (const listener of this.#activityListeners) listener(sessionId);
+  }
+
+  #edited(key: NotesKey): void {
+    const edits = this.#lastEdit.get(key.sessionId) ?? new Map<string, number>();
+    this.#lastEdit.set(key.sessionId, edits);
+    edits.set(docNameOf(key), this.#opts.clock.now());
+    this.#activityChanged(key.sessionId);
   }
 
   #counted(delta: number): void {
@@ -221,21 +270,26 @@ export class NotesService {
     this.#openBreakout.set(state.id, open);
     if (previous !== undefined && previous !== null && previous !== open) this.#inBackground(this.#keepBreakoutEnd(state, previous));
     if (previous === undefined) this.#inBackground(this.#keepMissedBreakoutEnds(state, open));
+    let changed = previous !== open;
     for (const live of [...(this.#live.get(state.id) ?? [])]) {
       const access = this.#accessNow(state, live.key, live.claims);
       if (access === 'none') {
         this.stats.accessRevoked++;
         live.room.refuse(live.conn, 'forbidden', 'Your access to these notes has ended.');
+        changed = true;
       } else if (access !== live.access) {
         live.access = access;
         live.room.setAccess(live.conn, access);
+        changed = true;
       }
     }
     if (state.status === 'ended') {
       // Nothing opens for writing any more: no transition left to watch for.
       this.#latest.delete(state.id);
       this.#openBreakout.delete(state.id);
+      this.#lastEdit.delete(state.id);
     }
+    if (changed) this.#activityChanged(state.id);
   }
 
   /** After a restart, a breakout that ended while nobody watched still gets its version kept. */

@@ -17,7 +17,7 @@ import {
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
-import { NotesScrollCommand, NotesTokenRequest, type NotesGrant } from '../../../shared/notes';
+import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
@@ -57,12 +57,20 @@ export interface LiveDeps {
   logger: Logger;
   /** Presence-only changes are coalesced into one re-render per session per this many ms. */
   presenceIntervalMs?: number;
-  /** The groups' shared notes: tokens to open them. */
-  notes?: { grant(sessionId: string, actor: Actor, request: NotesTokenRequest): Promise<NotesGrant> };
+  /** Notes activity is coalesced into one message per session per this many ms. */
+  notesActivityIntervalMs?: number;
+  /** The groups' shared notes: tokens to open them, and what happens in them (for the staff). */
+  notes?: {
+    grant(sessionId: string, actor: Actor, request: NotesTokenRequest): Promise<NotesGrant>;
+    activity(state: SessionState): Pick<NotesActivity, 'stepIndex' | 'groups'> | null;
+    onActivity(listener: (sessionId: string) => void): () => void;
+  };
 }
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
+/** Audiences that see every group, and so the notes' activity. */
+const seesAllGroups = (audience: Audience | null) => audience === 'staff' || audience === 'observers';
 
 /**
  * The live session over socket.io: join with an invite token, receive the session as one view per
@@ -80,6 +88,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const sockets = new Map<string, Set<LiveSocket>>();
   const presenceTimers = new Map<string, () => void>();
   const presenceInterval = deps.presenceIntervalMs ?? 500;
+  const activityTimers = new Map<string, () => void>();
+  const activityInterval = deps.notesActivityIntervalMs ?? 2000;
   // A stuck button or a misbehaving client must not flood the session's command queue.
   const commandLimiter = new RateLimiterMemory({ points: 20, duration: 1 });
 
@@ -200,6 +210,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
         placeInAudience(socket, state.id, rendering);
         socket.emit('state', rendering.view(socket.data.audience!));
+        if (seesAllGroups(socket.data.audience)) {
+          const activity = notesActivity(state);
+          if (activity) socket.emit('notes:activity', activity);
+        }
         if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
         deps.logger.error({ err: error, sessionId }, 'joining the session failed');
@@ -257,6 +271,30 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     );
   }
 
+  function notesActivity(state: SessionState): NotesActivity | null {
+    const activity = deps.notes?.activity(state);
+    return activity ? { sessionId: state.id, ...activity, serverNow: deps.clock.now() } : null;
+  }
+
+  /** Notes activity changes with every keystroke: staff and observers get it at most once per interval. */
+  function scheduleActivity(sessionId: string): void {
+    if (activityTimers.has(sessionId)) return;
+    activityTimers.set(
+      sessionId,
+      deps.clock.setTimer(() => {
+        activityTimers.delete(sessionId);
+        deps.host.get(sessionId).then(
+          (state) => {
+            const activity = notesActivity(state);
+            if (activity) io.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('notes:activity', activity);
+          },
+          (error: unknown) => deps.logger.error({ err: error, sessionId }, 'notes activity update failed'),
+        );
+      }, activityInterval),
+    );
+  }
+  const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
+
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
     publish(state);
     const now = deps.clock.now();
@@ -277,8 +315,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     io,
     close: async () => {
       unsubscribe();
-      for (const cancel of presenceTimers.values()) cancel();
+      unsubscribeActivity();
+      for (const cancel of [...presenceTimers.values(), ...activityTimers.values()]) cancel();
       presenceTimers.clear();
+      activityTimers.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
