@@ -168,7 +168,11 @@ describe('kill -9 and restart on the same data directory', () => {
     expect((await view(second, id)).version).toBe(before.version);
   });
 
-  it('catches up an auto step whose deadline passed while it was down, timing the next step from that deadline', async () => {
+  /**
+   * Starts a session whose first step lasts 3 s, kills the server with SIGKILL before that deadline,
+   * and restarts it on the same data directory and port.
+   */
+  async function killMidStep(advance: 'auto' | 'hold', nextMinutes: number) {
     const dataDir = newDataDir();
     const port = await freePort();
     const first = await start(dataDir, port);
@@ -177,8 +181,9 @@ describe('kill -9 and restart on the same data directory', () => {
       {
         ...igfAgenda,
         agenda: [
-          { kind: 'plenary', title: 'Welcome (0.6 seconds)', minutes: 0.01, advance: 'auto' },
-          { kind: 'plenary', title: 'Opening', minutes: 30, advance: 'hold' },
+          // Long enough that the kill lands before the deadline even on a busy machine.
+          { kind: 'plenary', title: 'Welcome (3 seconds)', minutes: 0.05, advance },
+          { kind: 'plenary', title: 'Opening', minutes: nextMinutes, advance: 'hold' },
         ],
       },
       rosterCsv(3),
@@ -188,8 +193,11 @@ describe('kill -9 and restart on the same data directory', () => {
     await kill(first.child);
     const killedAt = Date.now();
     expect(killedAt, 'the first server must die before the step deadline').toBeLessThan(deadline);
+    return { second: await start(dataDir, port), id, tokens, started, deadline, killedAt };
+  }
 
-    const second = await start(dataDir, port);
+  it('catches up an auto step whose deadline passed while it was down, timing the next step from that deadline', async () => {
+    const { second, id, tokens, started, deadline, killedAt } = await killMidStep('auto', 30);
     // Usually the deadline passed during the restart and the session caught up before the server said
     // it was running; on a very fast restart the restarted clock moves it. Either way the same state.
     const { first: seen, client } = await connect(second.url, tokens.get('p01')!);
@@ -204,27 +212,7 @@ describe('kill -9 and restart on the same data directory', () => {
   });
 
   it('keeps a hold step whose deadline passed while it was down at zero, and says time is up once', async () => {
-    const dataDir = newDataDir();
-    const port = await freePort();
-    const first = await start(dataDir, port);
-    const { id, tokens } = await createSession(
-      first,
-      {
-        ...igfAgenda,
-        agenda: [
-          { kind: 'plenary', title: 'Welcome (0.6 seconds)', minutes: 0.01, advance: 'hold' },
-          { kind: 'plenary', title: 'Opening', minutes: 5, advance: 'hold' },
-        ],
-      },
-      rosterCsv(3),
-    );
-    const started = await agenda(first, id, 'start');
-    const deadline = started.endsAt!;
-    await kill(first.child);
-    const killedAt = Date.now();
-    expect(killedAt, 'the first server must die before the step deadline').toBeLessThan(deadline);
-
-    const second = await start(dataDir, port);
+    const { second, id, tokens, started, deadline, killedAt } = await killMidStep('hold', 5);
     // The "time is up" announcement is one more version, whether made on resuming or by the restarted clock.
     const { first: seen, client } = await connect(second.url, tokens.get('p01')!);
     const atZero = seen.version > started.version ? seen : SessionView.parse(await nextEvent(client, 'state', (s) => s.version > started.version));

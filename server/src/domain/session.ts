@@ -1,7 +1,7 @@
 import type { AgendaStep } from '../../../shared/agenda';
 import type { RosterEntry } from '../../../shared/roster';
 import type { SessionStatus } from '../../../shared/session';
-import type { PlannedGroup } from '../grouping/types';
+import type { Assignment, PlannedGroup } from '../grouping/types';
 
 export interface Member extends RosterEntry {
   /** Bumped to revoke every invite link issued to this member before. */
@@ -32,16 +32,10 @@ export interface HelpCall {
 }
 
 /** Groups formed ahead of a breakout for the moderator to review, adjust and lock. */
-export interface GroupPreview {
+export interface GroupPreview extends Omit<Assignment, 'repeatedPairs' | 'timedOut'> {
   stepIndex: number;
   locked: boolean;
-  groups: PlannedGroup[];
-  seed: number;
-  algorithm: string;
-  version: string;
-  score: number;
-  upperBound: number;
-  sameValuePairs: number;
+  /** How many pairs of people who met in an earlier round would meet again. */
   repeatedPairs: number;
 }
 
