@@ -307,6 +307,20 @@ describe('a live session over real sockets', () => {
     }
   });
 
+  it('limits each connection to 20 commands a second (RATE_LIMITED, nothing changes) and refills as time passes', async () => {
+    const r = await room(rosterCsv(3));
+    const [a, b] = r.participants;
+    const acks = await Promise.all(Array.from({ length: 25 }, () => a!.send('hand:raise', { raised: 'maybe' })));
+    expect(acks.filter((ack) => !ack.ok && ack.error.code === 'BAD_INPUT')).toHaveLength(20);
+    for (const ack of acks.slice(20)) refusal(ack, 'RATE_LIMITED');
+    // Another connection has its own allowance.
+    expect(await b!.send('hand:raise', { raised: true })).toMatchObject({ ok: true });
+    refusal(await a!.send('hand:raise', { raised: true }), 'RATE_LIMITED');
+    expect((await sessionNow(r.id)).hands.map((h) => h.id)).toEqual([b!.id]);
+    clock.advance(1_000);
+    expect(await a!.send('hand:raise', { raised: true })).toMatchObject({ ok: true });
+  });
+
   it('answers bad payloads with BAD_INPUT and changes nothing', async () => {
     const r = await room(rosterCsv(5));
     await command(r.moderator, { type: 'start' });

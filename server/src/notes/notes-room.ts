@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { authNotesAccess, authPermissionDenied, messageAuth, notesCloseCodes, type NotesCloseReason, type NotesNotice } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import type { NotesStats } from './notes-stats';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket } from '../access/token-bucket';
 
 /** y-websocket's message types. */
 export const messageSync = 0;

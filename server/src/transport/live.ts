@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import {
@@ -31,6 +30,7 @@ import { lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
+import { TokenBucket } from '../access/token-bucket';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
@@ -90,8 +90,6 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const presenceInterval = deps.presenceIntervalMs ?? 500;
   const activityTimers = new Map<string, () => void>();
   const activityInterval = deps.notesActivityIntervalMs ?? 2000;
-  // A stuck button or a misbehaving client must not flood the session's command queue.
-  const commandLimiter = new RateLimiterMemory({ points: 20, duration: 1 });
 
   io.use(async (socket, next) => {
     try {
@@ -125,28 +123,35 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
-    const command = <T>(
-      schema: ZodType<T>,
-      decide: (state: SessionState, input: T, ctx: Context) => Transition,
-      result?: (state: SessionState) => unknown,
-    ) =>
+    // A stuck button or a misbehaving client must not flood the session's command queue.
+    const allowance = new TokenBucket(deps.clock, 20, 20);
+    /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
+    const request =
+      <T>(run: (payload: unknown) => Promise<T> | T) =>
       async (payload: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (r: Ack) => void) : () => undefined;
+        const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
         try {
-          await commandLimiter.consume(socket.id).catch(() => {
-            throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
-          });
-          const input = schema.parse(payload);
-          const { state } = await deps.host.execute(sessionId, (s, ctx) => {
-            if (!stillAdmitted(socket, s)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
-            return decide(s, input, ctx);
-          });
-          reply({ ok: true, serverNow: deps.clock.now(), ...(result ? { result: result(state) } : {}) });
+          if (!allowance.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
           reply({ ok: false, serverNow: deps.clock.now(), error: toErrorBody(error) });
         }
       };
+    /** A command changes the session: validated, then decided by the domain for someone still admitted. */
+    const command = <T>(
+      schema: ZodType<T>,
+      decide: (state: SessionState, input: T, ctx: Context) => Transition,
+      result?: (state: SessionState) => unknown,
+    ) =>
+      request(async (payload) => {
+        const input = schema.parse(payload);
+        const { state } = await deps.host.execute(sessionId, (s, ctx) => {
+          if (!stillAdmitted(socket, s)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+          return decide(s, input, ctx);
+        });
+        return result?.(state);
+      });
     socket.on('agenda:command', command(AgendaCommand, (s, c, ctx) => driveAgenda(s, actor, c, ctx)));
     socket.on('broadcast:send', command(BroadcastCommand, (s, c, ctx) => sendBroadcast(s, actor, c, ctx)));
     socket.on('help:call', command(HelpCallCommand, (s, c, ctx) => callForHelp(s, actor, c, ctx)));
@@ -162,21 +167,6 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       'profile:update',
       command(ProfileCommand, (s, c, ctx) => updateProfile(s, actor, c, ctx), (s) => ({ seat: seatOf(s, actor) })),
     );
-    /** A request that reads (or announces) but changes no state: rate-limited and acked like a command. */
-    const request =
-      <T>(run: (payload: unknown) => Promise<T> | T) =>
-      async (payload: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
-        try {
-          await commandLimiter.consume(socket.id).catch(() => {
-            throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
-          });
-          reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
-        } catch (error) {
-          if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket request failed');
-          reply({ ok: false, serverNow: deps.clock.now(), error: toErrorBody(error) });
-        }
-      };
     socket.on(
       'notes:token',
       request(async (payload) => {
