@@ -16,20 +16,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const toolsDir = resolve(repoRoot, '../shared/tools/grouping-bench');
 const references = ['random', 'letter', 'exchange'] as const;
 
-interface Row {
-  roster: string;
-  method: string;
-  valid: boolean;
-  ratio: number;
-  poolRatio: number;
-  tightRatio: number;
-  samePairs: number;
-  pairsRatio: number;
-  roleShortfall: number;
-  repeatedPairs?: number;
-  ms: number;
-}
-
 interface ScoreReport {
   valid: boolean;
   errors: string[];
@@ -40,6 +26,14 @@ interface ScoreReport {
   pairsRatio: number;
   roleShortfall: number;
   repeatedPairs: number;
+}
+
+/** One line of the table: what score.mjs reported, for which roster and method, in how long. */
+interface Row extends Omit<ScoreReport, 'errors' | 'repeatedPairs'> {
+  roster: string;
+  method: string;
+  repeatedPairs?: number;
+  ms: number;
 }
 
 function tool(script: string, args: string[]): { status: number; stdout: string; stderr: string } {
