@@ -101,26 +101,48 @@ export const NotesNotice = z.discriminatedUnion('type', [
 ]);
 export type NotesNotice = z.infer<typeof NotesNotice>;
 
-/** `GET /api/sessions/:id/notes` */
+/**
+ * `GET /api/sessions/:id/notes`. `step` is the step's index in the agenda, counted from 0 (the
+ * number every route, export heading and file name uses). `names`: `none` is the publication
+ * (roles only, as the join terms promise); `staff` adds who sat at each table (organizer only).
+ * `version`: `final` is the notes as they are now, with edits made after the breakout marked;
+ * `breakout-end` the notes as they stood when their breakout ended.
+ */
+export const notesExportVersions = ['final', 'breakout-end'] as const;
 export const NotesExportQuery = z.object({
   format: z.enum(['md', 'html', 'json']).default('md'),
   group: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   step: z.coerce.number().int().min(0).max(1000).optional(),
+  names: z.enum(['none', 'staff']).default('none'),
+  version: z.enum(notesExportVersions).default('final'),
 });
 export type NotesExportQuery = z.infer<typeof NotesExportQuery>;
 
+/** Who sat at the table: the role always; id and name in the staff export only. */
 export const NotesExportMember = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: z.string().optional(),
+  name: z.string().optional(),
   role: z.string(),
   rapporteur: z.boolean(),
 });
+export type NotesExportMember = z.infer<typeof NotesExportMember>;
+
+/** What changed in a group's notes after its breakout ended (in the `final` version only). */
+export const NotesAfterBreakout = z.object({
+  /** Server ms when the breakout ended. */
+  breakoutEndedAt: z.number(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+});
+export type NotesAfterBreakout = z.infer<typeof NotesAfterBreakout>;
 
 export const NotesExportGroup = z.object({
   groupId: z.string(),
   language: z.string().nullable(),
   members: z.array(NotesExportMember),
   text: z.string(),
+  /** Null when nothing changed after the breakout (or it has not ended, or this is the breakout-end version). */
+  afterBreakout: NotesAfterBreakout.nullable(),
 });
 
 export const NotesExportStep = z.object({
@@ -134,6 +156,8 @@ export const NotesExport = z
   .object({
     session: z.object({ id: z.string(), title: z.string() }),
     exportedAt: z.number(),
+    names: z.enum(['none', 'staff']),
+    version: z.enum(notesExportVersions),
     steps: z.array(NotesExportStep),
   })
   .meta({ id: 'NotesExport' });

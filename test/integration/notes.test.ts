@@ -195,6 +195,47 @@ describe('after the breakout', () => {
     expect(doc.getText('notes').toString()).toContain('Decided: a local forum.');
   });
 
+  it('exports the notes as the breakout ended, and marks what the rapporteur changed afterwards', async () => {
+    const b = await begin();
+    const g = groupOf(b, 0);
+    const get = async (query: string) => {
+      const res = await server.api(`/api/sessions/${b.id}/notes?format=json&step=1&group=${g.id}${query}`, { token: adminToken });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const rapporteur = open(await notesToken(b.people.get(g.rapporteur)!));
+    await rapporteur.synced;
+    rapporteur.text.insert(rapporteur.text.length, 'Said at the table.\n');
+    await witness(b, g.members[1]!, 'Said at the table.');
+    // No breakout-end version while the breakout runs.
+    const early = await get('&version=breakout-end');
+    expect(early.status).toBe(409);
+
+    clock.advance(60_000);
+    const endedAt = clock.now();
+    await b.agenda({ type: 'next' }); // report-back
+    rapporteur.text.insert(rapporteur.text.length, 'Added while presenting.\n');
+    await witness(b, g.others[0]!, 'Added while presenting.');
+
+    const final = NotesExport.parse((await get('')).body).steps[0]!.groups[0]!;
+    expect(final.text).toContain('Added while presenting.');
+    expect(final.afterBreakout).toEqual({ breakoutEndedAt: endedAt, added: ['Added while presenting.'], removed: [] });
+    const atEnd = await get('&version=breakout-end');
+    expect(atEnd.status).toBe(200);
+    const ended = NotesExport.parse(atEnd.body);
+    expect(ended.version).toBe('breakout-end');
+    expect(ended.steps[0]!.groups[0]!.text).toContain('Said at the table.');
+    expect(ended.steps[0]!.groups[0]!.text).not.toContain('Added while presenting.');
+    expect(ended.steps[0]!.groups[0]!.afterBreakout).toBeNull();
+
+    const md = await (await server.api(`/api/sessions/${b.id}/notes?format=md`, { token: adminToken })).text();
+    expect(md).toContain('**Edited after the breakout ended');
+    expect(md).toContain('- added: Added while presenting.');
+    // Another group, untouched after the breakout, carries no mark.
+    const other = NotesExport.parse((await (await server.api(`/api/sessions/${b.id}/notes?format=json&group=${groupOf(b, 1).id}`, { token: adminToken })).json()));
+    expect(other.steps[0]!.groups[0]!.afterBreakout).toBeNull();
+    expect((await get('&version=latest')).status).toBe(400);
+  });
+
   it('the presenting group’s notes are open to everyone, live, and only while it presents; its rapporteur scrolls everyone', async () => {
     const b = await begin();
     const g1 = groupOf(b, 0);
@@ -323,7 +364,8 @@ describe('restart and export', () => {
     expect(md.status).toBe(200);
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);
     const mdText = await md.text();
-    expect(mdText).toContain('Trust <needs> time & care.');
+    // Neutralized: it reads the same once rendered, and is never HTML.
+    expect(mdText).toContain('Trust &lt;needs> time &amp; care.');
     for (const q of questions) expect(mdText).toContain(q);
     expect(mdText).toContain(`### Group ${groupOf(b, 1).id}`);
 
@@ -335,20 +377,55 @@ describe('restart and export', () => {
     expect(htmlText).not.toContain(`Group ${groupOf(b, 1).id}`);
 
     const json = await get('?format=json&step=1');
+    expect(json.headers.get('content-disposition')).toContain(`roundtable-notes-${b.id}-step1.json`);
     const exp = NotesExport.parse(await json.json());
     expect(exp.steps).toHaveLength(1);
+    expect(exp.steps[0]!.stepIndex).toBe(1);
     expect(exp.steps[0]!.questions).toEqual(questions);
     const exported = exp.steps[0]!.groups.find((x) => x.groupId === g.id)!;
     expect(exported.text).toContain('Trust <needs> time & care.');
-    expect(exported.members).toContainEqual(expect.objectContaining({ id: g.rapporteur, role: 'notetaker', rapporteur: true }));
+    expect(exported.language).toBe(b.groups[0]!.language);
     expect(exp.steps[0]!.groups.map((x) => x.groupId)).toEqual(b.groups.map((x) => x.id));
+    // The step number in a heading is the one `?step=` takes.
+    expect(mdText).toContain('(step 1)');
 
     const moderatorToken = (b.moderator.auth as { token: string }).token;
     expect((await get('?format=md', moderatorToken)).status).toBe(200);
     expect((await get('?format=md', b.tokens.get(g.members[0]!)!)).status).toBe(403);
     expect((await get('?format=md', null)).status).toBe(401);
     expect((await get('?format=pdf')).status).toBe(400);
+    expect((await get('?names=all')).status).toBe(400);
     expect((await get('?group=g99')).status).toBe(404);
     expect((await get('?step=0')).status).toBe(404);
+  });
+
+  it('publishes without names (roles only); the staff copy with names is the organizer’s alone', async () => {
+    const b = await begin();
+    const g = groupOf(b, 0);
+    const get = (query: string, token: string | null = adminToken) => server.api(`/api/sessions/${b.id}/notes${query}`, { token });
+    const names = b.groups.flatMap((x) => x.members.map((m) => m.name));
+    expect(names.length).toBeGreaterThan(0);
+    const moderatorToken = (b.moderator.auth as { token: string }).token;
+    for (const token of [adminToken, moderatorToken]) {
+      for (const format of ['md', 'html', 'json']) {
+        const body = await (await get(`?format=${format}`, token)).text();
+        for (const name of names) expect(body).not.toContain(name);
+        for (const id of g.members) expect(body).not.toContain(`"${id}"`);
+      }
+    }
+    const publication = NotesExport.parse(await (await get('?format=json')).json());
+    expect(publication.names).toBe('none');
+    expect(publication.steps[0]!.groups.find((x) => x.groupId === g.id)!.members).toContainEqual({ role: 'notetaker', rapporteur: true });
+
+    const staff = await get('?format=json&names=staff');
+    expect(staff.headers.get('content-disposition')).toContain('-staff.json');
+    const staffCopy = NotesExport.parse(await staff.json());
+    expect(staffCopy.names).toBe('staff');
+    expect(staffCopy.steps[0]!.groups.find((x) => x.groupId === g.id)!.members).toContainEqual(
+      expect.objectContaining({ id: g.rapporteur, name: expect.any(String), role: 'notetaker', rapporteur: true }),
+    );
+    const refused = await get('?names=staff', moderatorToken);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('NOT_ALLOWED');
   });
 });

@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { NotesExport } from '../../shared/notes';
-import { escapeHtml, notesTextToHtml, notesToHtml, notesToJson, notesToMarkdown } from '../../server/src/notes/notes-export';
+import { escapeHtml, markdownText, notesTextToHtml, notesToHtml, notesToJson, notesToMarkdown } from '../../server/src/notes/notes-export';
 import { notesTemplate } from '../../server/src/notes/notes-template';
 
-const exp: NotesExport = {
+const staff: NotesExport = {
   session: { id: 's1', title: 'Citizens’ <dialogue> & "trust"' },
   exportedAt: Date.UTC(2026, 10, 27, 10, 0, 0),
+  names: 'staff',
+  version: 'final',
   steps: [
     {
       stepIndex: 1,
@@ -14,18 +18,29 @@ const exp: NotesExport = {
       groups: [
         {
           groupId: 'g1',
-          language: 'en',
+          language: 'fr',
           members: [
             { id: 'p1', name: 'Ama <script>', role: 'facilitator', rapporteur: false },
             { id: 'p2', name: "Bo 'Quote'", role: 'notetaker', rapporteur: true },
           ],
           text: '# How do these results inspire me?\n\n- hope\n- <img src=x onerror=alert(1)>\n\nWe agreed & moved on.\nNext line\n\n# What <b>do</b> they mean?\n\n',
+          afterBreakout: null,
         },
-        { groupId: 'g2', language: null, members: [], text: '' },
+        { groupId: 'g2', language: null, members: [], text: '', afterBreakout: null },
       ],
     },
   ],
 };
+
+/** The same export as the publication: roles only. */
+const publication: NotesExport = {
+  ...staff,
+  names: 'none',
+  steps: staff.steps.map((s) => ({ ...s, groups: s.groups.map((g) => ({ ...g, members: g.members.map(({ role, rapporteur }) => ({ role, rapporteur })) })) })),
+};
+
+/** A CommonMark renderer as permissive as any: raw HTML on, bare URLs linked. */
+const renderer = new MarkdownIt({ html: true, linkify: true });
 
 describe('the notes template', () => {
   it('puts each question of the step as a heading, with room to write under it', () => {
@@ -35,20 +50,53 @@ describe('the notes template', () => {
 });
 
 describe('exporting notes', () => {
-  it('as Markdown: step, questions, each group with its members and roles, notes under the group', () => {
-    const md = notesToMarkdown(exp);
-    expect(md).toContain('# Notes — Citizens’ <dialogue> & "trust"');
-    expect(md).toContain('## Discussion in groups (step 2)');
-    expect(md).toContain('1. How do these results inspire me?\n2. What <b>do</b> they mean?');
-    expect(md).toContain('### Group g1 (en)');
-    expect(md).toContain("Members: Ama <script> (facilitator), Bo 'Quote' (notetaker, rapporteur)");
+  it('as Markdown: step (numbered as in the API), questions, each group with its members and roles, notes under the group', () => {
+    const md = notesToMarkdown(staff);
+    expect(md).toContain('# Notes — Citizens’ &lt;dialogue> &amp; "trust"');
+    expect(md).toContain('## Discussion in groups (step 1)');
+    expect(md).toContain('1. How do these results inspire me?\n2. What &lt;b>do&lt;/b> they mean?');
+    expect(md).toContain('### Group g1 (fr)');
+    expect(md).toContain("Members: Ama &lt;script> (facilitator), Bo 'Quote' (notetaker, rapporteur)");
+    expect(md).toContain('not for publication');
     // The notes' own headings sit below the group's.
     expect(md).toContain('#### How do these results inspire me?\n\n- hope');
     expect(md).toContain('### Group g2\n\n_(no notes)_');
   });
 
-  it('as HTML: one self-contained page with every piece of text escaped', () => {
-    const html = notesToHtml(exp);
+  it('publishes without names: roles only, in Markdown, HTML and JSON', () => {
+    for (const body of [notesToMarkdown(publication), notesToHtml(publication), notesToJson(publication)]) {
+      for (const name of ['Ama', 'Bo', 'p1', 'p2']) expect(body).not.toContain(name);
+    }
+    expect(notesToMarkdown(publication)).toContain('Members: facilitator, notetaker, rapporteur');
+    expect(notesToMarkdown(publication)).toContain('Published without names: roles only.');
+  });
+
+  it('as Markdown that renders as the text written: no raw HTML, no javascript: or other links', () => {
+    const hostile = [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '[click](javascript:alert(1))',
+      '[entity](jav&#x61;script:alert(1))',
+      '![pic](javascript:alert(1))',
+      '\\[escaped](javascript:alert(1))',
+      '<javascript:alert(1)>',
+      '[ref]',
+      '',
+      '[ref]: javascript:alert(1)',
+      '<a href="javascript:alert(1)">a</a>',
+      'C:\\path & more',
+    ].join('\n');
+    const exp: NotesExport = { ...publication, steps: [{ ...publication.steps[0]!, groups: [{ ...publication.steps[0]!.groups[0]!, text: hostile }] }] };
+    const html = renderer.render(notesToMarkdown(exp));
+    expect(html).not.toMatch(/<(script|img|a)\b/i);
+    expect(html).not.toMatch(/href="/i);
+    // What people wrote is still there to read, character for character.
+    const shown = renderer.render(markdownText(hostile)).replace(/<\/?p>|\n/g, '');
+    expect(decode(shown)).toBe(hostile.replace(/\n/g, ''));
+  });
+
+  it('as HTML: one self-contained page with every piece of text escaped, each group’s notes in its language', () => {
+    const html = notesToHtml(staff);
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
     expect(html).not.toMatch(/<script|<img|<b>|<a\s|@import|url\(/i);
@@ -58,10 +106,25 @@ describe('exporting notes', () => {
     expect(html).toContain('<h4>How do these results inspire me?</h4>');
     expect(html).toContain('<p>We agreed &amp; moved on.<br>Next line</p>');
     expect(html).toContain('<title>Notes — Citizens’ &lt;dialogue&gt; &amp; &quot;trust&quot;</title>');
+    expect(html).toContain('<h2>Discussion in groups <small>(step 1)</small></h2>');
+    expect(html).toContain('<div class="notes" lang="fr">\n<h4>How do these results inspire me?</h4>');
+    // A group without a language says none.
+    expect(html).toContain('<div class="notes">\n<p class="empty">');
+  });
+
+  it('marks what was edited after the breakout ended', () => {
+    const after = { breakoutEndedAt: Date.UTC(2026, 10, 27, 9, 40), added: ['- a late <idea>'], removed: ['- hope'] };
+    const exp: NotesExport = { ...publication, steps: [{ ...publication.steps[0]!, groups: [{ ...publication.steps[0]!.groups[0]!, afterBreakout: after }] }] };
+    const md = notesToMarkdown(exp);
+    expect(md).toContain('**Edited after the breakout ended (2026-11-27T09:40:00.000Z)');
+    expect(md).toContain('- added: - a late &lt;idea>\n- removed: - hope');
+    const html = notesToHtml(exp);
+    expect(html).toContain('<li><ins>- a late &lt;idea&gt;</ins></li>');
+    expect(html).toContain('<li><del>- hope</del></li>');
   });
 
   it('as JSON: the wire schema', () => {
-    expect(NotesExport.parse(JSON.parse(notesToJson(exp)))).toEqual(exp);
+    expect(NotesExport.parse(JSON.parse(notesToJson(staff)))).toEqual(staff);
   });
 
   it('escapes the five characters that matter in HTML', () => {
@@ -69,3 +132,17 @@ describe('exporting notes', () => {
     expect(notesTextToHtml('###### deep', 3)).toBe('<h6>deep</h6>');
   });
 });
+
+describe('the join terms and the exports agree', () => {
+  const terms = (lang: string) => (JSON.parse(readFileSync(new URL(`../../client/src/i18n/${lang}.json`, import.meta.url), 'utf8')) as { join: { terms: string } }).join.terms;
+  it('say the report is published without names, and that only the organizers see who sat where', () => {
+    expect(terms('en')).toMatch(/published .*without your name/);
+    expect(terms('en')).toMatch(/only the organizers/i);
+    expect(terms('fr')).toMatch(/publi.*sans votre nom/);
+    expect(terms('fr')).toMatch(/seuls les organisateurs/i);
+  });
+});
+
+function decode(html: string): string {
+  return html.replace(/&(lt|gt|amp|quot|#39);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'" })[e]!);
+}

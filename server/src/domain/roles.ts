@@ -33,6 +33,7 @@ export const actions = [
   'notes.readAll',
   'notes.present',
   'notes.export',
+  'notes.exportNames',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -65,6 +66,8 @@ export const permissions: Record<Action, readonly Role[]> = {
   'notes.readAll': ['organizer', 'moderator', 'observer'],
   'notes.present': ['facilitator', 'notetaker', 'participant'],
   'notes.export': ['organizer', 'moderator'],
+  // The join terms promise publication without names: who sat where is the organizer's alone.
+  'notes.exportNames': ['organizer'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -99,4 +102,5 @@ const describe: Record<Action, string> = {
   'notes.readAll': "read every group's notes",
   'notes.present': "present a group's notes",
   'notes.export': 'export the notes',
+  'notes.exportNames': "export the notes with members' names",
 };

@@ -1,22 +1,27 @@
-import type { NotesExport } from '../../../shared/notes';
+import type { NotesAfterBreakout, NotesExport, NotesExportMember } from '../../../shared/notes';
 
 /**
- * The groups' notes as files: Markdown, a self-contained HTML page (everything escaped, no
- * external resources, no scripts), and JSON. Pure: the notes service gathers the texts.
+ * The groups' notes as files: Markdown (user text neutralized: it renders as text, never as HTML
+ * or a link), a self-contained HTML page (everything escaped, no external resources, no scripts),
+ * and JSON. Pure: the notes service gathers the texts.
  */
 
 export function notesToMarkdown(exp: NotesExport): string {
-  const out: string[] = [`# Notes — ${oneLine(exp.session.title)}`, '', `Exported ${new Date(exp.exportedAt).toISOString()}`, ''];
+  const out: string[] = [`# Notes — ${markdownText(oneLine(exp.session.title))}`, '', `${heading(exp)}`, ''];
   for (const step of exp.steps) {
-    out.push(`## ${oneLine(step.title)} (step ${step.stepIndex + 1})`, '');
+    out.push(`## ${markdownText(oneLine(step.title))} (step ${step.stepIndex})`, '');
     if (step.questions.length > 0) {
-      out.push('Questions:', '', ...step.questions.map((q, i) => `${i + 1}. ${oneLine(q)}`), '');
+      out.push('Questions:', '', ...step.questions.map((q, i) => `${i + 1}. ${markdownText(oneLine(q))}`), '');
     }
     for (const group of step.groups) {
-      out.push(`### Group ${group.groupId}${group.language ? ` (${group.language})` : ''}`, '');
-      if (group.members.length > 0) out.push(`Members: ${group.members.map(memberLabel).join(', ')}`, '');
-      const text = demoteHeadings(group.text, 3).trimEnd();
+      out.push(`### Group ${markdownText(group.groupId)}${group.language ? ` (${markdownText(group.language)})` : ''}`, '');
+      if (group.members.length > 0) out.push(`Members: ${markdownText(group.members.map(memberLabel).join(', '))}`, '');
+      const text = demoteHeadings(markdownText(group.text), 3).trimEnd();
       out.push(text.length > 0 ? text : '_(no notes)_', '');
+      if (group.afterBreakout) {
+        out.push(`**${afterBreakoutNote(group.afterBreakout)}**`, '');
+        out.push(...group.afterBreakout.added.map((l) => `- added: ${markdownText(l)}`), ...group.afterBreakout.removed.map((l) => `- removed: ${markdownText(l)}`), '');
+      }
     }
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -24,16 +29,24 @@ export function notesToMarkdown(exp: NotesExport): string {
 
 export function notesToHtml(exp: NotesExport): string {
   const title = `Notes — ${exp.session.title}`;
-  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p class="meta">Exported ${escapeHtml(new Date(exp.exportedAt).toISOString())}</p>`];
+  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p class="meta">${escapeHtml(heading(exp))}</p>`];
   for (const step of exp.steps) {
-    body.push('<section class="step">', `<h2>${escapeHtml(step.title)} <small>(step ${step.stepIndex + 1})</small></h2>`);
+    body.push('<section class="step">', `<h2>${escapeHtml(step.title)} <small>(step ${step.stepIndex})</small></h2>`);
     if (step.questions.length > 0) {
       body.push('<p>Questions:</p>', '<ol>', ...step.questions.map((q) => `<li>${escapeHtml(q)}</li>`), '</ol>');
     }
     for (const group of step.groups) {
+      // The group's notes are in the group's language: screen readers and hyphenation follow `lang`.
+      const lang = group.language && isLanguageTag(group.language) ? ` lang="${escapeHtml(group.language)}"` : '';
       body.push('<article class="group">', `<h3>Group ${escapeHtml(group.groupId)}${group.language ? ` <small>(${escapeHtml(group.language)})</small>` : ''}</h3>`);
       if (group.members.length > 0) body.push(`<p class="members">Members: ${escapeHtml(group.members.map(memberLabel).join(', '))}</p>`);
-      body.push(group.text.trim().length > 0 ? notesTextToHtml(group.text, 3) : '<p class="empty">(no notes)</p>', '</article>');
+      body.push(`<div class="notes"${lang}>`, group.text.trim().length > 0 ? notesTextToHtml(group.text, 3) : '<p class="empty">(no notes)</p>', '</div>');
+      if (group.afterBreakout) {
+        const { added, removed } = group.afterBreakout;
+        body.push(`<div class="after-breakout"><p><strong>${escapeHtml(afterBreakoutNote(group.afterBreakout))}</strong></p>`, `<ul${lang}>`);
+        body.push(...added.map((l) => `<li><ins>${escapeHtml(l)}</ins></li>`), ...removed.map((l) => `<li><del>${escapeHtml(l)}</del></li>`), '</ul></div>');
+      }
+      body.push('</article>');
     }
     body.push('</section>');
   }
@@ -109,8 +122,33 @@ function demoteHeadings(text: string, by: number): string {
   return text.replace(/^(#{1,6})(?=\s)/gm, (hashes) => '#'.repeat(Math.min(6, hashes.length + by)));
 }
 
-function memberLabel(m: NotesExport['steps'][number]['groups'][number]['members'][number]): string {
-  return `${m.name} (${m.role}${m.rapporteur ? ', rapporteur' : ''})`;
+function memberLabel(m: NotesExportMember): string {
+  const role = `${m.role}${m.rapporteur ? ', rapporteur' : ''}`;
+  return m.name === undefined ? role : `${m.name} (${role})`;
+}
+
+function heading(exp: NotesExport): string {
+  const version = exp.version === 'breakout-end' ? 'as they stood when each breakout ended' : 'as they are now';
+  const names = exp.names === 'staff' ? "Staff copy with members' names: not for publication." : 'Published without names: roles only.';
+  return `Exported ${new Date(exp.exportedAt).toISOString()}, ${version}. ${names}`;
+}
+
+function afterBreakoutNote(after: NotesAfterBreakout): string {
+  return `Edited after the breakout ended (${new Date(after.breakoutEndedAt).toISOString()}); the version kept then is exported with version=breakout-end.`;
+}
+
+/**
+ * User text as Markdown that shows as the same text and nothing more: no raw HTML or autolink
+ * (`<` and `&` escaped), no link or image of any scheme (`[` and `]` escaped), and no escape of
+ * ours undone (backslashes first). Headings and list markers stay, so the notes keep their shape.
+ */
+export function markdownText(text: string): string {
+  return text.replace(/[\\&<[\]]/g, (c) => ({ '\\': '\\\\', '&': '&amp;', '<': '&lt;', '[': '\\[', ']': '\\]' })[c]!);
+}
+
+/** A BCP 47-shaped tag; anything else is not put in an attribute. */
+function isLanguageTag(value: string): boolean {
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(value);
 }
 
 function oneLine(text: string): string {
@@ -123,5 +161,6 @@ const css = [
   'small,.meta,.members{color:#555}',
   '.group{border-top:1px solid #ccc;margin-top:1.5rem}',
   '.empty{font-style:italic;color:#777}',
+  '.after-breakout{border-left:3px solid #b35900;padding-left:.75rem}',
   '@media print{body{margin:0}}',
 ].join('');

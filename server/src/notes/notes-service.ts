@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
+import { diffLines } from 'diff';
 import * as Y from 'yjs';
 import type { BreakoutStep } from '../../../shared/agenda';
 import { notesCloseCodes, type NotesActivity, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
-import { DomainError, notAllowed, notFound } from '../domain/errors';
+import { DomainError, conflict, notAllowed, notFound } from '../domain/errors';
 import { breakoutOfGroups, notesAccess, notesTarget, type NotesAccess } from '../domain/notes-access';
 import { rapporteurOf } from '../domain/report-back';
 import type { Actor } from '../domain/roles';
@@ -11,7 +12,7 @@ import { inBreakout, shownName, type SessionState } from '../domain/session';
 import type { SessionHost } from '../sessions/session-host';
 import type { NotesKey, NotesStore } from '../store/notes-store';
 import { docNameOf, parseDocName } from './doc-name';
-import { NotesDocRegistry } from './doc-registry';
+import { NotesDocRegistry, textOfState } from './doc-registry';
 import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
 import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
 import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
@@ -318,15 +319,26 @@ export class NotesService {
         label: breakoutEndLabel,
         at: this.#opts.clock.now(),
         state: bytes,
-        meta: { members: breakoutOfGroups(state) === stepIndex ? membersOf(state, groupId) : [] },
+        meta:
+          breakoutOfGroups(state) === stepIndex
+            ? { members: membersOf(state, groupId), language: state.groups.find((g) => g.id === groupId)?.language ?? null }
+            : { members: [] },
       });
     }
   }
 
-  /** The notes as Markdown, HTML or JSON: every breakout step (or `step`), every group (or `group`). */
+  /**
+   * The notes as Markdown, HTML or JSON: every breakout step (or `step`), every group (or `group`);
+   * roles only unless `names` is `staff`; as now (`final`) or as each breakout ended.
+   */
   async export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> {
     const exp = await this.collect(state, query);
-    const suffix = `${query.step !== undefined ? `-step${query.step + 1}` : ''}${query.group ? `-${query.group}` : ''}`;
+    const suffix = [
+      query.step !== undefined ? `-step${query.step}` : '',
+      query.group ? `-${query.group}` : '',
+      query.version === 'breakout-end' ? '-breakout-end' : '',
+      query.names === 'staff' ? '-staff' : '',
+    ].join('');
     const filename = `roundtable-notes-${state.id}${suffix}.${query.format}`;
     switch (query.format) {
       case 'md':
@@ -338,9 +350,17 @@ export class NotesService {
     }
   }
 
-  /** Gathers the notes to export: live text where a document is open, else as stored, else the template. */
-  async collect(state: SessionState, query: Pick<NotesExportQuery, 'group' | 'step'>): Promise<NotesExport> {
+  /**
+   * Gathers the notes to export: live text where a document is open, else as stored, else the
+   * template; or, for `breakout-end`, the version kept when the breakout ended.
+   */
+  async collect(state: SessionState, query: Pick<NotesExportQuery, 'group' | 'step' | 'names' | 'version'>): Promise<NotesExport> {
     if (query.step !== undefined && state.agenda[query.step]?.kind !== 'breakout') throw notFound(`Step ${query.step} is not a breakout; it has no notes.`);
+    const asEnded = query.version === 'breakout-end';
+    const open = openBreakoutOf(state);
+    if (asEnded && query.step !== undefined && query.step === open) throw conflict(`The breakout of step ${query.step} has not ended yet.`);
+    // A breakout that just ended may still be having its version kept.
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
     const stored = await this.#opts.store.list(state.id);
     const groupsStep = breakoutOfGroups(state);
     const stepIndexes = new Set(stored.map((k) => k.stepIndex));
@@ -348,6 +368,7 @@ export class NotesService {
     const steps: NotesExport['steps'] = [];
     for (const stepIndex of [...stepIndexes].sort((a, b) => a - b)) {
       if (query.step !== undefined && stepIndex !== query.step) continue;
+      if (asEnded && stepIndex === open) continue;
       const step = state.agenda[stepIndex];
       if (step?.kind !== 'breakout') continue;
       const ids = new Set(stored.filter((k) => k.stepIndex === stepIndex).map((k) => k.groupId));
@@ -357,18 +378,23 @@ export class NotesService {
         if (query.group !== undefined && groupId !== query.group) continue;
         const key: NotesKey = { sessionId: state.id, stepIndex, groupId };
         const current = stepIndex === groupsStep ? state.groups.find((g) => g.id === groupId) : undefined;
-        const kept = current ? null : await this.#opts.store.version(key, breakoutEndLabel);
+        const kept = stepIndex === open ? null : await this.#opts.store.version(key, breakoutEndLabel);
+        const keptMembers = kept?.meta.members as ExportedMember[] | undefined;
+        const members = (asEnded ? keptMembers : undefined) ?? (current ? membersOf(state, groupId) : (keptMembers ?? []));
+        const now = (await this.#registry.textOf(key)) ?? notesTemplate(step);
+        const then = kept ? textOfState(kept.state) : null;
         groups.push({
           groupId,
-          language: current?.language ?? null,
-          members: current ? membersOf(state, groupId) : ((kept?.meta.members as ExportedMember[] | undefined) ?? []),
-          text: (await this.#registry.textOf(key)) ?? notesTemplate(step),
+          language: current?.language ?? (typeof kept?.meta.language === 'string' ? kept.meta.language : null),
+          members: members.map((m) => (query.names === 'staff' ? m : { role: m.role, rapporteur: m.rapporteur })),
+          text: asEnded ? (then ?? now) : now,
+          afterBreakout: !asEnded && kept && then !== now ? { breakoutEndedAt: kept.at, ...changedLines(then!, now) } : null,
         });
       }
       if (groups.length > 0) steps.push({ stepIndex, title: step.title, questions: step.questions, groups });
     }
     if (query.group !== undefined && steps.length === 0) throw notFound(`There are no notes of group ${query.group}.`);
-    return { session: { id: state.id, title: state.title }, exportedAt: this.#opts.clock.now(), steps };
+    return { session: { id: state.id, title: state.title }, exportedAt: this.#opts.clock.now(), names: query.names, version: query.version, steps };
   }
 
   /** The live or stored text of one document (null when never written). */
@@ -420,4 +446,16 @@ function membersOf(state: SessionState, groupId: string): ExportedMember[] {
     const m = state.roster[id];
     return m ? [{ id, name: shownName(m), role: m.role, rapporteur: rapporteur?.id === id }] : [];
   });
+}
+
+/** The lines added and removed between two versions of a group's notes (blank lines left out). */
+function changedLines(before: string, after: string): { added: string[]; removed: string[] } {
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const part of diffLines(before, after)) {
+    if (!part.added && !part.removed) continue;
+    const lines = part.value.split(/\r?\n/).filter((l) => l.trim() !== '');
+    (part.added ? added : removed).push(...lines);
+  }
+  return { added, removed };
 }

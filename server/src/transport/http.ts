@@ -200,9 +200,10 @@ export function httpApp(deps: HttpDeps): express.Express {
 
   api.get('/sessions/:id/notes', async (req, res) => {
     const { state, actor } = await sessionAndActor(req);
-    authorize(actor, 'notes.export');
+    const query = NotesExportQuery.parse(req.query);
+    authorize(actor, query.names === 'staff' ? 'notes.exportNames' : 'notes.export');
     if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
-    const file = await deps.notes.export(state, NotesExportQuery.parse(req.query));
+    const file = await deps.notes.export(state, query);
     res
       .status(200)
       .type(file.contentType)

@@ -27,6 +27,7 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'notes.readAll': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
   'notes.present': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'notes.export': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'notes.exportNames': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {
