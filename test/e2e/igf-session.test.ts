@@ -109,7 +109,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
 
   it('lets the moderator preview, reshuffle, adjust and lock the groups', async () => {
     const preview = moderator.getByTestId('group-preview');
-    await preview.getByRole('combobox', { name: en('preview.stepLabel') }).selectOption({ label: en('preview.stepOption', { n: 2, title: 'Discussion in groups' }) });
+    await preview.getByRole('combobox', { name: en('preview.stepLabel') }).selectOption({ label: en('preview.stepOption', { n: 1, title: 'Discussion in groups' }) });
     await preview.getByRole('button', { name: en('preview.form') }).click();
     await expect.poll(() => preview.getByTestId('preview-group').count()).toBe(3);
     await preview.getByTestId('preview-score').waitFor();

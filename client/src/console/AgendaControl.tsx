@@ -36,7 +36,7 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
       <h2 id={headingId}>{t('console.agendaHeading')}</h2>
       <p data-testid="session-status">
         {view.status === 'lobby' && t('console.statusLobby')}
-        {active && step && t('console.statusStep', { n: view.stepIndex + 1, total: view.agenda.length, title: step.title })}
+        {active && step && t('console.statusStep', { n: view.stepIndex, last: view.agenda.length - 1, title: step.title })}
         {view.status === 'ended' && t('console.statusEnded')}
       </p>
       {active && <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />}

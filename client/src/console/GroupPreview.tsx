@@ -39,7 +39,7 @@ export function GroupPreview({ client, view, canDrive }: { client: SessionClient
             <select id={ids.step} value={String(stepIndex)} onChange={(e) => setChosen(Number((e.currentTarget as HTMLSelectElement).value))}>
               {upcoming.map(({ step, index }) => (
                 <option key={index} value={String(index)}>
-                  {t('preview.stepOption', { n: index + 1, title: step.title })}
+                  {t('preview.stepOption', { n: index, title: step.title })}
                 </option>
               ))}
             </select>
