@@ -5,6 +5,7 @@ import { GroupingError } from '../grouping/errors';
 import type { Assignment, GroupingMember } from '../grouping/types';
 import { readRoster, readRound } from './input-files';
 import { UsageError } from './usage-error';
+import { toCsv } from '../exports/csv';
 
 const help = `usage: roundtable group --participants IN.csv --out OUT.csv [options]
 
@@ -70,7 +71,7 @@ export async function runGroup(argv: string[]): Promise<number> {
   }
   const elapsed = performance.now() - started;
 
-  writeAtomically(options.out, 'id,group\n' + assignment.groups.flatMap((g) => g.members.map((id) => `${csvField(id)},${g.id}\n`)).join(''));
+  writeAtomically(options.out, toCsv(['id', 'group'], assignment.groups.flatMap((g) => g.members.map((id) => [id, g.id]))));
   process.stderr.write(summary(assignment, roster.entries.length - members.length, elapsed, options.out));
   return 0;
 }
@@ -142,10 +143,6 @@ function checkAttributes(options: GroupOptions, members: GroupingMember[]): void
     if (identityColumns.has(name)) throw new UsageError(`"${name}" identifies a person or their place; it cannot be an attribute for diversity`);
     if (!known.has(name)) throw new UsageError(`the roster has no attribute column "${name}" (it has: ${[...known].sort().join(', ') || 'none'})`);
   }
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Write beside the target, then rename: a failure leaves no half-written groups file behind. */

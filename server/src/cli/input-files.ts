@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { parseRosterCsv } from '../domain/roster';
 import type { RosterEntry } from '../../../shared/roster';
 import { UsageError } from './usage-error';
+import { restoreCell } from '../exports/csv';
 
 export interface RosterFile {
   entries: RosterEntry[];
@@ -59,8 +60,8 @@ export function readRound(path: string): string[][] {
   }
   const groups = new Map<string, string[]>();
   rows.forEach((row, k) => {
-    const id = row.id ?? '';
-    const group = row.group ?? '';
+    const id = restoreCell(row.id ?? '');
+    const group = restoreCell(row.group ?? '');
     if (id === '' || group === '') throw new UsageError(`the previous round ${path} line ${k + 2}: id and group must both be filled in`);
     const members = groups.get(group);
     if (members) members.push(id);
