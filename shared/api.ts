@@ -7,6 +7,9 @@ export const ErrorResponse = z.object({ error: ErrorBody }).meta({ id: 'ErrorRes
 
 export const SessionIdParams = z.object({ id: z.string().min(1).max(64) });
 
+/** `POST /api/sessions/:id/roster?expiresAt=…`: the links issued stop working then (ISO 8601). */
+export const RosterImportQuery = z.object({ expiresAt: z.iso.datetime({ offset: true }).optional() });
+
 /** A roster sent as JSON: the same fields as the CSV columns, attributes as extra keys or in `attributes`. */
 export const RosterJsonRow = z
   .object({
@@ -33,7 +36,10 @@ export const RosterImported = z.object({
 });
 
 export const AuditEntryView = z.object({
+  /** Server ms since the epoch. */
   at: z.number(),
+  /** The same instant in ISO 8601 (UTC), for people and spreadsheets. */
+  atIso: z.iso.datetime(),
   actor: z.string(),
   action: z.string(),
   fromVersion: z.number().int(),

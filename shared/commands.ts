@@ -34,7 +34,13 @@ export const HelpUpdateCommand = z.object({
 });
 export type HelpUpdateCommand = z.infer<typeof HelpUpdateCommand>;
 
-export const RevokeBody = z.object({ memberId: z.string().min(1) });
+/**
+ * One member's links (`memberId`, or "@moderator"), or in bulk: `participants` (everyone who sits
+ * at a table: participants, facilitators, note takers) or `everyone` (the whole roster and the
+ * moderator link).
+ */
+export const RevokeBody = z.union([z.object({ memberId: z.string().min(1) }), z.object({ all: z.enum(['participants', 'everyone']) })]);
+export type RevokeBody = z.infer<typeof RevokeBody>;
 
 /** Forms (or re-forms with another seed) the groups a breakout step will open with, for review. */
 export const GroupsPreviewCommand = z.object({

@@ -8,6 +8,8 @@ export const errorCodes = [
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  /** An invitation past its expiry: a new link is needed, retrying cannot help. */
+  'LINK_EXPIRED',
   'PROTOCOL_MISMATCH',
   'INTERNAL',
 ] as const;

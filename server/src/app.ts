@@ -60,7 +60,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
   });
   let publicUrl = config.publicUrl ?? '';
-  let invites = new Invites(signingKey, publicUrl || 'http://localhost');
+  const linkPolicy = { afterEndMs: (config.inviteDaysAfterEnd ?? 7) * 24 * 60 * 60 * 1000 };
+  let invites = new Invites(signingKey, publicUrl || 'http://localhost', { clock, policy: linkPolicy });
   let health: 'ok' | 'starting' | 'closing' = 'starting';
   const notesStore = overrides.notesStore ?? (config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
   const notes = new NotesService({
@@ -117,7 +118,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
       if (!publicUrl) {
         publicUrl = url;
-        invites = new Invites(signingKey, publicUrl);
+        invites = new Invites(signingKey, publicUrl, { clock, policy: linkPolicy });
       }
       const resumed = await host.resumeAll();
       health = 'ok';

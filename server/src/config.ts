@@ -11,7 +11,19 @@ const Environment = z.object({
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(levels).default('info'),
   STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  INVITE_DAYS_AFTER_END: z.coerce.number().min(0).max(3650).default(7),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((v): TrustProxy => (v === '' || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
 });
+
+/**
+ * Which proxies' X-Forwarded-* headers are believed (express's `trust proxy`): false, a number
+ * of hops, or addresses and names such as `loopback` or `10.0.0.0/8, 192.168.1.1`.
+ */
+export type TrustProxy = false | number | string;
 
 export interface Config {
   port: number;
@@ -23,6 +35,10 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: (typeof levels)[number];
   store: 'sqlite' | 'memory';
+  /** Days an invitation keeps working after its session ended (default 7). */
+  inviteDaysAfterEnd?: number;
+  /** Default `loopback`: a proxy on the same machine may say the request came over https. */
+  trustProxy?: TrustProxy;
 }
 
 export class ConfigError extends Error {}
@@ -42,5 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     store: e.STORE,
+    inviteDaysAfterEnd: e.INVITE_DAYS_AFTER_END,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -366,6 +366,66 @@ describe('GET /api/sessions/:id', () => {
     await failure(await server.api(`/api/sessions/${id}`, { token: other.moderatorToken }), 401, 'UNAUTHORIZED');
     await failure(await server.api('/api/sessions/does-not-exist'), 404, 'NOT_FOUND');
   });
+
+  it('authenticates before it looks: an unknown id and a bad token get the same 401, and nothing is loaded for a stranger', async () => {
+    await server.close();
+    const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-auth-first-'));
+    const loads: string[] = [];
+    class CountingStore extends SqliteSessionStore {
+      override async load(id: string) {
+        loads.push(id);
+        return super.load(id);
+      }
+    }
+    server = await startServer({ clock, store: new CountingStore(dataDir), config: { dataDir } });
+    try {
+      const { id, moderatorToken } = await createSession(server, rosterCsv(3));
+      const other = await newSession();
+      const answers = [];
+      for (const [path, token] of [
+        [`/api/sessions/${id}`, 'not-a-token'],
+        ['/api/sessions/does-not-exist', 'not-a-token'],
+        [`/api/sessions/${id}`, null],
+        ['/api/sessions/does-not-exist', null],
+        // A valid link of another session proves nothing here either.
+        [`/api/sessions/${id}`, other.moderatorToken],
+        ['/api/sessions/does-not-exist', other.moderatorToken],
+        ['/api/sessions/does-not-exist/notes', moderatorToken],
+      ] as const) {
+        answers.push((await failure(await server.api(path, { token }), 401, 'UNAUTHORIZED')).message);
+      }
+      // Each pair (a real id, an unknown one) gets word for word the same answer.
+      for (const i of [0, 2, 4]) expect(answers[i]).toBe(answers[i + 1]);
+      expect(loads).toEqual([]);
+      await failure(await server.api('/api/sessions/does-not-exist'), 404, 'NOT_FOUND');
+      expect(loads).toEqual(['does-not-exist']);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      server = await startServer({ clock });
+    }
+  });
+});
+
+describe('the data directory', () => {
+  it('is 0700, and the SQLite file, its WAL and SHM, the admin token and the signing key are 0600', async () => {
+    await server.close();
+    const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-modes-'));
+    try {
+      server = await startServer({ clock, config: { dataDir, adminToken: undefined } });
+      await ok(await server.api('/api/sessions', { method: 'POST', body: JSON.stringify(igfAgenda), token: server.roundtable.adminToken }), 201, SessionCreated);
+      const mode = (name: string) => (statSync(join(dataDir, name)).mode & 0o777).toString(8);
+      expect(mode('.')).toBe('700');
+      for (const file of ['roundtable.sqlite', 'roundtable.sqlite-wal', 'roundtable.sqlite-shm', 'admin-token', 'signing-key']) {
+        expect([file, mode(file)]).toEqual([file, '600']);
+      }
+      expect(readdirSync(dataDir).sort()).toEqual(['admin-token', 'roundtable.sqlite', 'roundtable.sqlite-shm', 'roundtable.sqlite-wal', 'signing-key']);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      server = await startServer({ clock });
+    }
+  });
 });
 
 describe('agenda commands', () => {
@@ -493,6 +553,75 @@ describe('broadcasts and invitations over REST', () => {
     expect(await (await post(`/api/sessions/${id}/invites/revoke`, { memberId: '@moderator' })).json()).toEqual({ revoked: '@moderator' });
     await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'UNAUTHORIZED');
   });
+
+  it('revokes in bulk: every participant’s link at once, or everyone’s with the moderator link', async () => {
+    const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(6, { moderators: 1 }));
+    const revoke = (body: unknown, token?: string) => post(`/api/sessions/${id}/invites/revoke`, body, token);
+    await failure(await revoke({ all: 'participants' }, moderatorToken), 403, 'NOT_ALLOWED');
+    await failure(await revoke({ all: 'somebody' }), 400, 'BAD_INPUT');
+    const before = await audit(id);
+    expect(await (await revoke({ all: 'participants' })).json()).toEqual({ all: 'participants', revoked: 6 });
+    expect((await audit(id)).slice(before.length).map((e) => [e.action, e.detail])).toEqual([['invite.revoke', { all: 'participants', count: 6 }]]);
+    const refusedCode = async (token: string) => {
+      const client = liveClient(server.url, token);
+      clients.push(client);
+      return (await new Promise<{ data?: { code?: string } }>((resolve) => client.on('connect_error', resolve))).data?.code;
+    };
+    for (const p of ['p01', 'p02', 'p06']) expect(await refusedCode(tokens.get(p)!)).toBe('UNAUTHORIZED');
+    // Staff links still work.
+    await connect([tokens.get('m1')!]);
+    await view(id, moderatorToken);
+
+    expect(await (await revoke({ all: 'everyone' })).json()).toEqual({ all: 'everyone', revoked: 7 });
+    expect(await refusedCode(tokens.get('m1')!)).toBe('UNAUTHORIZED');
+    await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('invitation expiry', () => {
+  const day = 24 * 60 * minute;
+  const expiredCode = async (token: string) => {
+    const client = liveClient(server.url, token);
+    clients.push(client);
+    return (await new Promise<{ data?: { code?: string; message?: string } }>((resolve) => client.on('connect_error', resolve))).data;
+  };
+
+  it('ends every link some days after the session ends (INVITE_DAYS_AFTER_END, 7 by default) with LINK_EXPIRED', async () => {
+    const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(3));
+    await ok(await post(`/api/sessions/${id}/agenda/start`, undefined, moderatorToken), 200, SessionView);
+    clock.advance(minute);
+    await ok(await post(`/api/sessions/${id}/agenda/end`, undefined, moderatorToken), 200, SessionView);
+    clock.advance(7 * day - 1);
+    await view(id, moderatorToken);
+    await connect([tokens.get('p01')!]);
+    clock.advance(1);
+    const expired = await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'LINK_EXPIRED');
+    expect(expired.message).toMatch(/expired/);
+    expect((await expiredCode(tokens.get('p02')!))?.code).toBe('LINK_EXPIRED');
+    // The organizer's admin token is not an invitation.
+    await view(id);
+  });
+
+  it('takes the number of days from the configuration', async () => {
+    await server.close();
+    server = await startServer({ clock, config: { inviteDaysAfterEnd: 1 } });
+    const { id, moderatorToken } = await createSession(server, rosterCsv(3));
+    await ok(await post(`/api/sessions/${id}/agenda/end`, undefined, moderatorToken), 200, SessionView);
+    clock.advance(day);
+    await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'LINK_EXPIRED');
+  });
+
+  it('issues links with their own expiry when the roster import asks (expiresAt, ISO 8601)', async () => {
+    const { id } = await newSession();
+    await failure(await post(`/api/sessions/${id}/roster?expiresAt=tomorrow`, 'id,name\np01,Ama\n', adminToken, 'text/csv'), 400, 'BAD_INPUT');
+    const at = new Date(clock.now() + 2 * day).toISOString();
+    const imported = await ok(await post(`/api/sessions/${id}/roster?expiresAt=${encodeURIComponent(at)}`, 'id,name\np01,Ama\n', adminToken, 'text/csv'), 200, RosterImported);
+    const token = imported.invitations[0]!.link.split('#')[1]!;
+    clock.advance(2 * day - 1000);
+    await connect([token]);
+    clock.advance(1000);
+    expect((await expiredCode(token))?.code).toBe('LINK_EXPIRED');
+  });
 });
 
 describe('audit log', () => {
@@ -529,6 +658,7 @@ describe('audit log', () => {
       ['end', 'moderator'],
     ]);
     expect(entries.slice(2).filter((e) => e.actor !== 'clock').map((e) => e.at)).toEqual(times);
+    for (const e of entries) expect(e.atIso).toBe(new Date(e.at).toISOString());
     expect(entries[0]!.fromVersion).toBe(0);
     for (const [i, e] of entries.entries()) {
       expect(e.toVersion).toBe(e.fromVersion + 1);

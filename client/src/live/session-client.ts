@@ -31,6 +31,7 @@ export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 /** Why the session cannot be shown: the page says so instead of staying blank. */
 export type Problem =
   | { kind: 'unauthorized' }
+  | { kind: 'expired' }
   | { kind: 'protocol' }
   | { kind: 'missing-link' };
 
@@ -146,6 +147,7 @@ export class SessionClient {
       if (body.success) {
         const code = body.data.code;
         if (code === 'PROTOCOL_MISMATCH') return this.#fail({ kind: 'protocol' });
+        if (code === 'LINK_EXPIRED') return this.#fail({ kind: 'expired' });
         if (code === 'UNAUTHORIZED' || code === 'BAD_INPUT' || code === 'NOT_FOUND') return this.#fail({ kind: 'unauthorized' });
       }
       // A network failure: socket.io tries again by itself. A refusal it does not retry (the server

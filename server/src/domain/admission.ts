@@ -11,6 +11,34 @@ export interface LinkClaims {
   sub: string;
   /** The token version when issued: revoking bumps it, invalidating every link issued before. */
   tv: number;
+  /** When the link stops opening the session (server ms), if it was issued with an expiry. */
+  exp?: number;
+}
+
+/** How long every link keeps working once its session has ended. */
+export interface LinkPolicy {
+  afterEndMs: number;
+}
+
+export const defaultLinkPolicy: LinkPolicy = { afterEndMs: 7 * 24 * 60 * 60 * 1000 };
+
+/**
+ * When a link stops working: its own expiry if it was issued with one, and in any case
+ * `afterEndMs` after its session ended (null: not yet known, the session goes on).
+ */
+export function linkExpiresAt(state: SessionState, claims: LinkClaims, policy: LinkPolicy): number | null {
+  const ended = state.status === 'ended' ? (state.endedAt ?? state.updatedAt) + policy.afterEndMs : null;
+  const candidates = [claims.exp, ended].filter((t): t is number => t !== undefined && t !== null);
+  return candidates.length > 0 ? Math.min(...candidates) : null;
+}
+
+/** LINK_EXPIRED once the link's time is over; then `admit` as always. */
+export function admitFresh(state: SessionState, claims: LinkClaims, now: number, policy: LinkPolicy): Actor {
+  const expiresAt = linkExpiresAt(state, claims, policy);
+  if (expiresAt !== null && now >= expiresAt) {
+    throw new DomainError('LINK_EXPIRED', 'This invitation has expired. Ask the organizer for a new link if you still need one.');
+  }
+  return admit(state, claims);
 }
 
 const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);

@@ -20,7 +20,7 @@ export function driveAgenda(state: SessionState, actor: Actor, command: AgendaCo
       return change(state, ctx, actor, 'start', (d) => enterStep(d, 0, ctx.now, ctx));
     case 'next':
       if (state.status === 'lobby') throw conflict('The session has not started yet.');
-      if (state.stepIndex >= last) return change(state, ctx, actor, 'end', (d) => endSession(d));
+      if (state.stepIndex >= last) return change(state, ctx, actor, 'end', (d) => endSession(d, ctx.now));
       return change(state, ctx, actor, 'next', (d) => enterStep(d, state.stepIndex + 1, ctx.now, ctx));
     case 'goto':
       if (command.step > last) throw badInput(`The agenda has steps 0 to ${last}.`);
@@ -48,7 +48,7 @@ export function driveAgenda(state: SessionState, actor: Actor, command: AgendaCo
       if (state.status === 'lobby') throw conflict('The session has not started yet.');
       return change(state, ctx, actor, 'extend', (d) => extendStep(d, command.minutes, ctx.now));
     case 'end':
-      return change(state, ctx, actor, 'end', (d) => endSession(d));
+      return change(state, ctx, actor, 'end', (d) => endSession(d, ctx.now));
   }
 }
 
@@ -68,10 +68,11 @@ function enterStep(d: SessionState, index: number, startAt: number, ctx: Context
   return detail;
 }
 
-function endSession(d: SessionState): Record<string, unknown> {
+function endSession(d: SessionState, at: number): Record<string, unknown> {
   if (currentStep(d)?.kind === 'breakout') closeBreakout(d);
   const from = d.stepIndex;
   d.status = 'ended';
+  d.endedAt = at;
   d.endsAt = null;
   d.remainingMs = null;
   return { fromStep: from };
@@ -121,7 +122,7 @@ export function letTimePass(state: SessionState, ctx: Context): Transition | nul
     if (ctx.now >= endsAt && step.advance === 'auto') {
       const last = current.stepIndex >= current.agenda.length - 1;
       const t = last
-        ? change(current, ctx, clockActor, 'end', (d) => endSession(d))
+        ? change(current, ctx, clockActor, 'end', (d) => endSession(d, endsAt))
         : change(current, ctx, clockActor, 'auto-advance', (d) => enterStep(d, current.stepIndex + 1, endsAt, ctx));
       current = t.state;
       audit.push(...t.audit);

@@ -156,6 +156,24 @@ export function importRoster(state: SessionState, actor: Actor, entries: RosterE
 /** The moderator link has no roster id; it is revoked under this name. */
 export const moderatorLinkId = '@moderator';
 
+/** The roles `{ all: "participants" }` revokes: everyone who sits at a table. */
+export const tableRoles: readonly RosterRole[] = ['participant', 'facilitator', 'notetaker'];
+
+/** Invalidates, in one change, the links of everyone at a table, or of everyone including the moderator link. */
+export function revokeInvites(state: SessionState, actor: Actor, which: 'participants' | 'everyone', ctx: Pick<Context, 'now'>): Transition {
+  authorize(actor, 'invite.revoke');
+  return change(state, ctx, actor, 'invite.revoke', (d) => {
+    let count = 0;
+    for (const member of Object.values(d.roster)) {
+      if (which === 'participants' && !tableRoles.includes(member.role)) continue;
+      member.tokenVersion += 1;
+      count++;
+    }
+    if (which === 'everyone') d.moderatorTokenVersion += 1;
+    return { all: which, count };
+  });
+}
+
 /** Invalidates every invite link issued so far to one member (or the moderator link). */
 export function revokeInvite(state: SessionState, actor: Actor, memberId: string, ctx: Pick<Context, 'now'>): Transition {
   authorize(actor, 'invite.revoke');

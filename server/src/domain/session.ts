@@ -87,6 +87,8 @@ export interface SessionState {
   version: number;
   createdAt: number;
   updatedAt: number;
+  /** When the session ended (absent before, and in sessions stored before this was kept). */
+  endedAt?: number;
 }
 
 export function newSession(input: {

@@ -9,6 +9,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  LINK_EXPIRED: 401,
   PROTOCOL_MISMATCH: 400,
   INTERNAL: 500,
 };

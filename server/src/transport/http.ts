@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { RosterJsonBody, SessionIdParams } from '../../../shared/api';
+import { RosterImportQuery, RosterJsonBody, SessionIdParams } from '../../../shared/api';
 import {
   AgendaCommand,
   BroadcastCommand,
@@ -24,7 +24,7 @@ import { DomainError, badInput } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
-import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, validateRosterRows } from '../domain/roster';
+import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, revokeInvites, validateRosterRows } from '../domain/roster';
 import type { SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
 import type { SessionHost } from '../sessions/session-host';
@@ -69,12 +69,19 @@ export function httpApp(deps: HttpDeps): express.Express {
     const b = Buffer.from(deps.adminToken);
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  /** Loads the session named in the path and tells who is asking. */
+  /**
+   * Tells who is asking, then loads the session named in the path. Authentication comes first: a
+   * stranger learns nothing of which ids exist (an unknown id and a bad token get the same 401)
+   * and loads nothing into memory.
+   */
   const sessionAndActor = async (req: Request): Promise<{ state: SessionState; actor: Actor }> => {
     const token = bearer(req);
+    if (isAdmin(token)) return { state: await deps.host.get(SessionIdParams.parse(req.params).id), actor: organizer };
+    const claims = await deps.invites.claimsOf(token);
     const { id } = SessionIdParams.parse(req.params);
+    if (claims.sid !== id) throw new DomainError('UNAUTHORIZED', 'This link is not valid for this session.');
     const state = await deps.host.get(id);
-    return { state, actor: isAdmin(token) ? organizer : await deps.invites.actorFor(token, state) };
+    return { state, actor: await deps.invites.admitted(state, claims) };
   };
 
   app.get('/healthz', (_req, res) => {
@@ -129,21 +136,28 @@ export function httpApp(deps: HttpDeps): express.Express {
   api.post('/sessions/:id/roster', async (req, res) => {
     const { state, actor } = await sessionAndActor(req);
     authorize(actor, 'roster.import');
+    const { expiresAt } = RosterImportQuery.parse(req.query);
+    const expiry = expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) };
     const result = typeof req.body === 'string' ? parseRosterCsv(req.body) : validateRosterRows(jsonRows(req.body));
     if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
     const { state: after, audit } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
     const counts = audit[0]?.detail ?? {};
     const invitations = await Promise.all(
-      result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id)).link })),
+      result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id, expiry)).link })),
     );
     res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations });
   });
 
   api.post('/sessions/:id/invites/revoke', async (req, res) => {
     const { state, actor } = await sessionAndActor(req);
-    const { memberId } = RevokeBody.parse(req.body ?? {});
-    await deps.host.execute(state.id, (s, ctx) => revokeInvite(s, actor, memberId, ctx));
-    res.json({ revoked: memberId });
+    const body = RevokeBody.parse(req.body ?? {});
+    if ('all' in body) {
+      const { audit } = await deps.host.execute(state.id, (s, ctx) => revokeInvites(s, actor, body.all, ctx));
+      res.json({ all: body.all, revoked: Number(audit[0]?.detail.count ?? 0) });
+      return;
+    }
+    await deps.host.execute(state.id, (s, ctx) => revokeInvite(s, actor, body.memberId, ctx));
+    res.json({ revoked: body.memberId });
   });
 
   api.post('/sessions/:id/agenda/:command', async (req, res) => {
@@ -195,7 +209,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     const { state, actor } = await sessionAndActor(req);
     authorize(actor, 'audit.read');
     const entries = await deps.host.auditLog(state.id);
-    res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => entry) });
+    res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => ({ ...entry, atIso: new Date(entry.at).toISOString() })) });
   });
 
   api.get('/sessions/:id/notes', async (req, res) => {

@@ -100,7 +100,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }
       const claims = await deps.invites.claimsOf(handshake.data.token);
       const state = await deps.host.get(claims.sid);
-      socket.data = { sessionId: claims.sid, actor: admit(state, claims), claims, audience: null };
+      socket.data = { sessionId: claims.sid, actor: deps.invites.admitted(state, claims), claims, audience: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import { AuditLog, ErrorResponse, Health, RosterImported, RosterJsonBody, SessionIdParams } from '../../../shared/api';
+import { AuditLog, ErrorResponse, Health, RosterImported, RosterImportQuery, RosterJsonBody, SessionIdParams } from '../../../shared/api';
 import {
   BroadcastCommand,
   ExtendBody,
@@ -81,9 +81,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       },
       '/api/sessions/{id}/roster': {
         post: {
-          summary: 'Import or update the roster (CSV with a header row, or JSON); all or nothing',
+          summary: 'Import or update the roster (CSV with a header row, or JSON); all or nothing. `expiresAt` (ISO 8601): the links issued stop working then',
           security: secured,
-          requestParams: sessionPath,
+          requestParams: { path: SessionIdParams, query: RosterImportQuery },
           requestBody: {
             content: {
               'text/csv': { schema: z.string().meta({ description: 'RFC 4180; columns id (required), name, email, language (a|b), role; others are attributes' }) },
@@ -95,11 +95,15 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       },
       '/api/sessions/{id}/invites/revoke': {
         post: {
-          summary: 'Revoke every invite link of one member ("@moderator" for the moderator link)',
+          summary:
+            'Revoke every invite link of one member ("@moderator" for the moderator link), or in bulk: { "all": "participants" } (everyone at a table) or { "all": "everyone" }',
           security: secured,
           requestParams: sessionPath,
           requestBody: json(RevokeBody),
-          responses: { '200': { description: 'Revoked', ...json(z.object({ revoked: z.string() })) }, ...errors('400', '401', '403', '404') },
+          responses: {
+            '200': { description: 'Revoked', ...json(z.union([z.object({ revoked: z.string() }), z.object({ all: z.string(), revoked: z.number().int() })])) },
+            ...errors('400', '401', '403', '404'),
+          },
         },
       },
       '/api/sessions/{id}/agenda/start': sessionCommand('Start the first step'),
@@ -134,7 +138,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       },
       '/api/sessions/{id}/notes': {
         get: {
-          summary: "Export the groups' shared notes: every breakout step (or `step`, 0-based) and every group (or `group`), with the step's questions and each group's members and roles",
+          summary:
+            "Export the groups' shared notes: every breakout step (or `step`, counted from 0 as everywhere) and every group (or `group`), with the step's questions and each group's members' roles; `names=staff` adds names (admin token only); `version=breakout-end` gives the notes as each breakout ended",
           security: secured,
           requestParams: { path: SessionIdParams, query: NotesExportQuery },
           responses: {
