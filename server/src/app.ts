@@ -82,6 +82,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     },
     presence,
     adminToken: admin.value,
+    publicUrl: () => publicUrl,
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     now: () => clock.now(),
     health: () => health,
     logger,

@@ -762,3 +762,37 @@ describe('routes and documents', () => {
     expect(html).toContain('/api/openapi.json');
   });
 });
+
+describe('security headers over http and https', () => {
+  const headersOf = async (base: RunningServer, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base.url}/`, { headers });
+    await res.text();
+    return { csp: res.headers.get('content-security-policy') ?? '', hsts: res.headers.get('strict-transport-security') };
+  };
+
+  it('over plain http: a CSP without upgrade-insecure-requests and no HSTS, so a LAN address works', async () => {
+    const { csp, hsts } = await headersOf(server);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(hsts).toBeNull();
+  });
+
+  it('behind a trusted proxy that says https (loopback by default), and with an https PUBLIC_URL: both', async () => {
+    const proxied = await headersOf(server, { 'x-forwarded-proto': 'https' });
+    expect(proxied.csp).toContain('upgrade-insecure-requests');
+    expect(proxied.hsts).toMatch(/max-age=\d+/);
+    await server.close();
+    server = await startServer({ clock, config: { publicUrl: 'https://roundtable.example.org' } });
+    const configured = await headersOf(server);
+    expect(configured.csp).toContain('upgrade-insecure-requests');
+    expect(configured.hsts).toMatch(/max-age=\d+/);
+  });
+
+  it('believes X-Forwarded-Proto only from the proxies TRUST_PROXY names', async () => {
+    await server.close();
+    server = await startServer({ clock, config: { trustProxy: false } });
+    const { csp, hsts } = await headersOf(server, { 'x-forwarded-proto': 'https' });
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(hsts).toBeNull();
+  });
+});

@@ -18,6 +18,7 @@ import {
 import { NotesExportQuery } from '../../../shared/notes';
 import { CreateSessionBody } from '../../../shared/session';
 import type { Invites } from '../access/invites';
+import type { TrustProxy } from '../config';
 import { driveAgenda } from '../domain/agenda';
 import { sendBroadcast } from '../domain/broadcasts';
 import { DomainError, badInput } from '../domain/errors';
@@ -43,6 +44,10 @@ export interface HttpDeps {
   logger: Logger;
   /** The built web client; while it is not built, `/` shows the placeholder home page. */
   clientDir?: string;
+  /** Base of invite links: an https one means Roundtable is served over https. */
+  publicUrl?: () => string;
+  /** Whose X-Forwarded-Proto to believe (express's `trust proxy`); default `loopback`. */
+  trustProxy?: TrustProxy;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
 }
@@ -53,9 +58,14 @@ const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.ur
 /** REST for organizers and automation: thin; every rule is the domain's. */
 export function httpApp(deps: HttpDeps): express.Express {
   const app = express();
-  // Security headers, CSP included: the client loads only its own scripts and talks only to this origin.
-  app.use(helmet());
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
+  // Security headers, CSP included: the client loads only its own scripts and talks only to this
+  // origin. HSTS and upgrade-insecure-requests only when served over https: over plain http (a
+  // laptop serving a room on its LAN) they would send the browser to an https that is not there.
+  const overHttps = helmet();
+  const overHttp = helmet({ strictTransportSecurity: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const servedOverHttps = (req: Request) => req.secure || (deps.publicUrl?.() ?? '').startsWith('https:');
+  app.use((req, res, next) => (servedOverHttps(req) ? overHttps : overHttp)(req, res, next));
   const openapi = openApiDocument();
 
   const bearer = (req: Request): string => {

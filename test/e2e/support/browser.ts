@@ -6,8 +6,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const chromiumPath = '/usr/bin/chromium';
 export const screenshotDir = join(process.cwd(), 'test-results', 'screenshots');
 
-/** Debian's Chromium, headless; the flags keep it from reaching the network on its own. */
-export async function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless; the flags keep it from reaching the network on its own. `extraArgs` add to them. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
   return chromium.launch({
     executablePath: chromiumPath,
@@ -20,6 +20,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
