@@ -67,6 +67,13 @@ async function audit(id: string, token?: string) {
   return (await ok(await server.api(`/api/sessions/${id}/audit`, token === undefined ? {} : { token }), 200, AuditLog)).entries;
 }
 
+/** What the live socket answers a link it refuses: the `connect_error`'s `{ code, message }`. */
+async function refusalOf(token: string): Promise<{ code?: string; message?: string } | undefined> {
+  const client = liveClient(server.url, token);
+  clients.push(client);
+  return (await new Promise<{ data?: { code?: string; message?: string } }>((resolve) => client.on('connect_error', resolve))).data;
+}
+
 /** Connects live clients and resolves once each is in the session (so it counts as present). */
 async function connect(tokens: string[]): Promise<LiveClient[]> {
   const connected = tokens.map((token) => {
@@ -542,10 +549,7 @@ describe('broadcasts and invitations over REST', () => {
     await failure(await post(`/api/sessions/${id}/invites/revoke`, {}), 400, 'BAD_INPUT');
     await failure(await post(`/api/sessions/${id}/invites/revoke`, { memberId: 'nobody' }), 404, 'NOT_FOUND');
     expect(await (await post(`/api/sessions/${id}/invites/revoke`, { memberId: 'p01' })).json()).toEqual({ revoked: 'p01' });
-    const refused = liveClient(server.url, tokens.get('p01')!);
-    clients.push(refused);
-    const error = await new Promise<{ data?: { code?: string } }>((resolve) => refused.on('connect_error', resolve));
-    expect(error.data?.code).toBe('UNAUTHORIZED');
+    expect((await refusalOf(tokens.get('p01')!))?.code).toBe('UNAUTHORIZED');
     // A new import hands out links that work again.
     const reissued = await ok(await postCsv(id, 'id,name\np01,Person 1\n'), 200, RosterImported);
     await connect([reissued.invitations[0]!.link.split('#')[1]!]);
@@ -562,29 +566,19 @@ describe('broadcasts and invitations over REST', () => {
     const before = await audit(id);
     expect(await (await revoke({ all: 'participants' })).json()).toEqual({ all: 'participants', revoked: 6 });
     expect((await audit(id)).slice(before.length).map((e) => [e.action, e.detail])).toEqual([['invite.revoke', { all: 'participants', count: 6 }]]);
-    const refusedCode = async (token: string) => {
-      const client = liveClient(server.url, token);
-      clients.push(client);
-      return (await new Promise<{ data?: { code?: string } }>((resolve) => client.on('connect_error', resolve))).data?.code;
-    };
-    for (const p of ['p01', 'p02', 'p06']) expect(await refusedCode(tokens.get(p)!)).toBe('UNAUTHORIZED');
+    for (const p of ['p01', 'p02', 'p06']) expect((await refusalOf(tokens.get(p)!))?.code).toBe('UNAUTHORIZED');
     // Staff links still work.
     await connect([tokens.get('m1')!]);
     await view(id, moderatorToken);
 
     expect(await (await revoke({ all: 'everyone' })).json()).toEqual({ all: 'everyone', revoked: 7 });
-    expect(await refusedCode(tokens.get('m1')!)).toBe('UNAUTHORIZED');
+    expect((await refusalOf(tokens.get('m1')!))?.code).toBe('UNAUTHORIZED');
     await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'UNAUTHORIZED');
   });
 });
 
 describe('invitation expiry', () => {
   const day = 24 * 60 * minute;
-  const expiredCode = async (token: string) => {
-    const client = liveClient(server.url, token);
-    clients.push(client);
-    return (await new Promise<{ data?: { code?: string; message?: string } }>((resolve) => client.on('connect_error', resolve))).data;
-  };
 
   it('ends every link some days after the session ends (INVITE_DAYS_AFTER_END, 7 by default) with LINK_EXPIRED', async () => {
     const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(3));
@@ -597,7 +591,7 @@ describe('invitation expiry', () => {
     clock.advance(1);
     const expired = await failure(await server.api(`/api/sessions/${id}`, { token: moderatorToken }), 401, 'LINK_EXPIRED');
     expect(expired.message).toMatch(/expired/);
-    expect((await expiredCode(tokens.get('p02')!))?.code).toBe('LINK_EXPIRED');
+    expect((await refusalOf(tokens.get('p02')!))?.code).toBe('LINK_EXPIRED');
     // The organizer's admin token is not an invitation.
     await view(id);
   });
@@ -620,7 +614,7 @@ describe('invitation expiry', () => {
     clock.advance(2 * day - 1000);
     await connect([token]);
     clock.advance(1000);
-    expect((await expiredCode(token))?.code).toBe('LINK_EXPIRED');
+    expect((await refusalOf(token))?.code).toBe('LINK_EXPIRED');
   });
 });
 
