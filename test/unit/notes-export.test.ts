@@ -135,11 +135,13 @@ describe('exporting notes', () => {
 
 describe('the join terms and the exports agree', () => {
   const terms = (lang: string) => (JSON.parse(readFileSync(new URL(`../../client/src/i18n/${lang}.json`, import.meta.url), 'utf8')) as { join: { terms: string } }).join.terms;
-  it('say the report is published without names, and that only the organizers see who sat where', () => {
-    expect(terms('en')).toMatch(/published .*without your name/);
-    expect(terms('en')).toMatch(/only the organizers/i);
-    expect(terms('fr')).toMatch(/publi.*sans votre nom/);
-    expect(terms('fr')).toMatch(/seuls les organisateurs/i);
+  it('say the report is published without names (roles only), and that only the staff see who sat where', () => {
+    expect(terms('en')).toMatch(/published .*without your name: the report shows roles only/);
+    expect(terms('en')).toMatch(/Only the session's staff \(organizers and moderators\) see who sat at which table/);
+    expect(terms('fr')).toMatch(/publiés .*sans votre nom : le compte rendu ne montre que les rôles/);
+    expect(terms('fr')).toMatch(/Seule l’équipe de la session \(organisateurs et modérateurs\) voit qui était à quelle table/);
+    // And the publication indeed shows roles only.
+    expect(notesToMarkdown(publication)).toContain('Members: facilitator, notetaker, rapporteur');
   });
 });
 
