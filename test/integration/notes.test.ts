@@ -231,8 +231,16 @@ describe('after the breakout', () => {
     expect(md).toContain('**Edited after the breakout ended');
     expect(md).toContain('- added: Added while presenting.');
     // Another group, untouched after the breakout, carries no mark.
-    const other = NotesExport.parse((await (await server.api(`/api/sessions/${b.id}/notes?format=json&group=${groupOf(b, 1).id}`, { token: adminToken })).json()));
-    expect(other.steps[0]!.groups[0]!.afterBreakout).toBeNull();
+    const g2 = groupOf(b, 1);
+    const otherGroup = async () =>
+      NotesExport.parse(await (await server.api(`/api/sessions/${b.id}/notes?format=json&group=${g2.id}`, { token: adminToken })).json()).steps[0]!.groups[0]!;
+    expect((await otherGroup()).afterBreakout).toBeNull();
+    // Its notes were never opened in the breakout; its rapporteur writes them while presenting: marked too.
+    const late = open(await notesToken(b.people.get(g2.rapporteur)!));
+    await late.synced;
+    late.text.insert(late.text.length, 'Written only after the breakout.\n');
+    await witness(b, g2.others[0]!, 'Written only after the breakout.');
+    expect((await otherGroup()).afterBreakout).toEqual({ breakoutEndedAt: endedAt, added: ['Written only after the breakout.'], removed: [] });
     expect((await get('&version=latest')).status).toBe(400);
   });
 

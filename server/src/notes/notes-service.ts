@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { diffLines } from 'diff';
 import * as Y from 'yjs';
 import type { BreakoutStep } from '../../../shared/agenda';
-import { notesCloseCodes, type NotesActivity, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
+import { NOTES_TEXT, notesCloseCodes, type NotesActivity, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import { DomainError, conflict, notAllowed, notFound } from '../domain/errors';
 import { breakoutOfGroups, notesAccess, notesTarget, type NotesAccess } from '../domain/notes-access';
@@ -313,8 +313,8 @@ export class NotesService {
       const name = docNameOf(key);
       const room = this.#registry.peek(name);
       if (room) await this.#persistence.compact(name);
-      const bytes = room ? Y.encodeStateAsUpdate(room.doc) : await this.#registry.stateOf(key);
-      if (!bytes) continue; // never opened: its notes are the template
+      // Never opened: its notes are the template, kept too, so that edits made after the breakout are still told apart.
+      const bytes = (room ? Y.encodeStateAsUpdate(room.doc) : await this.#registry.stateOf(key)) ?? templateState(state.agenda[stepIndex] as BreakoutStep);
       await this.#opts.store.keepVersion(key, {
         label: breakoutEndLabel,
         at: this.#opts.clock.now(),
@@ -458,4 +458,15 @@ function changedLines(before: string, after: string): { added: string[]; removed
     (part.added ? added : removed).push(...lines);
   }
   return { added, removed };
+}
+
+/** A document holding only the step's template, as a group's notes start. */
+function templateState(step: BreakoutStep): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    doc.getText(NOTES_TEXT).insert(0, notesTemplate(step));
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
 }
