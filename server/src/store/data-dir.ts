@@ -7,7 +7,12 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
  */
 export function privateDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch (error) {
+    // A directory another user owns (a mounted volume) keeps its mode; the files in it are still 0600.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
 }
 
 /** Creates `path` empty if it is missing; either way leaves it 0600. */
