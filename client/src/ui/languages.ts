@@ -1,0 +1,19 @@
+import type { Seat } from '../../../shared/session';
+
+/**
+ * The discussion languages a person is offered: the session's languages that their roster entry
+ * lists (a session language nobody at their seat reads is no choice for them), or every session
+ * language when the roster lists none of them.
+ */
+export function discussionLanguages(sessionLanguages: readonly string[], seat: Pick<Seat, 'languages'>): string[] {
+  const theirs = sessionLanguages.filter((l) => seat.languages.includes(l));
+  return theirs.length > 0 ? theirs : [...sessionLanguages];
+}
+
+/** The language chosen at first: the one the person chose before, else the roster's first, else the interface's. */
+export function preselectedLanguage(offered: readonly string[], seat: Pick<Seat, 'languages' | 'language'>, interfaceLanguage: string): string {
+  if (seat.language && offered.includes(seat.language)) return seat.language;
+  const fromRoster = seat.languages.find((l) => offered.includes(l));
+  if (fromRoster) return fromRoster;
+  return offered.includes(interfaceLanguage) ? interfaceLanguage : (offered[0] ?? interfaceLanguage);
+}
