@@ -1,4 +1,4 @@
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { languageName, useTranslation } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
@@ -21,6 +21,10 @@ export function Join({ client, seat, view, onLanguage }: Props) {
   const languages = view?.languages.length ? discussionLanguages(view.languages, seat) : seat.languages;
   const [name, setName] = useState(seat.name);
   const [chosen, setChosen] = useState(() => preselectedLanguage(languages, seat, language));
+  // The page speaks the preselected language from the start, when the interface has it.
+  useEffect(() => {
+    if (chosen !== language) onLanguage(chosen);
+  }, []);
   const [consent, setConsent] = useState(false);
   const [consentMissing, setConsentMissing] = useState(false);
   const { run, error, busy } = useCommand(client);
