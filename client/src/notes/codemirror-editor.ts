@@ -20,30 +20,37 @@ import * as Y from 'yjs';
 import { headingOffset } from './headings';
 import type { NotesEditor } from './notes-editor';
 
+/** A plugin whose decorations `build` makes again whenever `stale` says an update changed them. */
+function decorations(build: (view: EditorView) => DecorationSet, stale: (update: ViewUpdate) => boolean) {
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = build(view);
+      }
+      update(update: ViewUpdate) {
+        if (stale(update)) this.decorations = build(update.view);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+}
+
 /** `# Question` lines stand out as headings. */
 const headingLine = Decoration.line({ class: 'rt-notes-heading' });
-const headingLines = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = this.build(view);
-    }
-    update(update: ViewUpdate) {
-      if (update.docChanged || update.viewportChanged) this.decorations = this.build(update.view);
-    }
-    build(view: EditorView): DecorationSet {
-      const builder = new RangeSetBuilder<Decoration>();
-      for (const { from, to } of view.visibleRanges) {
-        for (let pos = from; pos <= to; ) {
-          const line = view.state.doc.lineAt(pos);
-          if (/^#{1,6}\s/.test(line.text)) builder.add(line.from, line.from, headingLine);
-          pos = line.to + 1;
-        }
+const headingLines = decorations(
+  (view) => {
+    const builder = new RangeSetBuilder<Decoration>();
+    for (const { from, to } of view.visibleRanges) {
+      for (let pos = from; pos <= to; ) {
+        const line = view.state.doc.lineAt(pos);
+        if (/^#{1,6}\s/.test(line.text)) builder.add(line.from, line.from, headingLine);
+        pos = line.to + 1;
       }
-      return builder.finish();
     }
+    return builder.finish();
   },
-  { decorations: (v) => v.decorations },
+  (update) => update.docChanged || update.viewportChanged,
 );
 
 /**
@@ -51,39 +58,31 @@ const headingLines = ViewPlugin.fromClass(
  * except on the line being written (where deleting or adding one must be possible).
  */
 const hiddenMark = Decoration.replace({});
-const headingMarks = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = this.build(view);
+const headingMarks = decorations(
+  (view) => {
+    const { state } = view;
+    const writing = new Set<number>();
+    if (view.hasFocus && !state.readOnly) for (const range of state.selection.ranges) writing.add(state.doc.lineAt(range.head).number);
+    const builder = new RangeSetBuilder<Decoration>();
+    for (const { from, to } of view.visibleRanges) {
+      syntaxTree(state).iterate({
+        from,
+        to,
+        enter: (node) => {
+          if (node.name !== 'HeaderMark' || !/^ATXHeading/.test(node.node.parent?.name ?? '')) return;
+          const line = state.doc.lineAt(node.from);
+          if (writing.has(line.number) || node.from !== line.from) return; // only the leading marks
+          const end = Math.min(line.to, node.to + (state.doc.sliceString(node.to, node.to + 1) === ' ' ? 1 : 0));
+          if (end < line.to) builder.add(node.from, end, hiddenMark);
+        },
+      });
     }
-    update(update: ViewUpdate) {
-      if (update.docChanged || update.viewportChanged || update.selectionSet || update.focusChanged || syntaxTree(update.startState) !== syntaxTree(update.state)) {
-        this.decorations = this.build(update.view);
-      }
-    }
-    build(view: EditorView): DecorationSet {
-      const { state } = view;
-      const writing = new Set<number>();
-      if (view.hasFocus && !state.readOnly) for (const range of state.selection.ranges) writing.add(state.doc.lineAt(range.head).number);
-      const builder = new RangeSetBuilder<Decoration>();
-      for (const { from, to } of view.visibleRanges) {
-        syntaxTree(state).iterate({
-          from,
-          to,
-          enter: (node) => {
-            if (node.name !== 'HeaderMark' || !/^ATXHeading/.test(node.node.parent?.name ?? '')) return;
-            const line = state.doc.lineAt(node.from);
-            if (writing.has(line.number) || node.from !== line.from) return; // only the leading marks
-            const end = Math.min(line.to, node.to + (state.doc.sliceString(node.to, node.to + 1) === ' ' ? 1 : 0));
-            if (end < line.to) builder.add(node.from, end, hiddenMark);
-          },
-        });
-      }
-      return builder.finish();
-    }
+    return builder.finish();
   },
-  { decorations: (v) => v.decorations },
+  (update) =>
+    update.docChanged || update.viewportChanged || update.selectionSet || update.focusChanged ||
+    update.startState.readOnly !== update.state.readOnly ||
+    syntaxTree(update.startState) !== syntaxTree(update.state),
 );
 
 /** Markdown shown as what it means: headings large and bold, emphasis emphasized, marks quiet. */

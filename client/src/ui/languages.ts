@@ -10,10 +10,12 @@ export function discussionLanguages(sessionLanguages: readonly string[], seat: P
   return theirs.length > 0 ? theirs : [...sessionLanguages];
 }
 
-/** The language chosen at first: the one the person chose before, else the roster's first, else the interface's. */
+/**
+ * The language chosen at first: the one the person chose before; else the interface's (this
+ * device's) when their roster entry lists it too; else the roster's first one.
+ */
 export function preselectedLanguage(offered: readonly string[], seat: Pick<Seat, 'languages' | 'language'>, interfaceLanguage: string): string {
   if (seat.language && offered.includes(seat.language)) return seat.language;
-  const fromRoster = seat.languages.find((l) => offered.includes(l));
-  if (fromRoster) return fromRoster;
-  return offered.includes(interfaceLanguage) ? interfaceLanguage : (offered[0] ?? interfaceLanguage);
+  if (offered.includes(interfaceLanguage) && seat.languages.includes(interfaceLanguage)) return interfaceLanguage;
+  return seat.languages.find((l) => offered.includes(l)) ?? (offered.includes(interfaceLanguage) ? interfaceLanguage : (offered[0] ?? interfaceLanguage));
 }

@@ -13,8 +13,10 @@ describe('the join screen’s languages', () => {
     expect(discussionLanguages(session, { languages: ['es'] })).toEqual(session);
   });
 
-  it('preselects the person’s earlier choice, else the roster’s first language, else the interface’s', () => {
-    expect(preselectedLanguage(['en', 'fr'], { languages: ['fr', 'en'], language: null }, 'en')).toBe('fr');
+  it('preselects the person’s earlier choice, else this device’s language when the roster lists it, else the roster’s first', () => {
+    expect(preselectedLanguage(['en', 'fr'], { languages: ['fr'], language: null }, 'en')).toBe('fr');
+    expect(preselectedLanguage(['en', 'fr'], { languages: ['fr', 'en'], language: null }, 'de')).toBe('fr');
+    expect(preselectedLanguage(['en', 'fr'], { languages: ['fr', 'en'], language: null }, 'en')).toBe('en');
     expect(preselectedLanguage(['en', 'fr'], { languages: ['fr', 'en'], language: 'en' }, 'fr')).toBe('en');
     expect(preselectedLanguage(['en', 'fr'], { languages: ['es'], language: null }, 'fr')).toBe('fr');
     expect(preselectedLanguage(['de'], { languages: ['es'], language: 'it' }, 'fr')).toBe('de');
