@@ -1,5 +1,5 @@
 import type { i18n as I18n } from 'i18next';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { TranslationContext, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
 import type { LiveState, SessionClient } from './live/session-client';
 import { Breakout } from './screens/Breakout';
@@ -113,6 +113,7 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
   const pickerLanguages = offered.filter((l) => pickLanguage([l]) !== null);
 
   const who = seat && seat.consented ? whoLabel(t, seat) : '';
+  const whoId = useId();
 
   const changeLanguage = (code: string) => {
     chooseLanguage(setLanguage, code);
@@ -129,10 +130,10 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
           {t('app.skipToContent')}
         </a>
         <span class="brand">{t('app.name')}</span>
-        {view && <SessionTitle title={view.title} who={who} />}
+        {view && <SessionTitle title={view.title} who={who} whoId={whoId} />}
         <ConnectionStatus connection={live.connection} />
         {who && (
-          <span class="who" data-testid="who">
+          <span class="who" id={whoId} data-testid="who">
             {who}
           </span>
         )}

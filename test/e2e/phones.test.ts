@@ -255,6 +255,7 @@ describe('an event on phones', { timeout: 60_000 }, () => {
     expect(res.status).toBe(202);
     const banner = amina.getByTestId('broadcast');
     await banner.getByText('Cinq minutes.').waitFor();
+    await amina.evaluate(() => window.scrollTo(0, 0));
     await look(amina, 'broadcast-fr');
     // The moderator link has no name of its own: the moderation sends it, in proper French.
     expect(await banner.locator('strong').textContent()).toBe(fr('phones.fromModeration'));
@@ -264,7 +265,7 @@ describe('an event on phones', { timeout: 60_000 }, () => {
     expect(await named.locator('strong').textContent()).toBe(fr('broadcast.from', { name: 'Mireille' }));
     expect(fr('broadcast.from', { name: 'Mireille' })).toMatch(/^De la part de Mireille/);
     // Roles in forms that name everyone.
-    await amina.getByTestId('who').getByText(fr('roles.facilitator')).waitFor();
+    await amina.getByTestId('who').getByText(fr('roles.facilitator')).waitFor({ state: 'attached' });
     expect(fr('roles.facilitator')).toMatch(/·/);
   });
 });

@@ -92,7 +92,6 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
     const parts = [labels[problem ?? state]];
     if (readOnly() && problem !== 'forbidden') parts.push(labels.readOnly);
     status.textContent = parts.join(' · ');
-    status.dataset.saved = String(!unsaved && connection === 'connected' && problem === null);
   };
 
   // Nobody is shown a reader's cursor; a writer's name and colour are shown once the server agrees.
@@ -145,7 +144,10 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
     if (s === 'connected' && problem !== 'forbidden' && problem !== 'expired') problem = null;
     render();
   });
+  // Closed by the server for good (forbidden, expired…): coming back online does not reopen it.
+  let closedForGood = false;
   provider.on('closed', ({ code }: { code: number; reason: string }) => {
+    closedForGood = true;
     problem = closeLabels[code] ?? problem;
     serverAccess = null;
     applyAccess();
@@ -171,7 +173,9 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
 
   // A phone that knows it lost the network says so at once, rather than when the socket times out.
   const goneOffline = () => provider.disconnect();
-  const backOnline = () => provider.connect();
+  const backOnline = () => {
+    if (!closedForGood) provider.connect();
+  };
   window.addEventListener('offline', goneOffline);
   window.addEventListener('online', backOnline);
 
