@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider, messageSync } from 'y-websocket';
 import * as Y from 'yjs';
-import { savedEdits } from '../../../client/src/notes/saved-edits';
+import { savedEdits, type SavedEdits } from '../../../client/src/notes/saved-edits';
 
 /** A WebSocket the test plays the server of: it records what the provider sends. */
 class ScriptedSocket {
@@ -51,6 +51,15 @@ class ScriptedSocket {
 const server = new Y.Doc();
 const empty = () => Y.encodeStateAsUpdate(server, Y.encodeStateVector(server));
 
+/** The probe goes after a pause in typing; the edits are saved when, and only when, its answer comes. */
+function expectSavedOnceAnswered(socket: ScriptedSocket, saved: SavedEdits): void {
+  vi.advanceTimersByTime(300);
+  expect(socket.stepOnes()).toBe(2);
+  expect(saved.pending()).toBe(true);
+  socket.receive(syncProtocol.messageYjsSyncStep2, empty());
+  expect(saved.pending()).toBe(false);
+}
+
 describe('notes say "saved" only once the server has the edits', () => {
   let doc: Y.Doc;
   let provider: WebsocketProvider;
@@ -80,11 +89,7 @@ describe('notes say "saved" only once the server has the edits', () => {
 
     doc.getText('notes').insert(0, 'Trust comes first.');
     expect(saved.pending()).toBe(true);
-    vi.advanceTimersByTime(300);
-    expect(socket.stepOnes()).toBe(2);
-    expect(saved.pending()).toBe(true);
-    socket.receive(syncProtocol.messageYjsSyncStep2, empty());
-    expect(saved.pending()).toBe(false);
+    expectSavedOnceAnswered(socket, saved);
     saved.destroy();
   });
 
@@ -105,11 +110,7 @@ describe('notes say "saved" only once the server has the edits', () => {
     expect(saved.pending()).toBe(true);
     // The server asks what it lacks; the provider's reply carries the edit; then the probe goes.
     socket.receive(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(server));
-    vi.advanceTimersByTime(300);
-    expect(socket.stepOnes()).toBe(2);
-    expect(saved.pending()).toBe(true);
-    socket.receive(syncProtocol.messageYjsSyncStep2, empty());
-    expect(saved.pending()).toBe(false);
+    expectSavedOnceAnswered(socket, saved);
     saved.destroy();
   });
 });
