@@ -25,7 +25,8 @@ export type WarningEvent = z.infer<typeof WarningEvent>;
 export const BroadcastEvent = z.object({
   id: z.string(),
   text: z.string(),
-  from: z.string(),
+  /** The sender's shown name; null for a sender with no name of their own (the moderator link, the organizer). */
+  from: z.string().nullable(),
   groupId: z.string().nullable(),
   serverNow: z.number(),
 });

@@ -1,5 +1,5 @@
 import type { i18n as I18n } from 'i18next';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { TranslationContext, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
 import type { LiveState, SessionClient } from './live/session-client';
 import { Breakout } from './screens/Breakout';
@@ -12,7 +12,9 @@ import { Problem } from './screens/Problem';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
 import { LanguagePicker } from './ui/LanguagePicker';
-import { currentStep, roleLabel, takesPart } from './ui/names';
+import { currentStep, takesPart, whoLabel } from './ui/names';
+import { SessionTitle } from './ui/SessionTitle';
+import { discussionLanguages } from './ui/languages';
 
 const storedLanguageKey = 'roundtable.language';
 
@@ -106,7 +108,12 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
     const active = document.activeElement;
     if (!active || active === document.body || !active.isConnected) main.current?.focus({ preventScroll: true });
   }, [screen]);
-  const pickerLanguages = view ? view.languages.filter((l) => pickLanguage([l]) !== null) : [...uiLanguages];
+  // A participant picks among the languages their roster entry offers them (they are also the discussion's).
+  const offered = view ? (seat?.memberId ? discussionLanguages(view.languages, seat) : view.languages) : [...uiLanguages];
+  const pickerLanguages = offered.filter((l) => pickLanguage([l]) !== null);
+
+  const who = seat && seat.consented ? whoLabel(t, seat) : '';
+  const whoId = useId();
 
   const changeLanguage = (code: string) => {
     chooseLanguage(setLanguage, code);
@@ -123,11 +130,11 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
           {t('app.skipToContent')}
         </a>
         <span class="brand">{t('app.name')}</span>
-        {view && <span class="session-title">{view.title}</span>}
+        {view && <SessionTitle title={view.title} who={who} whoId={whoId} />}
         <ConnectionStatus connection={live.connection} />
-        {seat && seat.consented && (
-          <span class="who" data-testid="who">
-            {seat.name === roleLabel(t, seat.role) || !seat.memberId ? roleLabel(t, seat.role) : t('app.who', { name: seat.name, role: roleLabel(t, seat.role) })}
+        {who && (
+          <span class="who" id={whoId} data-testid="who">
+            {who}
           </span>
         )}
         {pickerLanguages.length > 1 && <LanguagePicker languages={pickerLanguages} value={language} onChange={changeLanguage} />}

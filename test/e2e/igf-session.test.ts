@@ -91,7 +91,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await everyone(async (p) => {
       await p.page.getByRole('heading', { level: 1, name: p.t('plenary.lobbyTitle') }).waitFor();
       expect(await p.page.locator('html').getAttribute('lang')).toBe(p.language);
-      await p.page.getByTestId('who').getByText(p.name).waitFor();
+      // On a phone who one is sits behind the session title's disclosure: in the page, not on show.
+      await p.page.getByTestId('who').getByText(p.name).waitFor({ state: 'attached' });
     });
     // The language follows the participant's choice, also after joining; the server keeps it.
     const dev = byName('Dev');

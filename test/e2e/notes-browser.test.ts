@@ -49,7 +49,7 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
-async function openNotes(memberId: string, name: string, color: string, extra: { plainText?: boolean } = {}): Promise<Page> {
+async function openNotes(memberId: string, name: string, color: string, extra: { plainText?: boolean; fontSize?: string } = {}): Promise<Page> {
   const grant = await notesToken(breakout.people.get(memberId)!);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name}] ${error.message}`));
@@ -148,5 +148,24 @@ describe('notes in Chromium', () => {
     expect(await plain.evaluate(() => (window as unknown as { notes: { scrollToHeading(h: string): boolean } }).notes.scrollToHeading('What do they mean for us as a community?'))).toBe(true);
     await plain.close();
     await rich.close();
+  });
+
+  it('both editors write in the page’s own font at the size of their container, larger where the page makes it so', async () => {
+    const [, , , , eve] = breakout.groups[0]!.members.map((m) => m.id);
+    const typeOf = (page: Page, selector: string) =>
+      page.locator(selector).evaluate((el) => ({ size: getComputedStyle(el).fontSize, family: getComputedStyle(el).fontFamily }));
+    const rich = await openNotes(eve!, 'Eve', '#0f766e', { fontSize: '20px' });
+    await rich.waitForSelector('.cm-content');
+    const cm = await typeOf(rich, '.cm-content');
+    expect(cm.size).toBe('20px');
+    expect(cm.family).not.toMatch(/monospace/);
+    // A heading is a heading: larger, and without its `#` marks while nobody writes on its line.
+    const heading = rich.locator('.cm-line.rt-notes-heading').first();
+    expect(parseFloat(await heading.evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThan(20);
+    expect(await heading.innerText()).not.toMatch(/^#/);
+    const plain = await openNotes(eve!, 'Eve', '#0f766e', { fontSize: '20px', plainText: true });
+    expect((await typeOf(plain, 'textarea')).size).toBe('20px');
+    await rich.close();
+    await plain.close();
   });
 });

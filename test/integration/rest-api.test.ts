@@ -537,7 +537,7 @@ describe('broadcasts and invitations over REST', () => {
     const [listener] = await connect([tokens.get('p01')!]);
     const heard = nextEvent(listener!, 'broadcast');
     expect(await ok(await post(`/api/sessions/${id}/broadcast`, { text: 'Welcome, everyone' }, moderatorToken), 202, z.object({ sent: z.literal(true) }))).toEqual({ sent: true });
-    expect(await heard).toMatchObject({ text: 'Welcome, everyone', groupId: null, from: 'Moderator', serverNow: clock.now() });
+    expect(await heard).toMatchObject({ text: 'Welcome, everyone', groupId: null, from: null, serverNow: clock.now() });
     await failure(await post(`/api/sessions/${id}/broadcast`, { text: '   ' }, moderatorToken), 400, 'BAD_INPUT');
     await failure(await post(`/api/sessions/${id}/broadcast`, { text: 'Group 1', groupId: 'g1' }, moderatorToken), 409, 'CONFLICT');
     await failure(await post(`/api/sessions/${id}/broadcast`, { text: 'Hi' }, tokens.get('p02')!), 403, 'NOT_ALLOWED');

@@ -38,7 +38,7 @@ export type Problem =
 export interface Banner {
   id: string;
   text: string;
-  from: string;
+  from: string | null;
   groupId: string | null;
 }
 

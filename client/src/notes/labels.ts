@@ -7,7 +7,12 @@ export const defaultNotesLabels = {
   editor: 'Shared notes',
   readOnly: 'Read only',
   connecting: 'Connecting the notes…',
-  connected: 'Notes saved as you type',
+  /** The server has every edit made here. */
+  connected: 'All changes saved',
+  /** Edits sent, the server's answer not come yet. */
+  saving: 'Saving…',
+  /** Offline with edits the server does not have yet. */
+  unsaved: 'Not saved yet: your edits will sync when the connection is back',
   offline: 'Offline: your edits are kept and sent when the connection is back',
   /** Shown in an empty editor. */
   empty: 'Nothing written yet',

@@ -5,6 +5,7 @@ import { NOTES_TEXT, NotesNotice, authNotesAccess, authPermissionDenied, message
 import { notesLabels, type NotesLabelKey } from './labels';
 import type { NotesEditor } from './notes-editor';
 import { plainTextEditor } from './plain-text-editor';
+import { savedEdits } from './saved-edits';
 
 export interface MountNotesOptions {
   /** The notes' WebSocket URL as `notes:token` gave it (it ends with the document's name). */
@@ -83,24 +84,33 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
   let problem: NotesLabelKey | null = null;
   let connection: 'connecting' | 'connected' | 'offline' = 'connecting';
   const readOnly = () => opts.readOnly || serverAccess !== 'write';
+  // "Saved" only once the server has every edit made here; until then, saving or waiting to sync.
+  const saved = savedEdits(provider, doc, () => render());
   const render = () => {
-    const parts = [labels[problem ?? connection]];
+    const unsaved = saved.pending();
+    const state: NotesLabelKey = connection === 'connected' ? (unsaved ? 'saving' : 'connected') : unsaved ? 'unsaved' : connection;
+    const parts = [labels[problem ?? state]];
     if (readOnly() && problem !== 'forbidden') parts.push(labels.readOnly);
     status.textContent = parts.join(' · ');
   };
 
   // Nobody is shown a reader's cursor; a writer's name and colour are shown once the server agrees.
   awareness.setLocalState(null);
-  let editor: NotesEditor;
-  if (opts.plainText) {
-    editor = plainTextEditor(editorHost, ytext, { readOnly: true, label: labels.editor, placeholder: labels.empty });
-  } else {
-    const { codeMirrorEditor } = await import('./codemirror-editor');
-    editor = codeMirrorEditor(editorHost, ytext, awareness, { readOnly: true, label: labels.editor, placeholder: labels.empty });
+  let editor: NotesEditor | null = null;
+  if (!opts.plainText) {
+    try {
+      const { codeMirrorEditor } = await import('./codemirror-editor');
+      editor = codeMirrorEditor(editorHost, ytext, awareness, { readOnly: true, label: labels.editor, placeholder: labels.empty });
+    } catch (error) {
+      // A weak connection that could not bring CodeMirror still gets notes to write in.
+      console.error('Roundtable: the full notes editor did not load; using the plain one', error);
+    }
   }
+  editor ??= plainTextEditor(editorHost, ytext, { readOnly: true, label: labels.editor, placeholder: labels.empty });
+  const shown: NotesEditor = editor;
 
   const applyAccess = () => {
-    editor.setReadOnly(readOnly());
+    shown.setReadOnly(readOnly());
     if (readOnly()) awareness.setLocalState(null);
     else showUser();
     render();
@@ -134,7 +144,10 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
     if (s === 'connected' && problem !== 'forbidden' && problem !== 'expired') problem = null;
     render();
   });
+  // Closed by the server for good (forbidden, expired…): coming back online does not reopen it.
+  let closedForGood = false;
   provider.on('closed', ({ code }: { code: number; reason: string }) => {
+    closedForGood = true;
     problem = closeLabels[code] ?? problem;
     serverAccess = null;
     applyAccess();
@@ -158,18 +171,29 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
       });
   });
 
+  // A phone that knows it lost the network says so at once, rather than when the socket times out.
+  const goneOffline = () => provider.disconnect();
+  const backOnline = () => {
+    if (!closedForGood) provider.connect();
+  };
+  window.addEventListener('offline', goneOffline);
+  window.addEventListener('online', backOnline);
+
   render();
   provider.connect();
 
   return {
     destroy() {
+      window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
+      saved.destroy();
       provider.destroy();
-      editor.destroy();
+      shown.destroy();
       doc.destroy();
       root.remove();
     },
     scrollToHeading(heading) {
-      return editor.scrollToHeading(heading);
+      return shown.scrollToHeading(heading);
     },
   };
 }

@@ -63,6 +63,8 @@ export function plainTextEditor(host: HTMLElement, ytext: Y.Text, options: { rea
       const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 20;
       const line = textarea.value.slice(0, offset).split('\n').length - 1;
       textarea.scrollTop = line * lineHeight;
+      // And the textarea itself into view, below the page's sticky header (its scroll padding).
+      textarea.scrollIntoView({ block: 'start' });
       return true;
     },
     focus() {

@@ -20,7 +20,10 @@ interface Props {
   group: GroupView;
 }
 
-/** One breakout table: who sits at it, the questions every table discusses, the clock, the notes. */
+/**
+ * One breakout table. On a phone the first screen holds what the table needs at a glance (the
+ * clock, the questions, the call for help); the notes come next, then who sits here.
+ */
 export function Breakout({ client, live, view, seat, group }: Props) {
   const { t, language } = useTranslation();
   const ids = { members: useId(), questions: useId() };
@@ -49,6 +52,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <p class="muted">{t('breakout.noQuestions')}</p>
             )}
           </section>
+          <HelpCall client={client} />
           <NotesPanel
             heading={t('breakout.notesHeading')}
             client={client}
@@ -66,7 +70,6 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <Members members={group.members} me={seat.memberId} />
             </div>
           </section>
-          <HelpCall client={client} />
           <Agenda view={view} />
         </div>
       </div>
@@ -91,14 +94,14 @@ function HelpCall({ client }: { client: SessionClient }) {
   return (
     <section class="card help" aria-labelledby={ids.heading}>
       <h2 id={ids.heading}>{t('help.heading')}</h2>
-      <form onSubmit={submit} class="form">
-        <div class="field">
-          <label for={ids.message}>{t('help.messageLabel')}</label>
-          <textarea id={ids.message} rows={2} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
+      <form onSubmit={submit} class="help-form">
+        <label for={ids.message}>{t('help.messageLabel')}</label>
+        <div class="help-row">
+          <textarea id={ids.message} rows={1} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
+          <button type="submit" class="primary" disabled={busy}>
+            {t('help.call')}
+          </button>
         </div>
-        <button type="submit" class="primary" disabled={busy}>
-          {t('help.call')}
-        </button>
       </form>
       <p role="status" class="status-text" data-testid="help-status">
         {sent ? t('help.sent') : ''}

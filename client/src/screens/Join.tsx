@@ -1,9 +1,10 @@
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { languageName, useTranslation } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { useCommand } from '../ui/command';
 import { ErrorText } from '../ui/ErrorText';
+import { discussionLanguages, preselectedLanguage } from '../ui/languages';
 
 interface Props {
   client: SessionClient;
@@ -17,9 +18,13 @@ interface Props {
 export function Join({ client, seat, view, onLanguage }: Props) {
   const { t, language } = useTranslation();
   const ids = { name: useId(), how: useId(), terms: useId(), consent: useId(), form: useId() };
-  const languages = view?.languages.length ? view.languages : seat.languages;
+  const languages = view?.languages.length ? discussionLanguages(view.languages, seat) : seat.languages;
   const [name, setName] = useState(seat.name);
-  const [chosen, setChosen] = useState(seat.language ?? (languages.includes(language) ? language : (languages[0] ?? language)));
+  const [chosen, setChosen] = useState(() => preselectedLanguage(languages, seat, language));
+  // The page speaks the preselected language from the start, when the interface has it.
+  useEffect(() => {
+    if (chosen !== language) onLanguage(chosen);
+  }, []);
   const [consent, setConsent] = useState(false);
   const [consentMissing, setConsentMissing] = useState(false);
   const { run, error, busy } = useCommand(client);

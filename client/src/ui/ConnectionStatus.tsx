@@ -7,7 +7,8 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
   return (
     <p class={`connection connection-${connection}`} role="status" data-testid="connection" data-state={connection}>
       <span class="connection-dot" aria-hidden="true" />
-      {t(`connection.${connection}`)}
+      {/* A connection that is fine is a green dot (and words for screen readers); any other is said. */}
+      <span class={connection === 'connected' ? 'visually-hidden' : 'connection-label'}>{t(`connection.${connection}`)}</span>
     </p>
   );
 }

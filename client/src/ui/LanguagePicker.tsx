@@ -7,7 +7,10 @@ export function LanguagePicker({ languages, value, onChange }: { languages: stri
   const id = useId();
   return (
     <div class="language-picker">
-      <label for={id}>{t('language.label')}</label>
+      {/* The options name themselves ("English", "français"): the label is for screen readers. */}
+      <label for={id} class="visually-hidden">
+        {t('language.label')}
+      </label>
       <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         {languages.map((code) => (
           <option key={code} value={code} lang={code}>

@@ -22,6 +22,8 @@ export function notesLabels(t: TFunction): Record<string, string> {
     readOnly: t('notes.readOnly'),
     connecting: t('notes.connecting'),
     connected: t('notes.connected'),
+    saving: t('phones.notesSaving'),
+    unsaved: t('phones.notesUnsaved'),
     offline: t('notes.offline'),
     empty: t('notes.empty'),
     rejected: t('notes.rejected'),

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AgendaStep } from '../../../shared/agenda';
-import type { Role, SessionView } from '../../../shared/session';
+import type { Role, Seat, SessionView } from '../../../shared/session';
 
 /** "Group 2" for the engine's labels g1, g2…; other labels as they are. */
 export function groupLabel(t: TFunction, id: string): string {
@@ -10,6 +10,12 @@ export function groupLabel(t: TFunction, id: string): string {
 
 export function roleLabel(t: TFunction, role: Role): string {
   return t(`roles.${role}`);
+}
+
+/** "Amina · Facilitator", or the role alone for a link without a name of its own (the moderator link). */
+export function whoLabel(t: TFunction, seat: Pick<Seat, 'name' | 'role' | 'memberId'>): string {
+  const role = roleLabel(t, seat.role);
+  return seat.name === role || !seat.memberId ? role : t('app.who', { name: seat.name, role });
 }
 
 export function currentStep(view: SessionView): AgendaStep | undefined {

@@ -15,7 +15,9 @@ export function sendBroadcast(state: SessionState, actor: Actor, command: Broadc
   }
   return change(state, ctx, actor, 'broadcast', (d, events) => {
     const id = nextId(d, 'b');
-    events.push({ type: 'broadcast', id, text: command.text, from: actor.name, groupId });
+    // A roster moderator's shown name; the moderator link's "Moderator" is no name, and no word of any
+    // one language: the client says "from the moderators" in the reader's.
+    events.push({ type: 'broadcast', id, text: command.text, from: actor.memberId ? actor.name : null, groupId });
     return { id, groupId, text: command.text };
   });
 }

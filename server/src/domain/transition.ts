@@ -4,7 +4,7 @@ import type { SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
-  | { type: 'broadcast'; id: string; text: string; from: string; groupId: string | null };
+  | { type: 'broadcast'; id: string; text: string; from: string | null; groupId: string | null };
 
 export interface AuditEntry {
   sessionId: string;

@@ -68,7 +68,10 @@ describe('broadcasts', () => {
   it('to everyone, or to one existing group during a breakout', () => {
     const s = inBreakout();
     const all = sendBroadcast(s, moderator, { text: '5 minutes left' }, ctx(t0));
-    expect(all.events).toEqual([{ type: 'broadcast', id: expect.any(String), text: '5 minutes left', from: 'Moderator', groupId: null }]);
+    expect(all.events).toEqual([{ type: 'broadcast', id: expect.any(String), text: '5 minutes left', from: null, groupId: null }]);
+    // A moderator from the roster signs with the name everyone sees.
+    const named = sendBroadcast(s, { role: 'moderator', memberId: 'm1', name: 'Mireille' }, { text: 'Thank you' }, ctx(t0));
+    expect(named.events[0]).toMatchObject({ type: 'broadcast', from: 'Mireille' });
     const one = sendBroadcast(s, moderator, { text: 'Please wrap up', groupId: 'g1' }, ctx(t0));
     expect(one.events[0]).toMatchObject({ groupId: 'g1' });
     expect(() => sendBroadcast(s, moderator, { text: 'x', groupId: 'g99' }, ctx(t0))).toThrow(/no group/);
