@@ -139,7 +139,7 @@ describe('the join terms and the exports agree', () => {
     expect(terms('en')).toMatch(/published .*without your name: the report shows roles only/);
     expect(terms('en')).toMatch(/Only the session's staff \(organizers and moderators\) see who sat at which table/);
     expect(terms('fr')).toMatch(/publiés .*sans votre nom\u00a0: le compte rendu ne montre que les rôles/);
-    expect(terms('fr')).toMatch(/Seule l’équipe de la session \(organisateurs et modérateurs\) voit qui était à quelle table/);
+    expect(terms('fr')).toMatch(/Seule l’équipe de la session \(organisation et modération\) voit qui était à quelle table/);
     // And the publication indeed shows roles only.
     expect(notesToMarkdown(publication)).toContain('Members: facilitator, notetaker, rapporteur');
   });
