@@ -1,6 +1,6 @@
 import type { GroupAssigner } from '../grouping/types';
 import type { Actor } from './roles';
-import type { SessionState } from './session';
+import { rosterRecord, type SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
@@ -23,11 +23,16 @@ export interface Context {
   assigner: GroupAssigner;
 }
 
-/** The outcome of one command: the new state (one version later), what to announce, what to audit. */
+/**
+ * The outcome of one command: the new state (one version later), what to announce, what to audit,
+ * and what the command reports to its caller. A command that changes nothing hands back the very
+ * state it was given, with no event and no audit: nothing is stored, nobody is sent anything.
+ */
 export interface Transition {
   state: SessionState;
   events: DomainEvent[];
   audit: AuditEntry[];
+  result?: Record<string, unknown>;
 }
 
 export const clockActor: Actor = { role: 'organizer', memberId: null, name: 'agenda clock' };
@@ -39,7 +44,8 @@ export function actorLabel(actor: Actor): string {
 
 /**
  * Copies the state, lets `mutate` change the copy, and stamps the result with the next version
- * and an audit entry. The input state is never modified, so a refused command changes nothing.
+ * and an audit entry. The input state is never modified, so a refused command changes nothing;
+ * when the copy comes out the same and nothing is announced, the input state itself is returned.
  */
 export function change(
   state: SessionState,
@@ -49,13 +55,17 @@ export function change(
   mutate: (draft: SessionState, events: DomainEvent[]) => Record<string, unknown> | void,
 ): Transition {
   const draft = structuredClone(state);
+  // structuredClone gives every object a prototype again.
+  draft.roster = rosterRecord(draft.roster);
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
+  if (events.length === 0 && sameData(draft, state)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
   return {
     state: draft,
     events,
+    result: detail,
     audit: [
       {
         sessionId: state.id,
@@ -73,4 +83,16 @@ export function change(
 export function nextId(draft: SessionState, prefix: string): string {
   draft.sequence += 1;
   return `${prefix}${draft.sequence}`;
+}
+
+/** Deep equality of JSON-like data (what a session state is), whatever the objects' prototypes. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameData(ra[k], rb[k]));
 }

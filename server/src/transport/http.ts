@@ -131,8 +131,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     authorize(actor, 'roster.import');
     const result = typeof req.body === 'string' ? parseRosterCsv(req.body) : validateRosterRows(jsonRows(req.body));
     if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
-    const { state: after, audit } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
-    const counts = audit[0]?.detail ?? {};
+    const { state: after, result: counts } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
     const invitations = await Promise.all(
       result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id)).link })),
     );
