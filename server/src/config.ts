@@ -11,6 +11,9 @@ const Environment = z.object({
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(levels).default('info'),
   STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  ROSTER_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  ROSTER_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  SESSION_COMMANDS_PER_SECOND: z.coerce.number().int().min(1).default(100),
 });
 
 export interface Config {
@@ -23,6 +26,12 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: (typeof levels)[number];
   store: 'sqlite' | 'memory';
+  /** People in one roster file; more is refused. Default 20,000. */
+  rosterMaxRows?: number;
+  /** Bytes of one roster file (CSV or JSON); more is refused. Default 5 MB. */
+  rosterMaxBytes?: number;
+  /** Commands of everyone in one session together, per second (twice that at once). Default 100. */
+  sessionCommandsPerSecond?: number;
 }
 
 export class ConfigError extends Error {}
@@ -42,5 +51,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     store: e.STORE,
+    rosterMaxRows: e.ROSTER_MAX_ROWS,
+    rosterMaxBytes: e.ROSTER_MAX_BYTES,
+    sessionCommandsPerSecond: e.SESSION_COMMANDS_PER_SECOND,
   };
 }

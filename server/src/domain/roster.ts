@@ -206,7 +206,7 @@ function idProblem(id: string): string | null {
   return null;
 }
 
-function keyProblem(key: string): string | null {
+export function keyProblem(key: string): string | null {
   if (key.length > rosterLimits.attributeKeyChars) return `the column name is longer than ${rosterLimits.attributeKeyChars} characters`;
   if (objectMachinery.has(key)) return `"${key}" cannot be a column name; choose another`;
   if (controlCharacters.test(key)) return 'the column name holds a control character (such as NUL)';
