@@ -59,7 +59,7 @@ export function change(
   draft.roster = rosterRecord(draft.roster);
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
-  if (events.length === 0 && sameData(draft, state)) return { state, events, audit: [], result: detail };
+  if (events.length === 0 && unchanged(draft, state)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
   return {
@@ -83,6 +83,13 @@ export function change(
 export function nextId(draft: SessionState, prefix: string): string {
   draft.sequence += 1;
   return `${prefix}${draft.sequence}`;
+}
+
+/** The roster is the large part of a session: compared last, when everything else is the same. */
+function unchanged(draft: SessionState, state: SessionState): boolean {
+  const keys = Object.keys(draft) as Array<keyof SessionState>;
+  if (keys.length !== Object.keys(state).length) return false;
+  return keys.every((k) => k === 'roster' || sameData(draft[k], state[k])) && sameData(draft.roster, state.roster);
 }
 
 /** Deep equality of JSON-like data (what a session state is), whatever the objects' prototypes. */
