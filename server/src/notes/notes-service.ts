@@ -14,7 +14,7 @@ import { docNameOf, parseDocName } from './doc-name';
 import { NotesDocRegistry } from './doc-registry';
 import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
 import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
-import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
+import { defaultNotesLimits, type NotesConnection, type NotesIdentity, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
 import { newNotesStats, type NotesStats } from './notes-stats';
 import { notesTemplate } from './notes-template';
 import { admit, claimsFor, subjectOf } from '../domain/admission';
@@ -43,6 +43,8 @@ export interface NotesAdmission {
   access: RoomAccess;
   room: NotesRoom;
   version: number;
+  /** The name and colour others see at this person's cursor. */
+  identity: NotesIdentity;
 }
 
 /** One open connection, as the transport drives it. */
@@ -141,13 +143,15 @@ export class NotesService {
     if (!key) throw notFound('There are no such notes.');
     const claims = await this.#tokens.verify(token, docName);
     const state = await this.#opts.host.get(key.sessionId);
-    const access = notesAccess(state, admit(state, claims), key.stepIndex, key.groupId);
+    const actor = admit(state, claims);
+    const access = notesAccess(state, actor, key.stepIndex, key.groupId);
     if (access === 'none') throw notAllowed('You may not open these notes now.');
     if (!(await this.#exists(state, key))) throw notFound('There are no such notes.');
     if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
     const step = state.agenda[key.stepIndex] as BreakoutStep;
     const room = await this.#registry.open(key, () => notesTemplate(step));
-    return { key, name: docName, claims, access, room, version: state.version };
+    const identity = { subject: claims.sub, name: actor.name, color: cursorColourOf(claims.sub) };
+    return { key, name: docName, claims, access, room, version: state.version, identity };
   }
 
   /** An admitted upgrade that did not complete (the client went away meanwhile). */
@@ -173,7 +177,7 @@ export class NotesService {
     this.#live.set(key.sessionId, set);
     set.add(live);
     this.stats.connectionsOpened++;
-    room.join(conn, access);
+    room.join(conn, access, admission.identity);
     this.#counted(+1);
     this.#activityChanged(key.sessionId);
     let left = false;
@@ -420,4 +424,14 @@ function membersOf(state: SessionState, groupId: string): ExportedMember[] {
     const m = state.roster[id];
     return m ? [{ id, name: shownName(m), role: m.role, rapporteur: rapporteur?.id === id }] : [];
   });
+}
+
+/** Cursor colours that read well on white, with dark text beside them. */
+const cursorColours = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#be185d', '#0e7490', '#4d7c0f'];
+
+/** A person keeps one colour in every group's notes. */
+function cursorColourOf(subject: string): string {
+  let hash = 0;
+  for (let i = 0; i < subject.length; i++) hash = (hash * 31 + subject.charCodeAt(i)) >>> 0;
+  return cursorColours[hash % cursorColours.length]!;
 }
