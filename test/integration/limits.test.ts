@@ -175,6 +175,7 @@ describe('roster limits', () => {
     const { id } = (await created.json()) as { id: string };
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const startedAt = performance.now();
     const importing = server.api(`/api/sessions/${id}/roster`, { method: 'POST', body: text, headers: { 'content-type': 'text/csv' } });
     let done = false;
     void importing.finally(() => (done = true));
@@ -185,6 +186,7 @@ describe('roster limits', () => {
       healthTimes.push(performance.now() - at);
     }
     const response = await importing;
+    const importMs = performance.now() - startedAt;
     delay.disable();
     expect(response.status).toBe(200);
     const { added, invitations } = (await response.json()) as { added: number; invitations: Array<{ id: string; link: string }> };
@@ -195,9 +197,10 @@ describe('roster limits', () => {
     expect(await send(person.client, 'profile:update', { displayName: 'First', language: 'en', consent: true })).toMatchObject({ ok: true });
     const commandMs = performance.now() - sentAt;
     const worstMs = delay.max / 1e6;
-    console.log(`roster of 20,000 (${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB): event loop delay max ${worstMs.toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; /healthz ${healthTimes.length} answers, slowest ${Math.max(...healthTimes).toFixed(0)} ms; a command afterwards ${commandMs.toFixed(0)} ms`);
-    expect(healthTimes.length).toBeGreaterThan(1);
-    // Before roster files were read in slices, this import held the loop for seconds (see README, "Limits").
-    expect(worstMs).toBeLessThan(750);
-  }, 60_000);
+    console.log(`roster of 20,000 (${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB) imported in ${importMs.toFixed(0)} ms: event loop delay max ${worstMs.toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; /healthz ${healthTimes.length} answers, slowest ${Math.max(...healthTimes).toFixed(0)} ms; a command afterwards ${commandMs.toFixed(0)} ms`);
+    // Read in one go, the import held the loop for nearly all of its 17 s; in slices, the longest hold
+    // is a small part of it. Relative to the import's own length, so that a busy machine slows both alike.
+    expect(healthTimes.length).toBeGreaterThan(5);
+    expect(worstMs).toBeLessThan(importMs / 4);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import type { GroupAssigner } from '../grouping/types';
 import type { Actor } from './roles';
-import { rosterRecord, type SessionState } from './session';
+import { rosterRecord, type Member, type SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
@@ -54,11 +54,14 @@ export function change(
   action: string,
   mutate: (draft: SessionState, events: DomainEvent[]) => Record<string, unknown> | void,
 ): Transition {
-  const draft = structuredClone(state);
-  // structuredClone gives every object a prototype again.
-  draft.roster = rosterRecord(draft.roster);
+  // The roster is most of a large session and most commands touch a member or none: the draft
+  // shares the members and copies one only when the command reads it (it may change what it reads).
+  const { roster: members, ...rest } = state;
+  const roster = copyOnRead(members);
+  const draft: SessionState = { ...structuredClone(rest), roster: roster.draft };
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
+  draft.roster = draft.roster === roster.draft ? roster.settled : rosterRecord(draft.roster);
   if (events.length === 0 && unchanged(draft, state)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
@@ -83,6 +86,29 @@ export function change(
 export function nextId(draft: SessionState, prefix: string): string {
   draft.sequence += 1;
   return `${prefix}${draft.sequence}`;
+}
+
+/**
+ * A roster for a draft: the same members as `members`, each copied the first time it is read
+ * through `draft`; `settled` is the plain roster (no proxy) the draft ends up with.
+ */
+function copyOnRead(members: Record<string, Member>): { draft: Record<string, Member>; settled: Record<string, Member> } {
+  const settled = rosterRecord(members);
+  const copied = new Set<string>();
+  const draft = new Proxy(settled, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !copied.has(key) && Object.hasOwn(target, key)) {
+        copied.add(key);
+        target[key] = structuredClone(target[key]!);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    set(target, key, value, receiver) {
+      if (typeof key === 'string') copied.add(key);
+      return Reflect.set(target, key, value, receiver);
+    },
+  });
+  return { draft, settled };
 }
 
 /** The roster is the large part of a session: compared last, when everything else is the same. */
