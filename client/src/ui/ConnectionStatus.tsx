@@ -7,7 +7,7 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
   return (
     <p class={`connection connection-${connection}`} role="status" data-testid="connection" data-state={connection}>
       <span class="connection-dot" aria-hidden="true" />
-      {t(`connection.${connection}`)}
+      {connection === 'tooManyWindows' ? t('limits.tooManyWindows') : t(`connection.${connection}`)}
     </p>
   );
 }
