@@ -96,17 +96,27 @@ describe('awareness in a notes room', () => {
     expect(room.awareness.getStates().size).toBe(0);
   });
 
-  it("moves a person's cursor to their new connection, and removes it when they leave", () => {
+  it("keeps an id its holder's when they come back, and drops the entries browsers echo of others", () => {
     const { room } = setup();
-    const old = new Peer(room).join(ana);
-    old.say([101, 1, { user: {}, cursor }]);
+    const first = new Peer(room).join(ana);
+    first.say([101, 1, { user: {}, cursor }]);
+    const b = new Peer(room).join(bo);
+    // Bo's browser relays what it heard of Ana before it says anything of its own: dropped, and Bo's own id still counts.
+    b.say([101, 1, { user: {}, cursor }]);
+    b.say([202, 1, { user: {}, cursor: null }]);
+    expect(room.awareness.getStates().get(202)).toMatchObject({ user: { name: 'Bo' } });
+    // Ana's tab reconnects before her old connection is seen to drop: her id is still held, so it waits.
     const again = new Peer(room).join(ana);
     again.say([101, 2, { user: {}, cursor: null }]);
-    expect(room.awareness.getStates().get(101)).toMatchObject({ cursor: null });
-    // The old connection speaks for nobody now; leaving, it takes nothing with it.
-    old.say([101, 3, { user: {}, cursor }]);
-    room.leave(old);
-    expect(room.awareness.getStates().get(101)).toMatchObject({ cursor: null });
+    expect(room.awareness.getStates().get(101)).toMatchObject({ cursor });
+    room.leave(first);
+    expect(room.awareness.getStates().has(101)).toBe(false);
+    // Once it has, the id is hers again; nobody else may take it up.
+    const stranger = new Peer(room).join({ subject: 'p03', name: 'Cy', color: '#b91c1c' });
+    stranger.say([101, 3, { user: {}, cursor }]);
+    expect(room.awareness.getStates().has(101)).toBe(false);
+    again.say([101, 3, { user: {}, cursor: null }]);
+    expect(room.awareness.getStates().get(101)).toEqual({ user: { name: 'Ana', color: '#047857', colorLight: '#04785733' }, cursor: null });
     room.leave(again);
     expect(room.awareness.getStates().has(101)).toBe(false);
   });

@@ -43,7 +43,7 @@ export type RoomAccess = 'write' | 'read';
 
 /** Who a connection is, as the server knows it: what others see at their cursor comes from here. */
 export interface NotesIdentity {
-  /** The invitation (roster id or moderator link): one person's new connection may take over their old one's cursor. */
+  /** The invitation (roster id or moderator link): an awareness id a person used stays theirs when they come back. */
   subject: string | null;
   name: string;
   /** `#rrggbb`; a colour the client asks for is kept only in that form. */
@@ -58,9 +58,9 @@ interface Seat {
   identity: NotesIdentity;
   /**
    * The one awareness client id this connection speaks for: the first it uses (undefined until
-   * then, null once another connection of the same person took it over). Removed when it leaves.
+   * then). Its entry is removed when it leaves.
    */
-  clientId: number | null | undefined;
+  clientId: number | undefined;
   bucket: TokenBucket;
 }
 
@@ -80,8 +80,8 @@ const readOnlyMessage = 'These notes are read-only for you now; your change was 
 export class NotesRoom {
   readonly awareness: Awareness;
   readonly #seats = new Map<NotesConnection, Seat>();
-  /** Which connection speaks for each awareness client id. */
-  readonly #awarenessOwners = new Map<number, NotesConnection>();
+  /** Who speaks for each awareness client id (conn null: they left; the id stays theirs). */
+  readonly #awarenessHolders = new Map<number, { conn: NotesConnection | null; subject: string | null }>();
   readonly #limits: NotesLimits;
   readonly #clock: Clock;
   readonly #stats: NotesStats;
@@ -159,8 +159,9 @@ export class NotesRoom {
 
   #forgetCursor(seat: Seat, origin: NotesConnection | null): void {
     const id = seat.clientId;
-    if (id === undefined || id === null) return;
-    this.#awarenessOwners.delete(id);
+    if (id === undefined) return;
+    const holder = this.#awarenessHolders.get(id);
+    if (holder) holder.conn = null;
     seat.clientId = undefined;
     if (this.awareness.getStates().has(id)) removeAwarenessStates(this.awareness, [id], origin);
   }
@@ -303,7 +304,7 @@ export class NotesRoom {
     }
     // Readers are not shown (a plenary of thousands must not broadcast thousands of cursors).
     if (seat.access !== 'write') return;
-    const accepted = entries.filter(({ clientId }) => this.#speaksFor(conn, seat, clientId));
+    const accepted = entries.filter(({ clientId, state }) => this.#speaksFor(conn, seat, clientId, state));
     this.#stats.droppedAwareness += entries.length - accepted.length;
     if (accepted.length === 0) return;
     const encoder = encoding.createEncoder();
@@ -316,18 +317,20 @@ export class NotesRoom {
     applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), conn);
   }
 
-  /** True when `conn` may say something about awareness entry `clientId`; claims it on first use. */
-  #speaksFor(conn: NotesConnection, seat: Seat, clientId: number): boolean {
+  /**
+   * True when `conn` may say something about awareness entry `clientId`; claims it on first use.
+   * Browsers echo everyone's entries back (y-websocket relays every awareness change it hears), so
+   * an entry for another id is no attack by itself: it is dropped. A connection claims an id only
+   * with a state (not a removal), and only one nobody else holds or held: an id someone used before
+   * is theirs again when they come back (a reconnecting tab keeps its document and its id).
+   */
+  #speaksFor(conn: NotesConnection, seat: Seat, clientId: number, state: unknown): boolean {
     if (seat.clientId !== undefined) return seat.clientId === clientId;
-    const owner = this.#awarenessOwners.get(clientId);
-    if (owner && owner !== conn) {
-      // The same person back on a new connection before the old one was seen to drop: the cursor moves over.
-      const previous = this.#seats.get(owner);
-      if (!previous || previous.identity.subject === null || previous.identity.subject !== seat.identity.subject) return false;
-      previous.clientId = null;
-    }
+    if (state === null) return false;
+    const holder = this.#awarenessHolders.get(clientId);
+    if (holder && (holder.conn !== null || holder.subject === null || holder.subject !== seat.identity.subject)) return false;
     seat.clientId = clientId;
-    this.#awarenessOwners.set(clientId, conn);
+    this.#awarenessHolders.set(clientId, { conn, subject: seat.identity.subject });
     return true;
   }
 

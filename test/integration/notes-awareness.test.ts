@@ -1,0 +1,89 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Awareness } from 'y-protocols/awareness';
+import { messageAwareness } from '../../server/src/notes/notes-room';
+import { ManualClock } from '../support/manual-clock';
+import { notesClient, notesToken, startBreakout, type Breakout, type NotesClient } from '../support/notes';
+import { rosterCsv, startServer, type RunningServer } from '../support/test-server';
+
+let server: RunningServer;
+let breakout: Breakout | null = null;
+const clients: NotesClient[] = [];
+
+beforeEach(async () => {
+  server = await startServer({ clock: new ManualClock() });
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  breakout?.close();
+  breakout = null;
+  await server.close();
+});
+
+/** Resolves once `awareness` holds a state for `clientId` that satisfies `match`. */
+function until(awareness: Awareness, clientId: number, match: (state: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const state = awareness.getStates().get(clientId);
+      if (!state || !match(state)) return;
+      awareness.off('change', check);
+      resolve(state);
+    };
+    awareness.on('change', check);
+    check();
+  });
+}
+
+/** Raw awareness entries, as a client that does not play by the rules would send them. */
+function forged(...entries: Array<[number, number, unknown]>): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const [clientId, clock, state] of entries) {
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, JSON.stringify(state));
+  }
+  const message = encoding.createEncoder();
+  encoding.writeVarUint(message, messageAwareness);
+  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+  return encoding.toUint8Array(message);
+}
+
+describe('who is shown in the notes', () => {
+  it("is the server's to say: roster names, #rrggbb colours, nobody else's entry changed, no ghosts", async () => {
+    breakout = await startBreakout(server, rosterCsv(10));
+    const group = breakout.groups[0]!;
+    const [victimId, attackerId, watcherId] = group.members.map((m) => m.id);
+    const open = async (memberId: string) => {
+      const client = notesClient(await notesToken(breakout!.people.get(memberId)!));
+      clients.push(client);
+      await client.synced;
+      return client;
+    };
+    const [victim, attacker, watcher] = [await open(victimId!), await open(attackerId!), await open(watcherId!)];
+    const nameOf = (id: string) => group.members.find((m) => m.id === id)!.name;
+    const seen = watcher.provider.awareness;
+
+    victim.provider.awareness.setLocalState({ user: { name: nameOf(victimId!), color: '#047857' }, cursor: null });
+    const victimEntry = await until(seen, victim.doc.clientID, (s) => typeof s.user === 'object');
+    expect(victimEntry).toEqual({ user: { name: nameOf(victimId!), color: '#047857', colorLight: '#04785733' }, cursor: null });
+
+    const overlay = 'red; position: fixed; inset: 0; z-index: 9999';
+    attacker.provider.awareness.setLocalState({ user: { name: 'Moderator (official)', color: overlay }, cursor: null });
+    const attackerEntry = await until(seen, attacker.doc.clientID, (s) => typeof s.user === 'object');
+    expect(attackerEntry.user).toEqual({ name: nameOf(attackerId!), color: expect.stringMatching(/^#[0-9a-f]{6}$/), colorLight: expect.stringMatching(/^#[0-9a-f]{8}$/) });
+
+    // Reuse the victim's id, remove it, add a thousand ghosts; then one honest change to know all of it has arrived.
+    const ws = attacker.provider.ws!;
+    ws.send(forged([victim.doc.clientID, 99, { user: { name: 'Moderator (official)', color: overlay }, cursor: null }]));
+    ws.send(forged([victim.doc.clientID, 100, null]));
+    ws.send(forged(...Array.from({ length: 1000 }, (_, i): [number, number, unknown] => [7_000_000 + i, 1, {}])));
+    attacker.provider.awareness.setLocalStateField('cursor', { anchor: null, head: null });
+    await until(seen, attacker.doc.clientID, (s) => s.cursor !== null);
+    expect(seen.getStates().get(victim.doc.clientID)).toEqual(victimEntry);
+    const others = [...seen.getStates().keys()].filter((id) => id !== watcher.doc.clientID);
+    expect(others.sort()).toEqual([victim.doc.clientID, attacker.doc.clientID].sort());
+    // The forged entries, and the ones each browser echoes of the others.
+    expect(server.roundtable.notes.stats.droppedAwareness).toBeGreaterThanOrEqual(1002);
+  });
+});
