@@ -1,7 +1,6 @@
-import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Awareness } from 'y-protocols/awareness';
-import { messageAwareness } from '../../server/src/notes/notes-room';
+import { awarenessEntries as forged } from '../support/awareness';
 import { ManualClock } from '../support/manual-clock';
 import { notesClient, notesToken, startBreakout, type Breakout, type NotesClient } from '../support/notes';
 import { rosterCsv, startServer, type RunningServer } from '../support/test-server';
@@ -32,21 +31,6 @@ function until(awareness: Awareness, clientId: number, match: (state: Record<str
     awareness.on('change', check);
     check();
   });
-}
-
-/** Raw awareness entries, as a client that does not play by the rules would send them. */
-function forged(...entries: Array<[number, number, unknown]>): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const [clientId, clock, state] of entries) {
-    encoding.writeVarUint(update, clientId);
-    encoding.writeVarUint(update, clock);
-    encoding.writeVarString(update, JSON.stringify(state));
-  }
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, messageAwareness);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
 }
 
 describe('who is shown in the notes', () => {

@@ -1,10 +1,10 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { Awareness, applyAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { NotesRoom, defaultNotesLimits, messageAwareness, type NotesConnection, type NotesIdentity } from '../../server/src/notes/notes-room';
 import { newNotesStats } from '../../server/src/notes/notes-stats';
+import { awarenessEntries } from '../support/awareness';
 import { ManualClock } from '../support/manual-clock';
 
 /** A connection that keeps, in its own Awareness, what the room tells it about everyone's cursors. */
@@ -23,17 +23,7 @@ class Peer implements NotesConnection {
 
   /** Sends awareness entries as [clientId, clock, state]. */
   say(...entries: Array<[number, number, unknown]>): void {
-    const update = encoding.createEncoder();
-    encoding.writeVarUint(update, entries.length);
-    for (const [clientId, clock, state] of entries) {
-      encoding.writeVarUint(update, clientId);
-      encoding.writeVarUint(update, clock);
-      encoding.writeVarString(update, JSON.stringify(state));
-    }
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, messageAwareness);
-    encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-    this.room.receive(this, encoding.toUint8Array(message));
+    this.room.receive(this, awarenessEntries(...entries));
   }
 
   send(message: Uint8Array): void {
