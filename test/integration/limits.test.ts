@@ -165,6 +165,10 @@ describe('roster limits', () => {
     expect(json.status).toBe(400);
     expect(((await json.json()) as { error: { details: Array<{ line: number }> } }).error.details.map((d) => d.line)).toEqual([2, 3, 4, 5]);
     expect(await sessionVersion(id)).toEqual(before);
+    // The name a person gives on the join screen is a name too.
+    const { tokens } = await createSession(server, rosterCsv(1));
+    const person = await joined(server.url, tokens.get('p01')!);
+    expect(await send(person.client, 'profile:update', { displayName: 'Ana\u0000', language: 'en', consent: true })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
   it('imports a roster at the limit without holding up /healthz or other sessions', async () => {
