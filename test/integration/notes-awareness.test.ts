@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { Awareness } from 'y-protocols/awareness';
 import { awarenessEntries as forged } from '../support/awareness';
 import { ManualClock } from '../support/manual-clock';
@@ -69,5 +70,42 @@ describe('who is shown in the notes', () => {
     expect(others.sort()).toEqual([victim.doc.clientID, attacker.doc.clientID].sort());
     // The forged entries, and the ones each browser echoes of the others.
     expect(server.roundtable.notes.stats.droppedAwareness).toBeGreaterThanOrEqual(1002);
+  });
+});
+
+describe('notes connections of one invitation', () => {
+  it('are at most three per document: the next upgrade is refused with CONFLICT, and opens once one closes', async () => {
+    breakout = await startBreakout(server, rosterCsv(10));
+    const memberId = breakout.groups[0]!.members[0]!.id;
+    const grant = await notesToken(breakout.people.get(memberId)!);
+    const tabs = [notesClient(grant), notesClient(grant), notesClient(grant)];
+    clients.push(...tabs);
+    await Promise.all(tabs.map((t) => t.synced));
+    const url = `${grant.url}?token=${encodeURIComponent(grant.token)}`;
+    const attempt = () =>
+      new Promise<{ status: number; body?: string }>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        ws.on('open', () => {
+          ws.close();
+          resolve({ status: 101 });
+        });
+        ws.on('error', () => undefined);
+      });
+    const refused = await attempt();
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.body!)).toMatchObject({ error: { code: 'CONFLICT' } });
+    // Another member of the group is not affected.
+    const other = notesClient(await notesToken(breakout.people.get(breakout.groups[0]!.members[1]!.id)!));
+    clients.push(other);
+    await other.synced;
+    tabs[0]!.destroy();
+    let status = 0;
+    for (let tries = 0; tries < 100 && status !== 101; tries++) status = (await attempt()).status;
+    expect(status).toBe(101);
   });
 });

@@ -45,7 +45,8 @@ interface SessionUse<C> {
  * Per session: the budget of everyone's commands, and per invitation (a roster id, or the
  * moderator link) its budget and its open connections. Opening more connections does not buy more
  * commands: one invitation's budget is shared by all of its tabs. Forgotten when the session has no
- * connection left. Time is the injected clock's.
+ * connection left. Time is the injected clock's. (The notes count their connections with it too,
+ * per document instead of per session.)
  */
 export class InvitationLimits<C> {
   readonly #sessions = new Map<string, SessionUse<C>>();

@@ -37,7 +37,7 @@ export function parseRosterCsv(text: string): RosterResult {
 }
 
 /** The roster in CSV records (the header first), each with the line it starts on. */
-export function rosterFromRecords(records: string[][], lines: number[]): RosterResult {
+function rosterFromRecords(records: string[][], lines: number[]): RosterResult {
   const header = csvHeader(records, lines);
   if (!header.ok) return header;
   const validator = new RosterValidator();

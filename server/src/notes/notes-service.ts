@@ -19,6 +19,7 @@ import { newNotesStats, type NotesStats } from './notes-stats';
 import { notesTemplate } from './notes-template';
 import { admit, claimsFor, subjectOf } from '../domain/admission';
 import { NotesTokens, type NotesClaims } from './notes-token';
+import { InvitationLimits } from '../access/invitation-limits';
 
 export interface NotesServiceOptions {
   host: SessionHost;
@@ -97,6 +98,8 @@ export class NotesService {
   /** Per session, per document name: server ms of the last edit applied. */
   readonly #lastEdit = new Map<string, Map<string, number>>();
   #open = 0;
+  /** Open connections per document and invitation: as for the live session, a few tabs each. */
+  readonly #invitations: InvitationLimits<NotesConnection>;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -116,6 +119,7 @@ export class NotesService {
       onEdit: (key) => this.#edited(key),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
+    this.#invitations = new InvitationLimits(opts.clock);
     this.#unsubscribe = opts.host.subscribe(({ state }) => this.#onSessionChange(state));
   }
 
@@ -147,6 +151,9 @@ export class NotesService {
     const access = notesAccess(state, actor, key.stepIndex, key.groupId);
     if (access === 'none') throw notAllowed('You may not open these notes now.');
     if (!(await this.#exists(state, key))) throw notFound('There are no such notes.');
+    if (!this.#invitations.mayConnect(docName, claims.sub)) {
+      throw new DomainError('CONFLICT', `These notes are already open in ${this.#invitations.capOf(claims.sub)} windows for this invitation; close one.`);
+    }
     if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
     const step = state.agenda[key.stepIndex] as BreakoutStep;
     const room = await this.#registry.open(key, () => notesTemplate(step));
@@ -172,6 +179,12 @@ export class NotesService {
       this.#registry.release(room);
       return { receive: () => undefined, leave: () => undefined };
     }
+    // Counted now, synchronously: upgrades of one invitation may have raced through `admit`.
+    if (!this.#invitations.connected(admission.name, claims.sub, conn)) {
+      conn.close(notesCloseCodes.rateLimited, 'These notes are open in too many windows.');
+      this.#registry.release(room);
+      return { receive: () => undefined, leave: () => undefined };
+    }
     const live: LiveConnection = { conn, room, key, claims, access };
     const set = this.#live.get(key.sessionId) ?? new Set();
     this.#live.set(key.sessionId, set);
@@ -186,6 +199,7 @@ export class NotesService {
       leave: () => {
         if (left) return;
         left = true;
+        this.#invitations.disconnected(admission.name, claims.sub, conn);
         room.leave(conn);
         set.delete(live);
         if (set.size === 0 && this.#live.get(key.sessionId) === set) this.#live.delete(key.sessionId);
