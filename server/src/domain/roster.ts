@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { controlCharacters, rosterLimits, rosterRoles, type RosterEntry, type RosterRole, type RosterProblem } from '../../../shared/roster';
-import { notFound } from './errors';
+import { badInput, notFound } from './errors';
 import { authorize, type Actor } from './roles';
 import { memberOf, type SessionState } from './session';
 import { change, type Context, type Transition } from './transition';
@@ -226,6 +226,12 @@ function fail(problems: RosterProblem[]): { ok: false; problems: RosterProblem[]
 /** Adds or updates (by id) the imported people; nobody is removed, invite links stay valid. */
 export function importRoster(state: SessionState, actor: Actor, entries: RosterEntry[], ctx: Pick<Context, 'now'>): Transition {
   authorize(actor, 'roster.import');
+  // Checked here too, whatever read the entries: an id such as "@moderator" would be taken for the moderator link.
+  const refused = entries.flatMap((e) => {
+    const problem = idProblem(e.id);
+    return problem ? [{ field: 'id', problem }] : [];
+  });
+  if (refused.length > 0) throw badInput('Some ids cannot be used; nothing was imported.', refused);
   let added = 0;
   let updated = 0;
   return change(state, ctx, actor, 'roster.import', (d) => {
