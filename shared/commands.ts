@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharacters } from './roster';
 
 /** Commands that drive the agenda; the same on the socket and on REST. */
 export const AgendaCommand = z.discriminatedUnion('type', [
@@ -62,7 +63,12 @@ export type GroupsLockCommand = z.infer<typeof GroupsLockCommand>;
 
 /** What a person tells on the join screen. */
 export const ProfileCommand = z.object({
-  displayName: z.string().trim().min(1).max(60),
+  displayName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .refine((name) => !controlCharacters.test(name), 'A name cannot hold control characters.'),
   language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/),
   consent: z.literal(true, { error: 'The session terms must be accepted to take part.' }),
 });

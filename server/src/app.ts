@@ -16,8 +16,9 @@ import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
-import { httpApp } from './transport/http';
+import { defaultRosterLimits, httpApp } from './transport/http';
 import { attachLive } from './transport/live';
+import { defaultLiveLimits, type LiveLimits } from './access/invitation-limits';
 import { attachYjs } from './transport/yjs';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
@@ -28,6 +29,8 @@ export interface Overrides {
   logger?: Logger;
   presenceIntervalMs?: number;
   notesStore?: NotesStore;
+  /** Command budgets and the connection cap per invitation (the session's rate comes from the configuration). */
+  live?: Partial<LiveLimits>;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
 }
@@ -88,6 +91,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     health: () => health,
     logger,
     notes,
+    roster: { maxRows: config.rosterMaxRows ?? defaultRosterLimits.maxRows, maxBytes: config.rosterMaxBytes ?? defaultRosterLimits.maxBytes },
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -99,6 +103,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     clock,
     logger,
     notes,
+    limits: liveLimits(config, overrides.live),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
 
@@ -140,4 +145,9 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+function liveLimits(config: Config, overrides: Partial<LiveLimits> = {}): LiveLimits {
+  const perSecond = config.sessionCommandsPerSecond ?? defaultLiveLimits.session.perSecond;
+  return { ...defaultLiveLimits, session: { perSecond, burst: 2 * perSecond }, ...overrides };
 }

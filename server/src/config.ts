@@ -17,6 +17,9 @@ const Environment = z.object({
     .trim()
     .default('loopback')
     .transform((v): TrustProxy => (v === '' || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  ROSTER_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  ROSTER_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  SESSION_COMMANDS_PER_SECOND: z.coerce.number().int().min(1).default(100),
 });
 
 /**
@@ -39,6 +42,12 @@ export interface Config {
   inviteDaysAfterEnd?: number;
   /** Default `loopback`: a proxy on the same machine may say the request came over https. */
   trustProxy?: TrustProxy;
+  /** People in one roster file; more is refused. Default 20,000. */
+  rosterMaxRows?: number;
+  /** Bytes of one roster file (CSV or JSON); more is refused. Default 5 MB. */
+  rosterMaxBytes?: number;
+  /** Commands of everyone in one session together, per second (twice that at once). Default 100. */
+  sessionCommandsPerSecond?: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,5 +69,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     store: e.STORE,
     inviteDaysAfterEnd: e.INVITE_DAYS_AFTER_END,
     trustProxy: e.TRUST_PROXY,
+    rosterMaxRows: e.ROSTER_MAX_ROWS,
+    rosterMaxBytes: e.ROSTER_MAX_BYTES,
+    sessionCommandsPerSecond: e.SESSION_COMMANDS_PER_SECOND,
   };
 }

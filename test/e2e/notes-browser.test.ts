@@ -98,8 +98,11 @@ afterAll(async () => {
 describe('notes in Chromium', () => {
   it('two people type in the same notes and see each other’s text and cursor; undo takes back only one’s own words', async () => {
     const [ama, ben] = breakout.groups[0]!.members.map((m) => m.id);
-    const a = await openNotes(ama!, 'Ama', '#1d4ed8');
-    const b = await openNotes(ben!, 'Ben', '#a21caf');
+    // Others see the name the session knows (the server rewrites any other); the pages, which also
+    // share a BroadcastChannel here, say the same so that either way shows it.
+    const rosterName = (id: string) => breakout.groups[0]!.members.find((m) => m.id === id)!.name;
+    const a = await openNotes(ama!, rosterName(ama!), '#1d4ed8');
+    const b = await openNotes(ben!, rosterName(ben!), '#a21caf');
     const editorA = a.getByRole('textbox', { name: label });
     await expect(editorA.getAttribute('aria-label')).resolves.toBe(label);
     await a.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('How do these results inspire me?'));
@@ -110,14 +113,14 @@ describe('notes in Chromium', () => {
     await a.keyboard.type('Ama: the network is ours.');
     await b.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('Ama: the network is ours.'));
     // Ama's caret, with her name, in Ben's editor.
-    await b.waitForSelector('.cm-ySelectionInfo:text("Ama")', { state: 'attached' });
+    await b.waitForSelector(`.cm-ySelectionInfo:text("${rosterName(ama!)}")`, { state: 'attached' });
 
     await b.bringToFront();
     await b.getByRole('textbox', { name: label }).click();
     await b.keyboard.press('Control+Home');
     await b.keyboard.type('Ben was here. ');
     await a.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.startsWith('Ben was here. '));
-    await a.waitForSelector('.cm-ySelectionInfo:text("Ben")', { state: 'attached' });
+    await a.waitForSelector(`.cm-ySelectionInfo:text("${rosterName(ben!)}")`, { state: 'attached' });
 
     await a.bringToFront();
     await editorA.click();

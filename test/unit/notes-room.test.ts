@@ -41,7 +41,7 @@ class FakeClient implements NotesConnection {
 
   connect(room: NotesRoom, access: 'write' | 'read'): this {
     this.room = room;
-    room.join(this, access);
+    room.join(this, access, { subject: this.name, name: this.name, color: '#1d4ed8' });
     // The provider opens with sync step 1.
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, messageSync);
@@ -174,7 +174,7 @@ describe('a notes room', () => {
     };
     send(writer);
     send(reader);
-    expect(reader.awareness.getStates().get(writer.doc.clientID)).toEqual({ user: { name: 'writer' } });
+    expect(reader.awareness.getStates().get(writer.doc.clientID)).toEqual({ user: { name: 'writer', color: '#1d4ed8', colorLight: '#1d4ed833' } });
     expect(r.awareness.getStates().has(reader.doc.clientID)).toBe(false);
     r.leave(writer);
     expect(r.awareness.getStates().has(writer.doc.clientID)).toBe(false);

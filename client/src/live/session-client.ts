@@ -26,7 +26,8 @@ import {
 import { Seat, SessionView } from '../../../shared/session';
 import { offsetFrom, type ClockSample } from './clock';
 
-export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/** `tooManyWindows`: the invitation is open in as many windows as it may be; this one keeps trying. */
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'tooManyWindows';
 
 /** Why the session cannot be shown: the page says so instead of staying blank. */
 export type Problem =
@@ -151,9 +152,10 @@ export class SessionClient {
         if (code === 'UNAUTHORIZED' || code === 'BAD_INPUT' || code === 'NOT_FOUND') return this.#fail({ kind: 'unauthorized' });
       }
       // A network failure: socket.io tries again by itself. A refusal it does not retry (the server
-      // busy or failing) is tried again after a pause.
+      // busy or failing, or this invitation open in too many windows) is tried again after a pause.
       if (!socket.active) setTimeout(() => !this.#closed && !socket.active && socket.connect(), retryRefusedMs);
-      this.#set({ connection: this.#window.navigator.onLine === false ? 'offline' : 'reconnecting' });
+      const tooManyWindows = body.success && body.data.code === 'CONFLICT';
+      this.#set({ connection: this.#window.navigator.onLine === false ? 'offline' : tooManyWindows ? 'tooManyWindows' : 'reconnecting' });
     });
     socket.on('welcome', (payload) => {
       const welcome = Welcome.safeParse(payload);

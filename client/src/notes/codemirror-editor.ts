@@ -17,6 +17,7 @@ import { tags } from '@lezer/highlight';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { guardCursorColours } from './cursor-colours';
 import { headingOffset } from './headings';
 import type { NotesEditor } from './notes-editor';
 
@@ -124,6 +125,8 @@ export function codeMirrorEditor(
     EditorView.contentAttributes.of({ 'aria-readonly': String(readOnly) }),
   ];
   const undoManager = new Y.UndoManager(ytext);
+  // Before the editor's own awareness listener: it must only ever see checked colours.
+  const stopGuard = guardCursorColours(awareness);
   const view = new EditorView({
     parent: host,
     state: EditorState.create({
@@ -164,6 +167,7 @@ export function codeMirrorEditor(
     },
     destroy() {
       view.destroy();
+      stopGuard();
       undoManager.destroy();
     },
   };

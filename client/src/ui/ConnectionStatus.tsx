@@ -7,8 +7,9 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
   return (
     <p class={`connection connection-${connection}`} role="status" data-testid="connection" data-state={connection}>
       <span class="connection-dot" aria-hidden="true" />
-      {/* A connection that is fine is a green dot (and words for screen readers); any other is said. */}
-      <span class={connection === 'connected' ? 'visually-hidden' : 'connection-label'}>{t(`connection.${connection}`)}</span>
+      <span class={connection === 'connected' ? 'visually-hidden' : 'connection-label'}>
+        {connection === 'tooManyWindows' ? t('limits.tooManyWindows') : t(`connection.${connection}`)}
+      </span>
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock';
 
-/** A connection's allowance of messages: `burst` at once, refilled at `perSecond`. */
+/** An allowance of messages: `burst` at once, refilled at `perSecond`. */
 export class TokenBucket {
   #tokens: number;
   #at: number;
@@ -15,11 +15,20 @@ export class TokenBucket {
   }
 
   take(): boolean {
+    return TokenBucket.takeAll([this]);
+  }
+
+  /** Takes one token from each bucket, or none at all when any of them is empty. */
+  static takeAll(buckets: readonly TokenBucket[]): boolean {
+    for (const bucket of buckets) bucket.#refill();
+    if (buckets.some((b) => b.#tokens < 1)) return false;
+    for (const bucket of buckets) bucket.#tokens -= 1;
+    return true;
+  }
+
+  #refill(): void {
     const now = this.clock.now();
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
   }
 }

@@ -1,7 +1,7 @@
 import { DomainError } from './errors';
 import type { Actor } from './roles';
 import { moderatorLinkId } from './roster';
-import { shownName, type SessionState } from './session';
+import { memberOf, shownName, type SessionState } from './session';
 
 /** What every link a person holds (invitation, notes token) says about them. */
 export interface LinkClaims {
@@ -54,7 +54,7 @@ export function admit(state: SessionState, claims: LinkClaims): Actor {
     if (claims.tv !== state.moderatorTokenVersion) throw unauthorized('This moderator link has been revoked.');
     return { role: 'moderator', memberId: null, name: 'Moderator' };
   }
-  const member = state.roster[claims.sub];
+  const member = memberOf(state, claims.sub);
   if (!member) throw unauthorized('This invitation is no longer on the roster.');
   if (claims.tv !== member.tokenVersion) throw unauthorized('This invitation has been revoked.');
   return { role: member.role, memberId: member.id, name: shownName(member) };
@@ -68,6 +68,6 @@ export function subjectOf(actor: Actor): string | null {
 /** The claims a link for this subject carries now; null when nobody by that id is on the roster. */
 export function claimsFor(state: SessionState, subject: string): LinkClaims | null {
   if (subject === moderatorLinkId) return { sid: state.id, sub: moderatorLinkId, tv: state.moderatorTokenVersion };
-  const member = state.roster[subject];
+  const member = memberOf(state, subject);
   return member ? { sid: state.id, sub: member.id, tv: member.tokenVersion } : null;
 }

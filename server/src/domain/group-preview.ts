@@ -2,7 +2,7 @@ import type { GroupsLockCommand, GroupsMoveCommand, GroupsPreviewCommand } from 
 import { formGroups, isAssignable, newGroup, previewOf, rescoreGroups } from './breakout';
 import { badInput, conflict, notFound } from './errors';
 import { authorize, type Actor } from './roles';
-import { inBreakout, type SessionState } from './session';
+import { inBreakout, memberOf, type SessionState } from './session';
 import { change, type Context, type Transition } from './transition';
 
 /**
@@ -27,7 +27,7 @@ export function previewGroups(state: SessionState, actor: Actor, command: Groups
 /** Moves one person to another group of the preview, or between open breakout rooms. */
 export function moveMember(state: SessionState, actor: Actor, command: GroupsMoveCommand, ctx: Context): Transition {
   authorize(actor, 'groups.arrange');
-  const member = state.roster[command.memberId];
+  const member = memberOf(state, command.memberId);
   if (!member || !isAssignable(member)) throw notFound(`${command.memberId} is not a participant of this session.`);
   const inPreview = state.preview?.groups.some((g) => g.members.includes(member.id)) ?? false;
   if (inPreview && state.preview!.locked) throw conflict('The groups are locked; unlock them to move people.');

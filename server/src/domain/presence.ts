@@ -1,6 +1,6 @@
 import { isAssignable, seatLateJoiner } from './breakout';
 import type { Actor } from './roles';
-import { currentStep, groupOf, inBreakout, type SessionState } from './session';
+import { currentStep, groupOf, inBreakout, memberOf, type SessionState } from './session';
 import { change, type Context, type Transition } from './transition';
 
 /**
@@ -8,7 +8,7 @@ import { change, type Context, type Transition } from './transition';
  * a person arriving during a breakout without a seat is placed in a group. Null when nothing changes.
  */
 export function arrive(state: SessionState, actor: Actor, ctx: Context): Transition | null {
-  const member = actor.memberId ? state.roster[actor.memberId] : undefined;
+  const member = actor.memberId ? memberOf(state, actor.memberId) : undefined;
   if (!member || !isAssignable(member) || !inBreakout(state) || groupOf(state, member.id)) return null;
   const step = currentStep(state);
   if (step?.kind !== 'breakout') return null;

@@ -14,6 +14,19 @@ export interface Member extends RosterEntry {
   consentedAt?: number;
 }
 
+/**
+ * A roster keyed by id with no prototype: no id ("constructor", "__proto__") finds or changes
+ * anything but a member. Copies `members` (a stored roster, or a clone's).
+ */
+export function rosterRecord(members: Record<string, Member> = {}): Record<string, Member> {
+  return Object.assign(Object.create(null) as Record<string, Member>, members);
+}
+
+/** The member with this roster id; only the roster's own entries count. */
+export function memberOf(state: Pick<SessionState, 'roster'>, id: string): Member | undefined {
+  return Object.hasOwn(state.roster, id) ? state.roster[id] : undefined;
+}
+
 /** The name others see. */
 export function shownName(member: Member): string {
   return member.displayName ?? member.name;
@@ -57,7 +70,7 @@ export interface SessionState {
   title: string;
   languages: string[];
   agenda: AgendaStep[];
-  /** By roster id, in import order. */
+  /** By roster id, in import order; without a prototype (see `rosterRecord`), read with `memberOf`. */
   roster: Record<string, Member>;
   moderatorTokenVersion: number;
   status: SessionStatus;
@@ -103,7 +116,7 @@ export function newSession(input: {
     title: input.title,
     languages: input.languages,
     agenda: input.agenda,
-    roster: {},
+    roster: rosterRecord(),
     moderatorTokenVersion: 1,
     status: 'lobby',
     stepIndex: -1,

@@ -1,6 +1,6 @@
 import type { GroupAssigner } from '../grouping/types';
 import type { Actor } from './roles';
-import type { SessionState } from './session';
+import { rosterRecord, type Member, type SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
@@ -23,11 +23,16 @@ export interface Context {
   assigner: GroupAssigner;
 }
 
-/** The outcome of one command: the new state (one version later), what to announce, what to audit. */
+/**
+ * The outcome of one command: the new state (one version later), what to announce, what to audit,
+ * and what the command reports to its caller. A command that changes nothing hands back the very
+ * state it was given, with no event and no audit: nothing is stored, nobody is sent anything.
+ */
 export interface Transition {
   state: SessionState;
   events: DomainEvent[];
   audit: AuditEntry[];
+  result?: Record<string, unknown>;
 }
 
 export const clockActor: Actor = { role: 'organizer', memberId: null, name: 'agenda clock' };
@@ -39,7 +44,8 @@ export function actorLabel(actor: Actor): string {
 
 /**
  * Copies the state, lets `mutate` change the copy, and stamps the result with the next version
- * and an audit entry. The input state is never modified, so a refused command changes nothing.
+ * and an audit entry. The input state is never modified, so a refused command changes nothing;
+ * when the copy comes out the same and nothing is announced, the input state itself is returned.
  */
 export function change(
   state: SessionState,
@@ -48,14 +54,21 @@ export function change(
   action: string,
   mutate: (draft: SessionState, events: DomainEvent[]) => Record<string, unknown> | void,
 ): Transition {
-  const draft = structuredClone(state);
+  // The roster is most of a large session and most commands touch a member or none: the draft
+  // shares the members and copies one only when the command reads it (it may change what it reads).
+  const { roster: members, ...rest } = state;
+  const roster = copyOnRead(members);
+  const draft: SessionState = { ...structuredClone(rest), roster: roster.draft };
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
+  draft.roster = draft.roster === roster.draft ? roster.settled : rosterRecord(draft.roster);
+  if (events.length === 0 && unchanged(draft, state)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
   return {
     state: draft,
     events,
+    result: detail,
     audit: [
       {
         sessionId: state.id,
@@ -73,4 +86,46 @@ export function change(
 export function nextId(draft: SessionState, prefix: string): string {
   draft.sequence += 1;
   return `${prefix}${draft.sequence}`;
+}
+
+/**
+ * A roster for a draft: the same members as `members`, each copied the first time it is read
+ * through `draft`; `settled` is the plain roster (no proxy) the draft ends up with.
+ */
+function copyOnRead(members: Record<string, Member>): { draft: Record<string, Member>; settled: Record<string, Member> } {
+  const settled = rosterRecord(members);
+  const copied = new Set<string>();
+  const draft = new Proxy(settled, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !copied.has(key) && Object.hasOwn(target, key)) {
+        copied.add(key);
+        target[key] = structuredClone(target[key]!);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    set(target, key, value, receiver) {
+      if (typeof key === 'string') copied.add(key);
+      return Reflect.set(target, key, value, receiver);
+    },
+  });
+  return { draft, settled };
+}
+
+/** The roster is the large part of a session: compared last, when everything else is the same. */
+function unchanged(draft: SessionState, state: SessionState): boolean {
+  const keys = Object.keys(draft) as Array<keyof SessionState>;
+  if (keys.length !== Object.keys(state).length) return false;
+  return keys.every((k) => k === 'roster' || sameData(draft[k], state[k])) && sameData(draft.roster, state.roster);
+}
+
+/** Deep equality of JSON-like data (what a session state is), whatever the objects' prototypes. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameData(ra[k], rb[k]));
 }

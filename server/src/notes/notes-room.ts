@@ -41,10 +41,26 @@ export const defaultNotesLimits: NotesLimits = {
 
 export type RoomAccess = 'write' | 'read';
 
+/** Who a connection is, as the server knows it: what others see at their cursor comes from here. */
+export interface NotesIdentity {
+  /** The invitation (roster id or moderator link): an awareness id a person used stays theirs when they come back. */
+  subject: string | null;
+  name: string;
+  /** `#rrggbb`; a colour the client asks for is kept only in that form. */
+  color: string;
+}
+
+const anonymous: NotesIdentity = { subject: null, name: '', color: '#1d4ed8' };
+const hexColour = /^#[0-9a-fA-F]{6}$/;
+
 interface Seat {
   access: RoomAccess;
-  /** Awareness client ids this connection introduced: removed when it leaves. */
-  awarenessIds: Set<number>;
+  identity: NotesIdentity;
+  /**
+   * The one awareness client id this connection speaks for: the first it uses (undefined until
+   * then). Its entry is removed when it leaves.
+   */
+  clientId: number | undefined;
   bucket: TokenBucket;
 }
 
@@ -64,6 +80,8 @@ const readOnlyMessage = 'These notes are read-only for you now; your change was 
 export class NotesRoom {
   readonly awareness: Awareness;
   readonly #seats = new Map<NotesConnection, Seat>();
+  /** Who speaks for each awareness client id (conn null: they left; the id stays theirs). */
+  readonly #awarenessHolders = new Map<number, { conn: NotesConnection | null; subject: string | null }>();
   readonly #limits: NotesLimits;
   readonly #clock: Clock;
   readonly #stats: NotesStats;
@@ -104,10 +122,11 @@ export class NotesRoom {
    * lacks (sync step 1; readers are not asked, so anything they send is an attempted edit), and
    * shows it who else is here.
    */
-  join(conn: NotesConnection, access: RoomAccess): void {
+  join(conn: NotesConnection, access: RoomAccess, identity: NotesIdentity = anonymous): void {
     this.#seats.set(conn, {
       access,
-      awarenessIds: new Set(),
+      identity,
+      clientId: undefined,
       bucket: new TokenBucket(this.#clock, this.#limits.messagesPerSecond, this.#limits.messageBurst),
     });
     this.#notice(conn, { type: 'access', access });
@@ -126,11 +145,8 @@ export class NotesRoom {
     const seat = this.#seats.get(conn);
     if (!seat || seat.access === access) return;
     seat.access = access;
-    if (access === 'read' && seat.awarenessIds.size > 0) {
-      // A reader is not shown to the others.
-      removeAwarenessStates(this.awareness, [...seat.awarenessIds], conn);
-      seat.awarenessIds.clear();
-    }
+    // A reader is not shown to the others.
+    if (access === 'read') this.#forgetCursor(seat, conn);
     this.#notice(conn, { type: 'access', access });
   }
 
@@ -138,7 +154,16 @@ export class NotesRoom {
     const seat = this.#seats.get(conn);
     if (!seat) return;
     this.#seats.delete(conn);
-    if (seat.awarenessIds.size > 0) removeAwarenessStates(this.awareness, [...seat.awarenessIds], null);
+    this.#forgetCursor(seat, null);
+  }
+
+  #forgetCursor(seat: Seat, origin: NotesConnection | null): void {
+    const id = seat.clientId;
+    if (id === undefined) return;
+    const holder = this.#awarenessHolders.get(id);
+    if (holder) holder.conn = null;
+    seat.clientId = undefined;
+    if (this.awareness.getStates().has(id)) removeAwarenessStates(this.awareness, [id], origin);
   }
 
   /** Closes one connection with a coded reason, after telling it why when there is a notice for it. */
@@ -261,22 +286,69 @@ export class NotesRoom {
     this.#approxBytes = bytes;
   }
 
+  /**
+   * A writer's cursor and name. The server owns who each entry is: a connection speaks for one
+   * awareness client id (the first it uses), never changes or removes anyone else's, and what it
+   * says about itself is rewritten to the name the session knows and a `#rrggbb` colour; only its
+   * cursor is its own to say. Entries for other ids are dropped, so a thousand ghost cursors are one.
+   */
   #awarenessFrom(conn: NotesConnection, seat: Seat, update: Uint8Array): void {
     if (update.length > this.#limits.maxAwarenessBytes) throw new Error('awareness update too large');
+    // Read in full first: a malformed message throws here and changes nothing.
+    const decoder = decoding.createDecoder(update);
+    const entries: Array<{ clientId: number; clock: number; state: unknown }> = [];
+    for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) as unknown });
+    }
     // Readers are not shown (a plenary of thousands must not broadcast thousands of cursors).
     if (seat.access !== 'write') return;
-    applyAwarenessUpdate(this.awareness, update, conn);
+    const accepted = entries.filter(({ clientId, state }) => this.#speaksFor(conn, seat, clientId, state));
+    this.#stats.droppedAwareness += entries.length - accepted.length;
+    if (accepted.length === 0) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, accepted.length);
+    for (const { clientId, clock, state } of accepted) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, JSON.stringify(state === null ? null : this.#asIdentified(seat, state)));
+    }
+    applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), conn);
+  }
+
+  /**
+   * True when `conn` may say something about awareness entry `clientId`; claims it on first use.
+   * Browsers echo everyone's entries back (y-websocket relays every awareness change it hears), so
+   * an entry for another id is no attack by itself: it is dropped. A connection claims an id only
+   * with a state (not a removal), and only one nobody else holds or held: an id someone used before
+   * is theirs again when they come back (a reconnecting tab keeps its document and its id).
+   */
+  #speaksFor(conn: NotesConnection, seat: Seat, clientId: number, state: unknown): boolean {
+    if (seat.clientId !== undefined) return seat.clientId === clientId;
+    if (state === null) return false;
+    const holder = this.#awarenessHolders.get(clientId);
+    if (holder && (holder.conn !== null || holder.subject === null || holder.subject !== seat.identity.subject)) return false;
+    seat.clientId = clientId;
+    this.#awarenessHolders.set(clientId, { conn, subject: seat.identity.subject });
+    return true;
+  }
+
+  #asIdentified(seat: Seat, state: unknown): Record<string, unknown> {
+    const said = typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
+    const asked = typeof said.user === 'object' && said.user !== null ? (said.user as Record<string, unknown>).color : undefined;
+    const color = typeof asked === 'string' && hexColour.test(asked) ? asked : seat.identity.color;
+    const cursor = said.cursor;
+    return {
+      user: { name: seat.identity.name, color, colorLight: `${color}33` },
+      ...(typeof cursor === 'object' ? { cursor } : {}),
+    };
   }
 
   readonly #onAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const seat = typeof origin === 'object' && origin !== null ? this.#seats.get(origin as NotesConnection) : undefined;
-    if (seat) {
-      for (const id of added) seat.awarenessIds.add(id);
-      for (const id of removed) seat.awarenessIds.delete(id);
-    }
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
     const message = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));

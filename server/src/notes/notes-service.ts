@@ -15,11 +15,12 @@ import { docNameOf, parseDocName } from './doc-name';
 import { NotesDocRegistry, textOfState } from './doc-registry';
 import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
 import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
-import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
+import { defaultNotesLimits, type NotesConnection, type NotesIdentity, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
 import { newNotesStats, type NotesStats } from './notes-stats';
 import { notesTemplate } from './notes-template';
 import { admit, claimsFor, subjectOf } from '../domain/admission';
 import { NotesTokens, type NotesClaims } from './notes-token';
+import { InvitationLimits } from '../access/invitation-limits';
 
 export interface NotesServiceOptions {
   host: SessionHost;
@@ -44,6 +45,8 @@ export interface NotesAdmission {
   access: RoomAccess;
   room: NotesRoom;
   version: number;
+  /** The name and colour others see at this person's cursor. */
+  identity: NotesIdentity;
 }
 
 /** One open connection, as the transport drives it. */
@@ -96,6 +99,8 @@ export class NotesService {
   /** Per session, per document name: server ms of the last edit applied. */
   readonly #lastEdit = new Map<string, Map<string, number>>();
   #open = 0;
+  /** Open connections per document and invitation: as for the live session, a few tabs each. */
+  readonly #invitations: InvitationLimits<NotesConnection>;
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -115,6 +120,7 @@ export class NotesService {
       onEdit: (key) => this.#edited(key),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
+    this.#invitations = new InvitationLimits(opts.clock);
     this.#unsubscribe = opts.host.subscribe(({ state }) => this.#onSessionChange(state));
   }
 
@@ -142,13 +148,18 @@ export class NotesService {
     if (!key) throw notFound('There are no such notes.');
     const claims = await this.#tokens.verify(token, docName);
     const state = await this.#opts.host.get(key.sessionId);
-    const access = notesAccess(state, admit(state, claims), key.stepIndex, key.groupId);
+    const actor = admit(state, claims);
+    const access = notesAccess(state, actor, key.stepIndex, key.groupId);
     if (access === 'none') throw notAllowed('You may not open these notes now.');
     if (!(await this.#exists(state, key))) throw notFound('There are no such notes.');
+    if (!this.#invitations.mayConnect(docName, claims.sub)) {
+      throw new DomainError('CONFLICT', `These notes are already open in ${this.#invitations.capOf(claims.sub)} windows for this invitation; close one.`);
+    }
     if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
     const step = state.agenda[key.stepIndex] as BreakoutStep;
     const room = await this.#registry.open(key, () => notesTemplate(step));
-    return { key, name: docName, claims, access, room, version: state.version };
+    const identity = { subject: claims.sub, name: actor.name, color: cursorColourOf(claims.sub) };
+    return { key, name: docName, claims, access, room, version: state.version, identity };
   }
 
   /** An admitted upgrade that did not complete (the client went away meanwhile). */
@@ -169,12 +180,18 @@ export class NotesService {
       this.#registry.release(room);
       return { receive: () => undefined, leave: () => undefined };
     }
+    // Counted now, synchronously: upgrades of one invitation may have raced through `admit`.
+    if (!this.#invitations.connected(admission.name, claims.sub, conn)) {
+      conn.close(notesCloseCodes.rateLimited, 'These notes are open in too many windows.');
+      this.#registry.release(room);
+      return { receive: () => undefined, leave: () => undefined };
+    }
     const live: LiveConnection = { conn, room, key, claims, access };
     const set = this.#live.get(key.sessionId) ?? new Set();
     this.#live.set(key.sessionId, set);
     set.add(live);
     this.stats.connectionsOpened++;
-    room.join(conn, access);
+    room.join(conn, access, admission.identity);
     this.#counted(+1);
     this.#activityChanged(key.sessionId);
     let left = false;
@@ -183,6 +200,7 @@ export class NotesService {
       leave: () => {
         if (left) return;
         left = true;
+        this.#invitations.disconnected(admission.name, claims.sub, conn);
         room.leave(conn);
         set.delete(live);
         if (set.size === 0 && this.#live.get(key.sessionId) === set) this.#live.delete(key.sessionId);
@@ -469,4 +487,14 @@ function templateState(step: BreakoutStep): Uint8Array {
   } finally {
     doc.destroy();
   }
+}
+
+/** Cursor colours that read well on white, with dark text beside them. */
+const cursorColours = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#be185d', '#0e7490', '#4d7c0f'];
+
+/** A person keeps one colour in every group's notes. */
+function cursorColourOf(subject: string): string {
+  let hash = 0;
+  for (let i = 0; i < subject.length; i++) hash = (hash * 31 + subject.charCodeAt(i)) >>> 0;
+  return cursorColours[hash % cursorColours.length]!;
 }

@@ -8,6 +8,8 @@ export interface NotesStats {
   refusedTooLarge: number;
   refusedMalformed: number;
   refusedRateLimited: number;
+  /** Awareness entries a connection sent for a client id not its own, dropped. */
+  droppedAwareness: number;
   /** Connections closed because the session took their access away. */
   accessRevoked: number;
   flushes: number;
@@ -24,6 +26,7 @@ export function newNotesStats(): NotesStats {
     refusedTooLarge: 0,
     refusedMalformed: 0,
     refusedRateLimited: 0,
+    droppedAwareness: 0,
     accessRevoked: 0,
     flushes: 0,
     flushedBytes: 0,

@@ -4,16 +4,17 @@ import { letTimePass, nextDeadline } from '../domain/agenda';
 import type { Clock } from '../domain/clock';
 import { notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
-import { newSession, type SessionState } from '../domain/session';
+import { newSession, rosterRecord, type SessionState } from '../domain/session';
 import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
 import type { GroupAssigner } from '../grouping/types';
 import type { SessionStore } from '../store/session-store';
 import type { PresenceTracker } from './presence';
 
-/** What one command did: the state after it, and what it wrote to the audit log (nothing if it changed nothing). */
+/** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
 export interface Applied {
   state: SessionState;
   audit: AuditEntry[];
+  result: Record<string, unknown>;
 }
 
 export interface SessionChange {
@@ -72,6 +73,7 @@ export class SessionHost {
     if (cached) return cached;
     const loaded = await this.#opts.store.load(sessionId);
     if (!loaded) throw notFound(`There is no session ${sessionId}.`);
+    loaded.roster = rosterRecord(loaded.roster);
     this.#cache.set(sessionId, loaded);
     return loaded;
   }
@@ -94,13 +96,14 @@ export class SessionHost {
   async #apply(sessionId: string, decide: (state: SessionState, ctx: Context) => Transition | null): Promise<Applied> {
     const state = await this.get(sessionId);
     const transition = decide(state, this.context(sessionId));
-    if (!transition) return { state, audit: [] };
+    // A command that changed nothing is neither stored nor sent to anyone.
+    if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
     await this.#opts.store.commit(transition.state, state.version, transition.audit);
     this.#cache.set(sessionId, transition.state);
     this.#arm(transition.state);
     const change: SessionChange = { state: transition.state, events: transition.events };
     for (const listener of this.#listeners) listener(change);
-    return { state: transition.state, audit: transition.audit };
+    return { state: transition.state, audit: transition.audit, result: transition.result ?? {} };
   }
 
   auditLog(sessionId: string): Promise<AuditEntry[]> {

@@ -2,10 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { RosterImportQuery, RosterJsonBody, SessionIdParams } from '../../../shared/api';
+import { RosterImportQuery, SessionIdParams } from '../../../shared/api';
 import {
   AgendaCommand,
   BroadcastCommand,
@@ -25,7 +26,7 @@ import { DomainError, badInput } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
-import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, revokeInvites, validateRosterRows } from '../domain/roster';
+import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
 import type { SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
 import type { SessionHost } from '../sessions/session-host';
@@ -33,6 +34,7 @@ import type { PresenceTracker } from '../sessions/presence';
 import { homePage } from './home-page';
 import { httpStatusOf, isUnexpected, toErrorBody } from './errors';
 import { openApiDocument } from './openapi';
+import { readRosterCsv, readRosterJson, type RosterFileLimits } from './roster-upload';
 
 export interface HttpDeps {
   host: SessionHost;
@@ -48,9 +50,15 @@ export interface HttpDeps {
   publicUrl?: () => string;
   /** Whose X-Forwarded-Proto to believe (express's `trust proxy`); default `loopback`. */
   trustProxy?: TrustProxy;
+  /** How large a roster file may be. */
+  roster?: RosterFileLimits;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
 }
+
+const invitesPerTurn = 100;
+
+export const defaultRosterLimits: RosterFileLimits = { maxRows: 20_000, maxBytes: 5 * 1024 * 1024 };
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
 const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.url));
@@ -120,8 +128,11 @@ export function httpApp(deps: HttpDeps): express.Express {
   app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
 
   const api = express.Router();
+  const rosterLimits = deps.roster ?? defaultRosterLimits;
+  // A roster may be larger than any other request; its body is read before the general parsers.
+  api.use('/sessions/:id/roster', express.json({ limit: rosterLimits.maxBytes }), express.text({ type: ['text/csv', 'text/plain'], limit: rosterLimits.maxBytes }));
   api.use(express.json({ limit: '2mb' }));
-  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }));
 
   api.post('/sessions', async (req, res) => {
     const token = bearer(req);
@@ -148,13 +159,17 @@ export function httpApp(deps: HttpDeps): express.Express {
     authorize(actor, 'roster.import');
     const { expiresAt } = RosterImportQuery.parse(req.query);
     const expiry = expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) };
-    const result = typeof req.body === 'string' ? parseRosterCsv(req.body) : validateRosterRows(jsonRows(req.body));
+    // Read in slices between which other sessions get their turn: a large file holds nobody up.
+    const result = typeof req.body === 'string' ? await readRosterCsv(req.body, rosterLimits) : await readRosterJson(req.body, rosterLimits);
     if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
-    const { state: after, audit } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
-    const counts = audit[0]?.detail ?? {};
-    const invitations = await Promise.all(
-      result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id, expiry)).link })),
-    );
+    const { state: after, result: counts } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
+    // Signed a slice at a time too: twenty thousand signatures are seconds of work.
+    const invitations: Array<{ id: string; name: string; role: string; link: string }> = [];
+    for (let i = 0; i < result.entries.length; i += invitesPerTurn) {
+      const slice = result.entries.slice(i, i + invitesPerTurn);
+      invitations.push(...(await Promise.all(slice.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id, expiry)).link })))));
+      await nextTurn();
+    }
     res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations });
   });
 
@@ -243,7 +258,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     next(new DomainError('NOT_FOUND', `Nothing at ${req.method} ${req.path}.`));
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const parserError = bodyParserError(error);
+    const parserError = bodyParserError(error, req.path.endsWith('/roster') ? rosterLimits : null);
     if (parserError) {
       res.status(parserError.status).json({ error: parserError.body });
       return;
@@ -255,24 +270,16 @@ export function httpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
-/** JSON rosters use the CSV's fields; line numbers count from 1 like rows of a file with a header. */
-function jsonRows(body: unknown): Array<{ line: number; fields: Record<string, unknown> }> {
-  const parsed = RosterJsonBody.parse(body);
-  const rows = Array.isArray(parsed) ? parsed : parsed.participants;
-  return rows.map((row, i) => {
-    const { attributes, language, ...rest } = row;
-    return {
-      line: i + 2,
-      fields: { ...attributes, ...rest, language: Array.isArray(language) ? language.join('|') : language },
-    };
-  });
-}
-
 /** express.json/text failures (bad JSON, too large) in the common error shape. */
-function bodyParserError(error: unknown): { status: number; body: { code: 'BAD_INPUT'; message: string } } | null {
+function bodyParserError(error: unknown, roster: RosterFileLimits | null): { status: number; body: { code: 'BAD_INPUT'; message: string } } | null {
   const e = error as { type?: string; status?: number; message?: string };
   if (typeof e?.type !== 'string' || typeof e.status !== 'number') return null;
-  if (e.type === 'entity.too.large') return { status: 413, body: { code: 'BAD_INPUT', message: 'The request body is too large.' } };
+  if (e.type === 'entity.too.large') {
+    const message = roster
+      ? `A roster file may be at most ${(roster.maxBytes / 1024 / 1024).toFixed(1)} MB; import it in parts (each import adds or updates people by id).`
+      : 'The request body is too large.';
+    return { status: 413, body: { code: 'BAD_INPUT', message } };
+  }
   if (e.type === 'entity.parse.failed') return { status: 400, body: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } };
   return { status: 400, body: { code: 'BAD_INPUT', message: e.message ?? 'The request body could not be read.' } };
 }

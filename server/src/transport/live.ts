@@ -30,7 +30,7 @@ import { lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
-import { TokenBucket } from '../access/token-bucket';
+import { InvitationLimits, defaultLiveLimits, type LiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
@@ -57,6 +57,8 @@ export interface LiveDeps {
   logger: Logger;
   /** Presence-only changes are coalesced into one re-render per session per this many ms. */
   presenceIntervalMs?: number;
+  /** Command budgets and the connection cap per invitation. */
+  limits?: LiveLimits;
   /** Notes activity is coalesced into one message per session per this many ms. */
   notesActivityIntervalMs?: number;
   /** The groups' shared notes: tokens to open them, and what happens in them (for the staff). */
@@ -90,6 +92,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const presenceInterval = deps.presenceIntervalMs ?? 500;
   const activityTimers = new Map<string, () => void>();
   const activityInterval = deps.notesActivityIntervalMs ?? 2000;
+  const allowance = new InvitationLimits<LiveSocket>(deps.clock, deps.limits ?? defaultLiveLimits);
+  const tooManyConnections = (subject: string) =>
+    new DomainError(
+      'CONFLICT',
+      `This invitation is already open in ${allowance.capOf(subject)} windows or devices; close one of them and this one connects by itself.`,
+    );
 
   io.use(async (socket, next) => {
     try {
@@ -100,7 +108,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }
       const claims = await deps.invites.claimsOf(handshake.data.token);
       const state = await deps.host.get(claims.sid);
-      socket.data = { sessionId: claims.sid, actor: deps.invites.admitted(state, claims), claims, audience: null };
+      const actor = deps.invites.admitted(state, claims);
+      if (!allowance.mayConnect(claims.sid, claims.sub)) throw tooManyConnections(claims.sub);
+      socket.data = { sessionId: claims.sid, actor, claims, audience: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -110,7 +120,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   });
 
   io.on('connection', (socket: LiveSocket) => {
-    const { sessionId, actor } = socket.data;
+    const { sessionId, actor, claims } = socket.data;
+    // Checked again now that it counts: connections of one invitation may have raced through the handshake.
+    if (!allowance.connected(sessionId, claims.sub, socket)) {
+      deps.logger.info({ sessionId }, 'connection over the invitation\'s cap closed');
+      socket.disconnect(true);
+      return;
+    }
     const members = sockets.get(sessionId) ?? new Set();
     sockets.set(sessionId, members);
     members.add(socket);
@@ -118,20 +134,22 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
 
     socket.on('disconnect', () => {
+      allowance.disconnected(sessionId, claims.sub, socket);
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
-    // A stuck button or a misbehaving client must not flood the session's command queue.
-    const allowance = new TokenBucket(deps.clock, 20, 20);
+    // A stuck button or a misbehaving client must not flood the session's command queue, nor can
+    // more tabs of one invitation send more: its budget is shared, and so is the session's.
+    const budget = allowance.connectionBudget();
     /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
     const request =
       <T>(run: (payload: unknown) => Promise<T> | T) =>
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
         try {
-          if (!allowance.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          if (!allowance.allow(sessionId, claims.sub, budget)) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');

@@ -82,6 +82,10 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       '/api/sessions/{id}/roster': {
         post: {
           summary: 'Import or update the roster (CSV with a header row, or JSON); all or nothing. `expiresAt` (ISO 8601): the links issued stop working then',
+          description:
+            'At most ROSTER_MAX_ROWS people (20,000) and ROSTER_MAX_BYTES (5 MB, else 413) per file. Ids starting with @ and ' +
+            'names such as __proto__ or constructor are refused, as are names over 200 characters, attribute names over 64 and ' +
+            'values over 200, more than 50 columns, and control characters; each problem is a detail { line, field, problem }.',
           security: secured,
           requestParams: { path: SessionIdParams, query: RosterImportQuery },
           requestBody: {

@@ -100,4 +100,15 @@ describe('the web client session connection', () => {
     expect(back.view?.id).toBe(session.id);
     expect((await client.send('hand:raise', { raised: true })).ok).toBe(true);
   });
+
+  it('says so when the invitation is open in too many windows, and connects by itself once one closes', async () => {
+    const token = session.tokens.get('p05')!;
+    const tabs = [open(token), open(token), open(token)];
+    for (const tab of tabs) await until(tab.client, (s) => s.connection === 'connected');
+    const fourth = open(token).client;
+    await until(fourth, (s) => s.connection === 'tooManyWindows');
+    expect(fourth.state.problem).toBeNull();
+    tabs[0]!.client.close();
+    await until(fourth, (s) => s.connection === 'connected' && s.seat !== null, 20_000);
+  }, 30_000);
 });
