@@ -40,7 +40,7 @@ export function formGroups(draft: SessionState, stepIndex: number, step: Breakou
   const members = groupingMembers(draft, presentAssignable(draft, ctx));
   const chosenSeed = seed ?? seedFrom(`${draft.id}:${stepIndex}:${draft.version}`);
   if (members.length === 0) {
-    return { groups: [], seed: chosenSeed, algorithm: ctx.assigner.algorithm, version: '', score: 0, upperBound: 0, sameValuePairs: 0, repeatedPairs: [] };
+    return { groups: [], seed: chosenSeed, algorithm: ctx.assigner.algorithm, version: '', score: 0, upperBound: 0, sameValuePairs: 0, repeatedPairs: [], notices: [] };
   }
   return ctx.assigner.assign({ members, groupSize: step.groupSize, seed: chosenSeed, previousRounds: draft.previousRounds });
 }
@@ -57,6 +57,7 @@ export function previewOf(stepIndex: number, assignment: Assignment): GroupPrevi
     upperBound: assignment.upperBound,
     sameValuePairs: assignment.sameValuePairs,
     repeatedPairs: assignment.repeatedPairs.length,
+    notices: assignment.notices,
   };
 }
 

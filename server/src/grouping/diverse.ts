@@ -3,7 +3,7 @@ import { dealGroups, type Layout } from './construct';
 import { exchange } from './exchange';
 import { planLanguagePools } from './pools';
 import { createRandom, shuffleInPlace, type Random } from './prng';
-import { buildProblem, type Problem } from './problem';
+import { prepare, type Problem } from './problem';
 import type { GroupAssigner, GroupingRequest } from './types';
 
 export const diverseAlgorithm = 'diverse-exchange';
@@ -29,7 +29,7 @@ export const diverseAssigner: GroupAssigner = {
   assign(request: GroupingRequest) {
     const started = performance.now();
     const deadline = request.timeBudgetMs === undefined ? Infinity : started + request.timeBudgetMs;
-    const p = buildProblem(request);
+    const { problem: p, notices } = prepare(request);
     const plan = planLanguagePools(p, createRandom(request.seed), true);
     const restarts = Math.max(1, Math.min(32, Math.floor(workBudget / (Math.max(1, p.n) * tries * maxPasses))));
     // Plateau rounds pay off on small and middling rosters; on the largest the plain search
@@ -48,7 +48,7 @@ export const diverseAssigner: GroupAssigner = {
         bestObjective = result.objective;
       }
     }
-    return toAssignment(p, best as Layout, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, timedOut });
+    return toAssignment(p, best as Layout, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, notices, timedOut });
   },
 };
 

@@ -1,6 +1,6 @@
 import { randomInt, shuffleInPlace, type Random } from './prng';
 import { RoleCode, type Problem } from './problem';
-import { groupSizes, poolSizes, splitsWell } from './sizes';
+import { exactGroups, groupSizes, poolSizes, splitsWell } from './sizes';
 
 /** Which discussion language each member's group is held in, and the group sizes per language. */
 export interface LanguagePlan {
@@ -11,23 +11,13 @@ export interface LanguagePlan {
 }
 
 /**
- * What a group left without its facilitator or note taker costs, in seats of diversity: one seat
- * is one distinct value in every attribute (the weights' sum), the most one person adds to a
- * group. So a plan fills a missing role whenever that costs less than one person's worth of
- * variety, and leaves it open when filling it would cost more. The scale does not depend on N, on
- * the number of attributes or on their weights. Swept from 0.5 to 3 seats over generated rosters
- * (N = 50 to 10,000, several seeds) against the bench's exchange reference: 0.75 and 1 matched or
- * beat it on both diversity and roles everywhere; at 0.5 one roster had more groups short, and from
- * 1.5 up one gave up more diversity than the reference to staff a few groups.
- */
-export const roleSeats = 1;
-
-/**
  * Splits people into language pools. Only people who speak several languages (or none) have a
- * choice; they are placed so that, in order: every pool splits into groups within target ± 1; then,
- * when `diverse`, the pools' diversity bound less `roleSeats` seats of it per group short of a
- * facilitator or note taker is highest (someone whose country is common in one pool is worth more
- * in another); without `diverse`, only the roles count.
+ * choice; they are placed so that, in order of precedence: no group is smaller than the minimum
+ * and every pool splits into groups within target ± 1; no group lacks a facilitator or a note
+ * taker that another placement could give it (beyond the groups that outnumber them); as many
+ * groups as possible have exactly the target size; and, when `diverse`, the pools' diversity bound
+ * is highest (someone whose country is common in one pool is worth more in another).
+ * A roster with few choices is searched exhaustively, so the order above is exact there.
  */
 export function planLanguagePools(p: Problem, random: Random, diverse: boolean): LanguagePlan {
   const L = p.languages.length;
@@ -40,34 +30,35 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
 
   const search = new PoolSearch(p, choices, diverse);
   const flexible = units.map((_, u) => u).filter((u) => (choices[u] as number[]).length > 1);
-  const order = () => shuffleInPlace([...flexible], random);
-  // The local search ends in whichever optimum its path leads to, so it walks three paths, each
-  // ending at the true role weight, and keeps the plan cheapest by the true cost (with the sizes the
-  // pools will really get) among every stage's result: roles first (no role is given up for any
-  // diversity), then the true weight; the same with the guided stage first, whose fractional pull
-  // draws spare facilitators toward pools about to need them; diversity alone, then the true weight.
-  // `strict` is one seat per person and one more: more than all the diversity there is.
-  const strict = p.n + 1;
-  const stage = (roles: number, fractional = false) => ({ roles, diversity: diverse, fractional });
-  const paths = diverse
-    ? [
-        [stage(strict), stage(roleSeats)],
-        [stage(strict, true), stage(strict), stage(roleSeats)],
-        [stage(0), stage(roleSeats)],
-      ]
-    : [[stage(1)], [stage(1, true), stage(1)]];
-  const weight = diverse ? roleSeats : 1;
-  let best = new Int32Array(units.length);
-  let bestCost = Infinity;
-  for (const path of paths) {
-    search.start();
-    for (const step of path) {
-      search.improve(order(), step.roles, step.diversity, step.fractional, random);
-      const cost = search.exact(weight);
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = Int32Array.from(search.unitPool);
-      }
+  let best: Int32Array;
+  if (flexible.reduce((product, u) => product * (choices[u] as number[]).length, 1) <= exhaustiveLimit) {
+    best = search.exhaustive(flexible);
+  } else {
+    const order = () => shuffleInPlace([...flexible], random);
+    // The local search ends in whichever optimum its path leads to, so it walks three paths, each
+    // ending at the full cost, and keeps the plan cheapest by the full cost (with the sizes the
+    // pools will really get) among every stage's result: roles first; the same with the guided
+    // stage first, whose fractional pull draws spare facilitators toward pools about to need them;
+    // diversity alone first.
+    const stage = (roles: boolean, fractional = false) => ({ roles, fractional });
+    const paths = [
+      [stage(true), stage(true)],
+      [stage(true, true), stage(true), stage(true)],
+      [stage(false), stage(true)],
+    ];
+    best = new Int32Array(units.length);
+    let bestCost = Infinity;
+    for (const path of paths) {
+      search.start();
+      path.forEach((step, k) => {
+        const last = k === path.length - 1;
+        search.improve(order(), step.roles, last, last || !step.roles, step.fractional, random);
+        const cost = search.exact();
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = Int32Array.from(search.unitPool);
+        }
+      });
     }
   }
 
@@ -78,8 +69,11 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     size[l] = (size[l] as number) + unit.length;
     for (const i of unit) poolOf[i] = l;
   });
-  return { poolOf, sizes: poolSizes([...size], p.target) };
+  return { poolOf, sizes: poolSizes([...size], p.target, p.min) };
 }
+
+/** Plans tried one by one when the flexible people's choices multiply to no more than this. */
+const exhaustiveLimit = 4096;
 
 /** Trade partners drawn per person and language when no single move helps. */
 const swapTries = 8;
@@ -105,7 +99,11 @@ class PoolSearch {
   private readonly inPool: Int32Array[];
   private readonly inPoolFill: Int32Array;
   private readonly placeInPool: Int32Array;
+  /** One group short of a role outweighs any change in sizes and diversity together. */
   private readonly roleUnit: number;
+  /** One group more of the target size outweighs any change in diversity. */
+  private readonly sizeUnit: number;
+  /** A pool that splits badly is never worth anything the other tiers can change together. */
   private readonly splitCost: number;
   private readonly sizesOf = new Map<number, number>();
   /** Facilitators and note takers in the whole roster. */
@@ -137,9 +135,9 @@ class PoolSearch {
     }
     this.roleTotals = [facilitators, notetakers];
     const totalWeight = p.weights.reduce((s, w) => s + w, 0);
-    this.roleUnit = totalWeight > 0 ? totalWeight : 1;
-    // Above anything diversity and roles can change together: a pool that splits badly is never worth it.
-    this.splitCost = 2 * (totalWeight * p.n + (1 + fractionalPull) * 2 * p.n * this.roleUnit * Math.max(p.n + 1, roleSeats)) + 1;
+    this.sizeUnit = 2 * totalWeight * p.n + 1;
+    this.roleUnit = this.sizeUnit * (2 * p.n + 1);
+    this.splitCost = 2 * (1 + fractionalPull) * 2 * (p.n + 1) * this.roleUnit + 1;
   }
 
   /** Everyone in the most-spoken language they can use: the big pool is where a flexible person meets the most variety. */
@@ -218,7 +216,7 @@ class PoolSearch {
 
   private groupsOf(m: number): number {
     let groups = this.sizesOf.get(m);
-    if (groups === undefined) this.sizesOf.set(m, (groups = groupSizes(m, this.p.target).length));
+    if (groups === undefined) this.sizesOf.set(m, (groups = groupSizes(m, this.p.target, this.p.min).length));
     return groups;
   }
 
@@ -256,16 +254,18 @@ class PoolSearch {
   }
 
   /**
-   * A pool's cost: its split, `roles` seats per group short of a role (with `fractional`, also
-   * against the pool's fractional share of groups), less its diversity bound when `diversity`.
+   * A pool's cost: its split, one role unit per group short of a role when `roles` (with
+   * `fractional`, also against the pool's fractional share of groups), one size unit per group not
+   * of the target size when `sizes`, less its diversity bound when `diversity`.
    */
-  cost(l: number, roles: number, diversity: boolean, fractional: boolean): number {
+  cost(l: number, roles: boolean, sizes: boolean, diversity: boolean, fractional: boolean): number {
     const { p, A } = this;
     const m = this.size[l] as number;
     if (m === 0) return 0;
     const G = this.groupsOf(m);
-    const shortfall = this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0);
-    let value = this.splitCost * splitDistance(m, p.target) + roles * this.roleUnit * shortfall;
+    let value = this.splitCost * splitDistance(m, p.target, p.min);
+    if (roles) value += this.roleUnit * (this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0));
+    if (sizes) value += this.sizeUnit * (G - exactGroups(m, G, p.target));
     if (diversity && this.diverse) {
       if (G !== this.spreadGroups[l]) this.respread(l, G);
       const base = Math.floor(m / G);
@@ -279,20 +279,18 @@ class PoolSearch {
     return value;
   }
 
-  /**
-   * The plan's true cost, with the group sizes it will really get: the search judges each pool by
-   * its own best split, but `poolSizes` may hold every pool to one band of sizes.
-   */
-  exact(roles: number): number {
+  /** The plan's full cost, every tier on, with the group sizes the pools will really get. */
+  exact(): number {
     const { p, A } = this;
-    const sizes = poolSizes(Array.from(this.size), p.target);
+    const sizes = poolSizes(Array.from(this.size), p.target, p.min);
     let value = 0;
     let groups = 0;
     sizes.forEach((pool, l) => {
       const G = pool.length;
       if (G === 0) return;
       groups += G;
-      value += this.splitCost * splitDistance(this.size[l] as number, p.target) + roles * this.roleUnit * this.roleShortfall(G, l);
+      const m = this.size[l] as number;
+      value += this.splitCost * splitDistance(m, p.target, p.min) + this.roleUnit * this.roleShortfall(G, l) + this.sizeUnit * (G - exactGroups(m, G, p.target));
       if (!this.diverse) return;
       for (let a = 0; a < A; a++) {
         let spread = 0;
@@ -303,7 +301,37 @@ class PoolSearch {
         value -= (p.weights[a] as number) * Math.min(spread, seats);
       }
     });
-    return value - roles * this.roleUnit * this.unavoidable(groups);
+    return value - this.roleUnit * this.unavoidable(groups);
+  }
+
+  /** Every plan of the flexible units, one by one: the cheapest by the full cost. */
+  exhaustive(flexible: number[]): Int32Array {
+    this.start();
+    let best = Int32Array.from(this.unitPool);
+    let bestCost = this.exact();
+    const visit = (k: number): void => {
+      if (k === flexible.length) {
+        const cost = this.exact();
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = Int32Array.from(this.unitPool);
+        }
+        return;
+      }
+      const u = flexible[k] as number;
+      const home = this.unitPool[u] as number;
+      for (const l of this.choices[u] as number[]) {
+        this.move(u, this.unitPool[u] as number, -1);
+        this.move(u, l, 1);
+        this.unitPool[u] = l;
+        visit(k + 1);
+      }
+      this.move(u, this.unitPool[u] as number, -1);
+      this.move(u, home, 1);
+      this.unitPool[u] = home;
+    };
+    visit(0);
+    return best;
   }
 
   /**
@@ -311,16 +339,16 @@ class PoolSearch {
    * helps, trades places with someone from another pool (a few drawn at random), which keeps both
    * pools' sizes and so can fix a role where a lone move would unbalance a split.
    */
-  improve(flexible: number[], roles: number, diversity: boolean, fractional: boolean, random: Random): void {
+  improve(flexible: number[], roles: boolean, sizes: boolean, diversity: boolean, fractional: boolean, random: Random): void {
     const { L, choices, unitPool } = this;
-    const cost = (l: number) => this.cost(l, roles, diversity, fractional);
+    const cost = (l: number) => this.cost(l, roles, sizes, diversity, fractional);
     const current = Array.from({ length: L }, (_, l) => cost(l));
     let groups = 0;
     for (let l = 0; l < L; l++) groups += this.groupsIn(l);
     // The change in groups no plan could staff, credited back: see `unavoidable`.
     const credit = (from: number, to: number, before: number) => {
       const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
-      return roles * this.roleUnit * (this.unavoidable(after) - this.unavoidable(groups));
+      return roles ? this.roleUnit * (this.unavoidable(after) - this.unavoidable(groups)) : 0;
     };
     for (let pass = 0; pass < 20; pass++) {
       let improved = false;
@@ -415,9 +443,9 @@ class PoolSearch {
 const fractionalPull = 3;
 
 /** How far a pool's head count is from one that splits well (0 when it does, or when it is empty). */
-function splitDistance(count: number, target: number): number {
+function splitDistance(count: number, target: number, min: number): number {
   for (let d = 0; d <= count; d++) {
-    if (splitsWell(count + d, target) || count - d === 0 || splitsWell(count - d, target)) return d;
+    if (splitsWell(count + d, target, min) || count - d === 0 || splitsWell(count - d, target, min)) return d;
   }
   return count;
 }
