@@ -40,6 +40,11 @@ export interface GroupingRequest {
   /** Pairs that must not share a group. */
   apart?: Array<[string, string]>;
   timeBudgetMs?: number;
+  /**
+   * The groups a reshuffle replaces (member ids): the result is another assignment of the same
+   * quality whenever the search finds one, not these groups again.
+   */
+  differentFrom?: string[][];
 }
 
 export interface PlannedGroup {
