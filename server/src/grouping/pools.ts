@@ -47,14 +47,14 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
       [stage(false), stage(true)],
     ];
     best = new Int32Array(units.length);
-    let bestCost = Infinity;
+    let bestCost: [number, number] = [Infinity, Infinity];
     for (const path of paths) {
       search.start();
       path.forEach((step, k) => {
         const last = k === path.length - 1;
         search.improve(order(), step.roles, last, last || !step.roles, step.fractional, random);
         const cost = search.exact();
-        if (cost < bestCost) {
+        if (cheaper(cost, bestCost)) {
           bestCost = cost;
           best = Int32Array.from(search.unitPool);
         }
@@ -70,6 +70,11 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     for (const i of unit) poolOf[i] = l;
   });
   return { poolOf, sizes: poolSizes([...size], p.target, p.min) };
+}
+
+/** Costs as [validity, the rest], compared in that order. */
+function cheaper(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 
 /** Plans tried one by one when the flexible people's choices multiply to no more than this. */
@@ -103,8 +108,7 @@ class PoolSearch {
   private readonly roleUnit: number;
   /** One group more of the target size outweighs any change in diversity. */
   private readonly sizeUnit: number;
-  /** A pool that splits badly is never worth anything the other tiers can change together. */
-  private readonly splitCost: number;
+  private readonly validityOf = new Map<number, number>();
   private readonly sizesOf = new Map<number, number>();
   /** Facilitators and note takers in the whole roster. */
   private readonly roleTotals: [number, number];
@@ -137,7 +141,6 @@ class PoolSearch {
     const totalWeight = p.weights.reduce((s, w) => s + w, 0);
     this.sizeUnit = 2 * totalWeight * p.n + 1;
     this.roleUnit = this.sizeUnit * (2 * p.n + 1);
-    this.splitCost = 2 * (1 + fractionalPull) * 2 * (p.n + 1) * this.roleUnit + 1;
   }
 
   /** Everyone in the most-spoken language they can use: the big pool is where a flexible person meets the most variety. */
@@ -254,7 +257,26 @@ class PoolSearch {
   }
 
   /**
-   * A pool's cost: its split, one role unit per group short of a role when `roles` (with
+   * How badly a pool of m people splits, compared before any other cost: its groups under the
+   * minimum, then its groups beyond target ± 1, then how many people it lacks or has too many to
+   * split well (which guides single moves toward a good split).
+   */
+  validity(l: number): number {
+    const m = this.size[l] as number;
+    let v = this.validityOf.get(m);
+    if (v === undefined) {
+      const { target, min, n } = this.p;
+      const sizes = groupSizes(m, target, min);
+      const small = sizes.filter((s) => s < min).length;
+      const wide = sizes.filter((s) => Math.abs(s - target) > 1).length;
+      v = (small * (n + 1) + wide) * (n + 1) + splitDistance(m, target, min);
+      this.validityOf.set(m, v);
+    }
+    return v;
+  }
+
+  /**
+   * A pool's cost after its validity: one role unit per group short of a role when `roles` (with
    * `fractional`, also against the pool's fractional share of groups), one size unit per group not
    * of the target size when `sizes`, less its diversity bound when `diversity`.
    */
@@ -263,7 +285,7 @@ class PoolSearch {
     const m = this.size[l] as number;
     if (m === 0) return 0;
     const G = this.groupsOf(m);
-    let value = this.splitCost * splitDistance(m, p.target, p.min);
+    let value = 0;
     if (roles) value += this.roleUnit * (this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0));
     if (sizes) value += this.sizeUnit * (G - exactGroups(m, G, p.target));
     if (diversity && this.diverse) {
@@ -279,18 +301,20 @@ class PoolSearch {
     return value;
   }
 
-  /** The plan's full cost, every tier on, with the group sizes the pools will really get. */
-  exact(): number {
+  /** The plan's full cost, every tier on, with the group sizes the pools will really get: [validity, the rest]. */
+  exact(): [number, number] {
     const { p, A } = this;
     const sizes = poolSizes(Array.from(this.size), p.target, p.min);
     let value = 0;
+    let valid = 0;
     let groups = 0;
     sizes.forEach((pool, l) => {
       const G = pool.length;
       if (G === 0) return;
       groups += G;
       const m = this.size[l] as number;
-      value += this.splitCost * splitDistance(m, p.target, p.min) + this.roleUnit * this.roleShortfall(G, l) + this.sizeUnit * (G - exactGroups(m, G, p.target));
+      valid += this.validity(l);
+      value += this.roleUnit * this.roleShortfall(G, l) + this.sizeUnit * (G - exactGroups(m, G, p.target));
       if (!this.diverse) return;
       for (let a = 0; a < A; a++) {
         let spread = 0;
@@ -301,7 +325,7 @@ class PoolSearch {
         value -= (p.weights[a] as number) * Math.min(spread, seats);
       }
     });
-    return value - this.roleUnit * this.unavoidable(groups);
+    return [valid, value - this.roleUnit * this.unavoidable(groups)];
   }
 
   /** Every plan of the flexible units, one by one: the cheapest by the full cost. */
@@ -312,7 +336,7 @@ class PoolSearch {
     const visit = (k: number): void => {
       if (k === flexible.length) {
         const cost = this.exact();
-        if (cost < bestCost) {
+        if (cheaper(cost, bestCost)) {
           bestCost = cost;
           best = Int32Array.from(this.unitPool);
         }
@@ -343,6 +367,7 @@ class PoolSearch {
     const { L, choices, unitPool } = this;
     const cost = (l: number) => this.cost(l, roles, sizes, diversity, fractional);
     const current = Array.from({ length: L }, (_, l) => cost(l));
+    const valid = Array.from({ length: L }, (_, l) => this.validity(l));
     let groups = 0;
     for (let l = 0; l < L; l++) groups += this.groupsIn(l);
     // The change in groups no plan could staff, credited back: see `unavoidable`.
@@ -357,10 +382,13 @@ class PoolSearch {
         let bestTo = -1;
         let partner = -1;
         let bestGain = 1e-9;
+        let bestValidGain = 0;
         let bestCosts: [number, number] = [0, 0];
+        let bestValid: [number, number] = [0, 0];
         let bestGroups = groups;
         this.move(u, from, -1);
         const fromCost = cost(from);
+        const fromValid = this.validity(from);
         this.move(u, from, 1);
         const groupsFrom = this.groupsIn(from);
         this.move(u, from, -1);
@@ -369,13 +397,17 @@ class PoolSearch {
           const before = this.groupsIn(to) + groupsFrom;
           this.move(u, to, 1);
           const toCost = cost(to);
+          const toValid = this.validity(to);
           const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost + credit(from, to, before);
+          const validGain = (valid[from] as number) + (valid[to] as number) - fromValid - toValid;
           const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
           this.move(u, to, -1);
-          if (gain > bestGain) {
+          if (validGain > bestValidGain || (validGain === bestValidGain && gain > bestGain)) {
             bestGain = gain;
+            bestValidGain = validGain;
             bestTo = to;
             bestCosts = [fromCost, toCost];
+            bestValid = [fromValid, toValid];
             bestGroups = after;
           }
         }
@@ -395,15 +427,20 @@ class PoolSearch {
               this.move(w, from, 1);
               const fromCost2 = cost(from);
               const toCost2 = cost(to);
+              const fromValid2 = this.validity(from);
+              const toValid2 = this.validity(to);
               const gain = (current[from] as number) + (current[to] as number) - fromCost2 - toCost2 + credit(from, to, before);
+              const validGain = (valid[from] as number) + (valid[to] as number) - fromValid2 - toValid2;
               const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
               this.move(w, from, -1);
               this.move(w, to, 1);
-              if (gain > bestGain) {
+              if (validGain > bestValidGain || (validGain === bestValidGain && gain > bestGain)) {
                 bestGain = gain;
+                bestValidGain = validGain;
                 bestTo = to;
                 partner = w;
                 bestCosts = [fromCost2, toCost2];
+                bestValid = [fromValid2, toValid2];
                 bestGroups = after;
               }
             }
@@ -427,6 +464,8 @@ class PoolSearch {
         }
         current[from] = bestCosts[0];
         current[bestTo] = bestCosts[1];
+        valid[from] = bestValid[0];
+        valid[bestTo] = bestValid[1];
         groups = bestGroups;
         improved = true;
       }
