@@ -24,6 +24,8 @@ import { DomainError, badInput } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
+import { languageWarnings } from '../domain/language-warnings';
+import { csvLineOfId } from '../domain/roster-lines';
 import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, validateRosterRows } from '../domain/roster';
 import type { SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
@@ -132,11 +134,13 @@ export function httpApp(deps: HttpDeps): express.Express {
     const result = typeof req.body === 'string' ? parseRosterCsv(req.body) : validateRosterRows(jsonRows(req.body));
     if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
     const { state: after, audit } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
+    const lineOf = typeof req.body === 'string' ? csvLineOfId(req.body) : () => undefined;
+    const warnings = languageWarnings(result.entries, after.languages, lineOf);
     const counts = audit[0]?.detail ?? {};
     const invitations = await Promise.all(
       result.entries.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id)).link })),
     );
-    res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations });
+    res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   api.post('/sessions/:id/invites/revoke', async (req, res) => {
