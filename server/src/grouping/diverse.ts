@@ -54,7 +54,7 @@ export const diverseAssigner: GroupAssigner = {
     // also steps off the groups it replaces.
     const plateau = new EqualQuality(p, chosen, objectiveScales(p, Math.max(1, ...chosen.capacity)));
     const wandering = createRandom(request.seed ^ 0x5bd1e995);
-    plateau.wander(wandering, Math.min(20_000, 20 * p.n));
+    plateau.wander(wandering, Math.min(2_000, 20 * p.n));
     if (request.differentFrom) plateau.leave(indicesOf(p, request.differentFrom), wandering);
     return toAssignment(p, chosen, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, notices, timedOut });
   },

@@ -41,6 +41,7 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     // stage first, whose fractional pull draws spare facilitators toward pools about to need them;
     // diversity alone first.
     const stage = (roles: boolean, fractional = false) => ({ roles, fractional });
+    // Every stage counts diversity; `roles` off is the diversity-first path.
     const paths = [
       [stage(true), stage(true)],
       [stage(true, true), stage(true), stage(true)],
@@ -50,9 +51,10 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     let bestCost: [number, number] = [Infinity, Infinity];
     for (const path of paths) {
       search.start();
-      path.forEach((step, k) => {
-        const last = k === path.length - 1;
-        search.improve(order(), step.roles, last, last || !step.roles, step.fractional, random);
+      path.forEach((step) => {
+        // Sizes count only in the full cost that picks among the stages: as a gradient they cost
+        // the big rosters (where every pool splits into exact groups but a few) time for nothing.
+        search.improve(order(), step.roles, false, true, step.fractional, random);
         const cost = search.exact();
         if (cheaper(cost, bestCost)) {
           bestCost = cost;
