@@ -1,6 +1,7 @@
 import type { Layout } from './construct';
 import { randomInt, shuffleInPlace, type Random } from './prng';
-import { pairKey, RoleCode, type Problem } from './problem';
+import { apartPairs, groupObjective, type Scales } from './exchange';
+import { RoleCode, type Problem } from './problem';
 
 /**
  * Moves between assignments of exactly equal quality: trades that change no group's diversity,
@@ -10,22 +11,20 @@ import { pairKey, RoleCode, type Problem } from './problem';
  */
 export class EqualQuality {
   private readonly members: number[][];
-  private readonly apart = new Set<number>();
+  private readonly apart: Set<number>;
   private readonly L: number;
-  private readonly A: number;
   /** Same-value pairs count too: off only to find a reshuffle where nothing else is of equal quality. */
   private strict = true;
 
   constructor(
     private readonly p: Problem,
     private readonly layout: Layout,
-    private readonly scales: { distinct: number; repeat: number; apart: number },
+    private readonly scales: Scales,
   ) {
     this.L = p.languages.length;
-    this.A = p.attributes.length;
     this.members = Array.from({ length: layout.capacity.length }, () => []);
     layout.groupOf.forEach((g, i) => this.members[g]!.push(i));
-    p.apart.forEach((list, i) => list.forEach((j) => this.apart.add(pairKey(p.n, i, j))));
+    this.apart = apartPairs(p);
   }
 
   /**
@@ -33,25 +32,8 @@ export class EqualQuality {
    * `this.strict`), with roles covered as an extra tier.
    */
   private value(group: number[]): [number, number] {
-    const { p, A } = this;
-    let value = 0;
-    for (let a = 0; a < A; a++) {
-      const tally = new Map<number, number>();
-      for (const i of group) {
-        const v = p.values[i * A + a] as number;
-        tally.set(v, (tally.get(v) ?? 0) + 1);
-      }
-      let pairs = 0;
-      for (const k of tally.values()) pairs += (k * (k - 1)) / 2;
-      value += (p.weights[a] as number) * (this.scales.distinct * tally.size - (this.strict ? pairs : 0));
-    }
-    for (let x = 0; x < group.length; x++) {
-      for (let y = x + 1; y < group.length; y++) {
-        const key = pairKey(p.n, group[x] as number, group[y] as number);
-        if (p.met.has(key)) value -= this.scales.repeat;
-        if (this.apart.has(key)) value -= this.scales.apart;
-      }
-    }
+    const { p } = this;
+    const value = groupObjective(p, group, this.scales, this.apart, this.strict);
     const roles = (group.some((i) => p.role[i] === RoleCode.Facilitator) ? 1 : 0) + (group.some((i) => p.role[i] === RoleCode.Notetaker) ? 1 : 0);
     return [value, roles];
   }
