@@ -52,9 +52,7 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     for (const path of paths) {
       search.start();
       path.forEach((step) => {
-        // Sizes count only in the full cost that picks among the stages: as a gradient they cost
-        // the big rosters (where every pool splits into exact groups but a few) time for nothing.
-        search.improve(order(), step.roles, false, true, step.fractional, random);
+        search.improve(order(), step.roles, step.fractional, random);
         const cost = search.exact();
         if (cheaper(cost, bestCost)) {
           bestCost = cost;
@@ -278,19 +276,20 @@ class PoolSearch {
   }
 
   /**
-   * A pool's cost after its validity: one role unit per group short of a role when `roles` (with
-   * `fractional`, also against the pool's fractional share of groups), one size unit per group not
-   * of the target size when `sizes`, less its diversity bound when `diversity`.
+   * A pool's cost after its validity, as the local search weighs it: one role unit per group short
+   * of a role when `roles` (with `fractional`, also against the pool's fractional share of groups),
+   * less its diversity bound. Sizes count only in `exact`, the full cost that picks among the
+   * search's stages: as a gradient they cost the big rosters (where every pool splits into exact
+   * groups but a few) time for nothing.
    */
-  cost(l: number, roles: boolean, sizes: boolean, diversity: boolean, fractional: boolean): number {
+  cost(l: number, roles: boolean, fractional: boolean): number {
     const { p, A } = this;
     const m = this.size[l] as number;
     if (m === 0) return 0;
     const G = this.groupsOf(m);
     let value = 0;
     if (roles) value += this.roleUnit * (this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0));
-    if (sizes) value += this.sizeUnit * (G - exactGroups(m, G, p.target));
-    if (diversity && this.diverse) {
+    if (this.diverse) {
       if (G !== this.spreadGroups[l]) this.respread(l, G);
       const base = Math.floor(m / G);
       const larger = m % G;
@@ -365,9 +364,9 @@ class PoolSearch {
    * helps, trades places with someone from another pool (a few drawn at random), which keeps both
    * pools' sizes and so can fix a role where a lone move would unbalance a split.
    */
-  improve(flexible: number[], roles: boolean, sizes: boolean, diversity: boolean, fractional: boolean, random: Random): void {
+  improve(flexible: number[], roles: boolean, fractional: boolean, random: Random): void {
     const { L, choices, unitPool } = this;
-    const cost = (l: number) => this.cost(l, roles, sizes, diversity, fractional);
+    const cost = (l: number) => this.cost(l, roles, fractional);
     const current = Array.from({ length: L }, (_, l) => cost(l));
     const valid = Array.from({ length: L }, (_, l) => this.validity(l));
     let groups = 0;

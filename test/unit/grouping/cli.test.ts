@@ -38,7 +38,9 @@ async function expectRefusal(args: string[], message: RegExp) {
   expect(existsSync(out)).toBe(false);
 }
 
-describe.concurrent('roundtable group', () => {
+// Each test starts Node processes that compile the CLI on the fly: on two shared, loaded cores one
+// run can take tens of seconds, well past the default limit.
+describe.concurrent('roundtable group', { timeout: 120_000 }, () => {
   it('writes id,group rows for everyone but observers and summarizes on stderr', async () => {
     const input = file(roster(31));
     const out = join(dir, 'groups.csv');
