@@ -140,7 +140,7 @@ export function closeBreakout(draft: SessionState): void {
 export function seatLateJoiner(draft: SessionState, member: Member, groupSize: number): PlannedGroup {
   const members = new Map(seatingMembers(draft, [...draft.groups.flatMap((g) => g.members), member.id]).map((m) => [m.id, m]));
   const newcomer = members.get(member.id);
-  const chosenId = newcomer ? placeLateJoiner(draft.groups, newcomer, members, groupSize) : null;
+  const chosenId = newcomer ? placeLateJoiner(draft.groups, newcomer, members, groupSize, {}, member.languages) : null;
   const languages = member.languages.length > 0 ? member.languages : draft.languages;
   const chosen = draft.groups.find((g) => g.id === chosenId) ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
   chosen.members.push(member.id);
