@@ -24,6 +24,12 @@ export const BreakoutStep = z.object({
   ...stepBase,
   questions: z.array(z.string().trim().min(1).max(1000)).max(20).default([]),
   groupSize: z.number().int().min(3).max(12).default(5),
+  /**
+   * No group smaller than this while the roster allows it (default 3; at most `groupSize`). Set 1
+   * or 2 to allow small groups; people whose language could not fill one are otherwise seated by
+   * the language rule (README, "Breakout groups").
+   */
+  minGroupSize: z.number().int().min(1).max(12).optional(),
   /** `new`: fresh groups for this step; `keep`: the groups of the previous breakout. */
   groups: z.enum(['new', 'keep']).default('new'),
 });
@@ -35,4 +41,14 @@ export type AgendaStepInput = z.input<typeof AgendaStep>;
 export type PlenaryStep = z.infer<typeof PlenaryStep>;
 export type BreakoutStep = z.infer<typeof BreakoutStep>;
 
-export const Agenda = z.array(AgendaStep).min(1).max(100);
+export const Agenda = z
+  .array(AgendaStep)
+  .min(1)
+  .max(100)
+  .superRefine((steps, ctx) => {
+    steps.forEach((step, i) => {
+      if (step.kind === 'breakout' && step.minGroupSize !== undefined && step.minGroupSize > step.groupSize) {
+        ctx.addIssue({ code: 'custom', path: [i, 'minGroupSize'], message: `the smallest group (${step.minGroupSize}) cannot be larger than the group size (${step.groupSize})` });
+      }
+    });
+  });

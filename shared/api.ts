@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorBody } from './errors';
-import { RosterEntry, RosterRole } from './roster';
+import { RosterEntry, RosterProblem, RosterRole } from './roster';
 
 /** Every REST error has this shape. */
 export const ErrorResponse = z.object({ error: ErrorBody }).meta({ id: 'ErrorResponse' });
@@ -33,6 +33,8 @@ export const RosterImported = z.object({
   added: z.number().int(),
   updated: z.number().int(),
   invitations: z.array(Invitation),
+  /** Imported all the same, but worth fixing: someone who speaks none of the session's languages. */
+  warnings: z.array(RosterProblem).optional(),
 });
 
 export const AuditEntryView = z.object({

@@ -34,6 +34,8 @@ export const GroupMemberView = z.object({
   name: z.string(),
   role: Role,
   present: z.boolean(),
+  /** The discussion languages the person listed (none: any). */
+  languages: z.array(z.string()).optional(),
   /** Only in the views of organizers and moderators. */
   attributes: z.record(z.string(), z.string()).optional(),
 });
@@ -69,6 +71,22 @@ export const AssignmentView = z.object({
 
 export const Person = z.object({ id: z.string(), name: z.string() });
 
+/**
+ * A rule the grouping applied that the moderator should know of (see GroupingNotice on the server):
+ * how someone who speaks none of the group languages was seated, or a group under the minimum.
+ */
+export const GroupingNoticeView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('interpreter'), memberId: z.string(), interpreterId: z.string(), language: z.string() }),
+  z.object({ kind: z.literal('ownLanguage'), memberId: z.string(), language: z.string() }),
+  z.object({ kind: z.literal('noSharedLanguage'), memberId: z.string() }),
+  z.object({ kind: z.literal('smallGroup'), groupId: z.string(), size: z.number().int(), minimum: z.number().int() }),
+]);
+export type GroupingNoticeView = z.infer<typeof GroupingNoticeView>;
+
+/** Someone on the roster who speaks none of the session's languages (staff only). */
+export const LanguageWarningView = z.object({ id: z.string(), name: z.string(), languages: z.array(z.string()) });
+export type LanguageWarningView = z.infer<typeof LanguageWarningView>;
+
 export const GroupPreviewView = z.object({
   stepIndex: z.number().int(),
   locked: z.boolean(),
@@ -80,6 +98,9 @@ export const GroupPreviewView = z.object({
   upperBound: z.number(),
   sameValuePairs: z.number().int(),
   repeatedPairs: z.number().int(),
+  /** The smallest group allowed, and the rules applied to reach these groups. */
+  minGroupSize: z.number().int().optional(),
+  notices: z.array(GroupingNoticeView).optional(),
 });
 export type GroupPreviewView = z.infer<typeof GroupPreviewView>;
 
@@ -128,6 +149,8 @@ export const SessionView = z.object({
   helpCalls: z.array(HelpCallView).optional(),
   /** The groups the next breakout will open with, for moderators to review. */
   preview: GroupPreviewView.nullable().optional(),
+  /** People on the roster who speak none of the session's languages, for organizers and moderators. */
+  languageWarnings: z.array(LanguageWarningView).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

@@ -115,6 +115,9 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await expect.poll(() => preview.getByTestId('preview-group').count()).toBe(3);
     await preview.getByTestId('preview-score').waitFor();
     expect(await preview.getByTestId('preview-score').textContent()).toMatch(/^Diversity score [\d.]+ of at most [\d.]+$/);
+    // The size rule, each group's language and each member's languages, in words.
+    expect(await preview.getByTestId('preview-rule').textContent()).toBe(en('grouping.rule', { size: 4, min: 3, count: 3 }));
+    expect(await preview.getByTestId('member-languages').first().textContent()).toBe(en('grouping.speaks', { languages: 'English, French' }));
     const details = preview.getByText(/^Seed \d+/);
     const firstSeed = await details.textContent();
     await preview.getByRole('button', { name: en('preview.reshuffle') }).click();

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { NotesActivity, NotesGroupActivity } from '../../../shared/notes';
 import type { SessionView } from '../../../shared/session';
-import { useT } from '../i18n/i18n';
+import { languageName, useTranslation } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { Members } from '../ui/Members';
 import { groupLabel } from '../ui/names';
@@ -33,7 +33,7 @@ function notesLine(t: TFunction, activity: NotesGroupActivity, serverNow: number
 
 /** Every open room at a glance: who is in it now, open calls for help, its notes, a door to visit it. */
 export function Rooms({ client, view, canDrive, activity, onVisit }: Props) {
-  const t = useT();
+  const { t, language } = useTranslation();
   const headingId = useId();
   // "last edit n min ago" grows older without any message: re-read the clock now and then.
   const [, setTick] = useState(0);
@@ -57,8 +57,11 @@ export function Rooms({ client, view, canDrive, activity, onVisit }: Props) {
             <article key={g.id} class="group-card" aria-labelledby={`room-${g.id}`} data-testid="room" data-group={g.id}>
               <h3 id={`room-${g.id}`}>{groupLabel(t, g.id)}</h3>
               <p class="muted">{t('rooms.here', { count: here, total: g.members.length })}</p>
+              <p class="muted" data-testid="room-language">
+                {t('grouping.groupLanguage', { language: languageName(g.language, language) })}
+              </p>
               {calls > 0 && <p class="pill pill-alert">{t('rooms.calls', { count: calls })}</p>}
-              <Members members={g.members} />
+              <Members members={g.members} groupLanguage={g.language} />
               <p class="muted" data-testid="notes-activity">
                 {notesLine(t, notes[g.id] ?? { writers: 0, readers: 0, lastEditAt: null }, serverNow)}
               </p>

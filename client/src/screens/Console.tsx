@@ -4,6 +4,7 @@ import { AgendaControl } from '../console/AgendaControl';
 import { BroadcastForm } from '../console/BroadcastForm';
 import { GroupPreview } from '../console/GroupPreview';
 import { HelpCalls } from '../console/HelpCalls';
+import { LanguageWarnings } from '../console/LanguageWarnings';
 import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
@@ -69,6 +70,7 @@ export function Console({ client, live, view, seat }: Props) {
         </div>
         <div class="secondary">
           <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />
+          <LanguageWarnings view={view} />
           {canDrive && <BroadcastForm client={client} view={view} />}
           <Agenda view={view} />
         </div>

@@ -1,10 +1,14 @@
 import type { GroupMemberView } from '../../../shared/session';
-import { useT } from '../i18n/i18n';
+import { languageName, useTranslation } from '../i18n/i18n';
 import { roleLabel } from './names';
 
-/** A group's people: who facilitates, who takes notes, who is here now. */
-export function Members({ members, me, showAttributes = false }: { members: GroupMemberView[]; me?: string; showAttributes?: boolean }) {
-  const t = useT();
+/**
+ * A group's people: who facilitates, who takes notes, who is here now, which languages each
+ * speaks, and (given the group's language) who does not speak it and sits there by the language rule.
+ */
+export function Members({ members, me, showAttributes = false, groupLanguage }: { members: GroupMemberView[]; me?: string; showAttributes?: boolean; groupLanguage?: string }) {
+  const { t, language } = useTranslation();
+  const names = (codes: string[]) => codes.map((code) => languageName(code, language)).join(', ');
   return (
     <ul class="members">
       {members.map((m) => (
@@ -13,6 +17,16 @@ export function Members({ members, me, showAttributes = false }: { members: Grou
           {m.id === me && <span class="pill pill-you">{t('members.you')}</span>}
           {m.role !== 'participant' && <span class={`pill pill-role pill-${m.role}`}>{roleLabel(t, m.role)}</span>}
           <span class={m.present ? 'presence present' : 'presence away'}>{m.present ? t('members.present') : t('members.away')}</span>
+          {m.languages && m.languages.length > 0 && (
+            <span class="member-languages" data-testid="member-languages">
+              {t('grouping.speaks', { languages: names(m.languages) })}
+            </span>
+          )}
+          {groupLanguage && m.languages && m.languages.length > 0 && !m.languages.includes(groupLanguage) && (
+            <span class="pill pill-alert" data-testid="outside-language">
+              {t('grouping.outsideGroupLanguage', { language: languageName(groupLanguage, language) })}
+            </span>
+          )}
           {showAttributes && m.attributes && Object.keys(m.attributes).length > 0 && (
             <span class="attributes">
               {Object.entries(m.attributes)

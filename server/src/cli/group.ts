@@ -2,7 +2,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { diverseAssigner } from '../grouping/diverse';
 import { GroupingError } from '../grouping/errors';
-import type { Assignment, GroupingMember } from '../grouping/types';
+import type { Assignment, GroupingMember, GroupingNotice } from '../grouping/types';
 import { readRoster, readRound } from './input-files';
 import { UsageError } from './usage-error';
 import { toCsv } from '../exports/csv';
@@ -16,7 +16,14 @@ possible over the roster's attribute columns. Writes "id,group" rows; a summary 
 options:
   --participants FILE    roster CSV: id, optional name, email, language (a|b), role, attribute columns
   --out FILE             where to write the groups (not written at all if anything is wrong)
-  --size N               target group size, 3 to 12 (default 5)
+  --size N               target group size, 3 to 12 (default 5): as many groups of exactly N as
+                         possible, the others N-1 or N+1
+  --min-size N           no group smaller than N, 1 to --size (default 3); people whose language
+                         cannot fill one join other groups by the language rule (see README)
+  --languages en,fr      the languages groups may be held in (default: every language listed);
+                         people who speak none of them are seated by the language rule
+  --other-than FILE      a reshuffle: other groups of the same quality than this "id,group" file,
+                         where such groups exist
   --seed N               seed; the same seed and input give the same groups (default 1)
   --attributes a,b,c     only these columns count for diversity (default: every attribute column)
   --weights a=2,b=1      weight per attribute (default 1)
@@ -29,6 +36,9 @@ interface GroupOptions {
   participants: string;
   out: string;
   size: number;
+  minSize?: number;
+  languages?: string[];
+  otherThan?: string;
   seed: number;
   attributes?: string[];
   weights?: Record<string, number>;
@@ -60,6 +70,9 @@ export async function runGroup(argv: string[]): Promise<number> {
       groupSize: options.size,
       seed: options.seed,
       previousRounds,
+      ...(options.minSize !== undefined ? { minGroupSize: options.minSize } : {}),
+      ...(options.languages ? { groupLanguages: options.languages } : {}),
+      ...(options.otherThan ? { differentFrom: readRound(options.otherThan) } : {}),
       ...(options.attributes ? { attributes: options.attributes } : {}),
       ...(options.weights ? { weights: options.weights } : {}),
       ...(options.timeBudgetMs !== undefined ? { timeBudgetMs: options.timeBudgetMs } : {}),
@@ -73,6 +86,7 @@ export async function runGroup(argv: string[]): Promise<number> {
 
   writeAtomically(options.out, toCsv(['id', 'group'], assignment.groups.flatMap((g) => g.members.map((id) => [id, g.id]))));
   process.stderr.write(summary(assignment, roster.entries.length - members.length, elapsed, options.out));
+  for (const notice of assignment.notices) process.stderr.write(`${describeNotice(notice, assignment, (id) => roster.lineOf(id), options.participants)}\n`);
   return 0;
 }
 
@@ -87,6 +101,9 @@ function parseOptions(argv: string[]): GroupOptions | 'help' {
         participants: { type: 'string' },
         out: { type: 'string' },
         size: { type: 'string' },
+        'min-size': { type: 'string' },
+        languages: { type: 'string' },
+        'other-than': { type: 'string' },
         seed: { type: 'string' },
         attributes: { type: 'string' },
         weights: { type: 'string' },
@@ -106,10 +123,16 @@ function parseOptions(argv: string[]): GroupOptions | 'help' {
   if (!out) throw new UsageError('--out OUT.csv is required');
   const list = (name: string) => text(name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const timeBudget = text('time-budget-ms');
+  const size = integer('--size', text('size') ?? '5', 3, 12);
+  const minSize = text('min-size');
+  const otherThan = text('other-than');
   return {
     participants,
     out,
-    size: integer('--size', text('size') ?? '5', 3, 12),
+    size,
+    ...(minSize !== undefined ? { minSize: integer('--min-size', minSize, 1, size) } : {}),
+    ...(list('languages') ? { languages: list('languages')!.map((l) => l.toLowerCase()) } : {}),
+    ...(otherThan ? { otherThan } : {}),
     seed: integer('--seed', text('seed') ?? '1', -(2 ** 31), 2 ** 31 - 1),
     ...(list('attributes') ? { attributes: list('attributes') } : {}),
     ...(text('weights') !== undefined ? { weights: parseWeights(text('weights') as string) } : {}),
@@ -176,6 +199,22 @@ function summary(a: Assignment, leftOut: number, ms: number, out: string): strin
     `${a.algorithm} ${a.version}, seed ${a.seed}, ${Math.round(ms)} ms${a.timedOut ? ' (stopped by the time budget: another machine may give other groups)' : ''}`,
   ];
   return lines.join('\n') + '\n';
+}
+
+/** One line per rule the engine applied, pointing at the roster lines concerned. */
+function describeNotice(notice: GroupingNotice, a: Assignment, lineOf: (id: string) => number | undefined, file: string): string {
+  const who = (id: string) => `"${id}"${lineOf(id) === undefined ? '' : ` (${file} line ${lineOf(id)})`}`;
+  const groupOf = (id: string) => a.groups.find((g) => g.members.includes(id))?.id ?? '?';
+  switch (notice.kind) {
+    case 'interpreter':
+      return `language: ${who(notice.memberId)} speaks none of the group languages; seated in ${groupOf(notice.memberId)} with ${who(notice.interpreterId)}, who also speaks ${notice.language}`;
+    case 'ownLanguage':
+      return `language: ${who(notice.memberId)} speaks none of the group languages; ${groupOf(notice.memberId)} is held in ${notice.language}, which enough of those present share`;
+    case 'noSharedLanguage':
+      return `language: ${who(notice.memberId)} speaks none of the group languages and nobody present can interpret; placed in ${groupOf(notice.memberId)}`;
+    case 'smallGroup':
+      return `size: ${notice.groupId} has ${plural(notice.size, 'person', 'people')}, under the minimum of ${notice.minimum}: too few who share its language could join it`;
+  }
 }
 
 const plural = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;

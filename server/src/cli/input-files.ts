@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { parseRosterCsv } from '../domain/roster';
+import { csvLineOfId } from '../domain/roster-lines';
 import type { RosterEntry } from '../../../shared/roster';
 import { UsageError } from './usage-error';
 import { restoreCell } from '../exports/csv';
@@ -28,21 +29,7 @@ export function readRoster(path: string): RosterFile {
     const more = parsed.problems.length > 10 ? `\n… and ${parsed.problems.length - 10} more problems` : '';
     throw new UsageError(`the participants file has problems, nothing was written:\n${lines.join('\n')}${more}`);
   }
-  return { entries: parsed.entries, lineOf: idLines(text) };
-}
-
-/** Maps ids to the line their row starts on (the roster parser validates; this only locates). */
-function idLines(text: string): (id: string) => number | undefined {
-  let map: Map<string, number> | null = null;
-  return (id) => {
-    if (!map) {
-      map = new Map();
-      const records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-      const column = records[0]?.record.map((c) => c.trim()).indexOf('id') ?? -1;
-      for (const { record, info } of records.slice(1)) map.set((record[column] ?? '').trim(), info.lines);
-    }
-    return map.get(id);
-  };
+  return { entries: parsed.entries, lineOf: csvLineOfId(text) };
 }
 
 /** An earlier round as written by this command: CSV with `id` and `group` columns. */

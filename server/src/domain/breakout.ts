@@ -11,19 +11,28 @@ export function isAssignable(member: Member): member is Member & { role: Groupin
   return can(member.role, 'group.join');
 }
 
-/**
- * The people to group, as the engine sees them. Someone who named no language, or only languages
- * nobody else present speaks, can sit in any group: a live session seats everyone, and the
- * moderator can move them afterwards.
- */
+/** The people to group, with the languages they listed: the engine's language rule does the rest. */
 export function groupingMembers(draft: SessionState, ids: Iterable<string>): GroupingMember[] {
-  const members = [...ids].map((id) => draft.roster[id]).filter((m): m is Member & { role: GroupingRole } => !!m && isAssignable(m));
+  return assignable(draft, ids).map((m) => ({ id: m.id, languages: m.languages, role: m.role, attributes: m.attributes }));
+}
+
+function assignable(draft: SessionState, ids: Iterable<string>): Array<Member & { role: GroupingRole }> {
+  return [...ids].map((id) => draft.roster[id]).filter((m): m is Member & { role: GroupingRole } => !!m && isAssignable(m));
+}
+
+/**
+ * The languages in which someone can be seated in a group already formed (a late joiner): theirs
+ * when one of them is a session language someone else present speaks, else any group, as the
+ * engine's language rule ends for someone nobody can interpret for.
+ */
+export function seatingMembers(draft: SessionState, ids: Iterable<string>): GroupingMember[] {
+  const members = assignable(draft, ids);
   const speakers = new Map<string, number>();
   for (const m of members) for (const l of m.languages) speakers.set(l, (speakers.get(l) ?? 0) + 1);
   const everyLanguage = [...new Set([...draft.languages, ...speakers.keys()])];
   return members.map((m) => ({
     id: m.id,
-    languages: m.languages.some((l) => (speakers.get(l) ?? 0) > 1) ? m.languages : everyLanguage,
+    languages: m.languages.some((l) => draft.languages.includes(l) && (speakers.get(l) ?? 0) > 1) ? m.languages : everyLanguage,
     role: m.role,
     attributes: m.attributes,
   }));
@@ -40,12 +49,21 @@ export function formGroups(draft: SessionState, stepIndex: number, step: Breakou
   const members = groupingMembers(draft, presentAssignable(draft, ctx));
   const chosenSeed = seed ?? seedFrom(`${draft.id}:${stepIndex}:${draft.version}`);
   if (members.length === 0) {
-    return { groups: [], seed: chosenSeed, algorithm: ctx.assigner.algorithm, version: '', score: 0, upperBound: 0, sameValuePairs: 0, repeatedPairs: [] };
+    return { groups: [], seed: chosenSeed, algorithm: ctx.assigner.algorithm, version: '', score: 0, upperBound: 0, sameValuePairs: 0, repeatedPairs: [], notices: [] };
   }
-  return ctx.assigner.assign({ members, groupSize: step.groupSize, seed: chosenSeed, previousRounds: draft.previousRounds });
+  const differentFrom = draft.preview?.stepIndex === stepIndex ? draft.preview.groups.map((g) => g.members) : undefined;
+  return ctx.assigner.assign({
+    members,
+    groupSize: step.groupSize,
+    ...(step.minGroupSize !== undefined ? { minGroupSize: step.minGroupSize } : {}),
+    groupLanguages: draft.languages,
+    seed: chosenSeed,
+    previousRounds: draft.previousRounds,
+    ...(differentFrom ? { differentFrom } : {}),
+  });
 }
 
-export function previewOf(stepIndex: number, assignment: Assignment): GroupPreview {
+export function previewOf(stepIndex: number, assignment: Assignment, minGroupSize?: number): GroupPreview {
   return {
     stepIndex,
     locked: false,
@@ -57,6 +75,8 @@ export function previewOf(stepIndex: number, assignment: Assignment): GroupPrevi
     upperBound: assignment.upperBound,
     sameValuePairs: assignment.sameValuePairs,
     repeatedPairs: assignment.repeatedPairs.length,
+    notices: assignment.notices,
+    ...(minGroupSize !== undefined ? { minGroupSize } : {}),
   };
 }
 
@@ -118,9 +138,9 @@ export function closeBreakout(draft: SessionState): void {
  * sharing a language where they fit best; a new group only when no group speaks their language.
  */
 export function seatLateJoiner(draft: SessionState, member: Member, groupSize: number): PlannedGroup {
-  const members = new Map(groupingMembers(draft, [...draft.groups.flatMap((g) => g.members), member.id]).map((m) => [m.id, m]));
+  const members = new Map(seatingMembers(draft, [...draft.groups.flatMap((g) => g.members), member.id]).map((m) => [m.id, m]));
   const newcomer = members.get(member.id);
-  const chosenId = newcomer ? placeLateJoiner(draft.groups, newcomer, members, groupSize) : null;
+  const chosenId = newcomer ? placeLateJoiner(draft.groups, newcomer, members, groupSize, {}, member.languages) : null;
   const languages = member.languages.length > 0 ? member.languages : draft.languages;
   const chosen = draft.groups.find((g) => g.id === chosenId) ?? newGroup(draft.groups, languages[0] ?? draft.languages[0] ?? 'en');
   chosen.members.push(member.id);

@@ -1,6 +1,7 @@
 import type { GroupsLockCommand, GroupsMoveCommand, GroupsPreviewCommand } from '../../../shared/commands';
 import { formGroups, isAssignable, newGroup, previewOf, rescoreGroups } from './breakout';
 import { badInput, conflict, notFound } from './errors';
+import { speaksNoneOf } from './language-warnings';
 import { authorize, type Actor } from './roles';
 import { inBreakout, memberOf, type SessionState } from './session';
 import { change, type Context, type Transition } from './transition';
@@ -19,7 +20,7 @@ export function previewGroups(state: SessionState, actor: Actor, command: Groups
   if (state.preview?.locked) throw conflict('The groups are locked; unlock them to form new ones.');
   return change(state, ctx, actor, 'groups.preview', (d) => {
     const assignment = formGroups(d, command.step, step, ctx, command.seed);
-    d.preview = previewOf(command.step, assignment);
+    d.preview = previewOf(command.step, assignment, step.minGroupSize);
     return { step: command.step, seed: assignment.seed, algorithm: assignment.algorithm, score: assignment.score, upperBound: assignment.upperBound };
   });
 }
@@ -37,7 +38,9 @@ export function moveMember(state: SessionState, actor: Actor, command: GroupsMov
   return change(state, ctx, actor, 'groups.move', (d) => {
     const groups = inPreview ? d.preview!.groups : d.groups;
     const from = groups.find((g) => g.members.includes(member.id))!;
-    const languages = member.languages.length > 0 ? member.languages : d.languages;
+    // Someone who speaks none of the session's languages may be moved to any group, as the
+    // engine's language rule may have seated them.
+    const languages = member.languages.length > 0 && !speaksNoneOf(member, d.languages) ? member.languages : d.languages;
     const to = command.groupId === null ? newGroup(groups, languages[0] ?? from.language) : groups.find((g) => g.id === command.groupId);
     if (!to) throw notFound(`There is no group ${command.groupId}.`);
     if (to === from) throw conflict(`${member.name} is already in ${from.id}.`);

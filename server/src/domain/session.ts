@@ -50,6 +50,8 @@ export interface GroupPreview extends Omit<Assignment, 'repeatedPairs' | 'timedO
   locked: boolean;
   /** How many pairs of people who met in an earlier round would meet again. */
   repeatedPairs: number;
+  /** The step's smallest group, when it sets one. */
+  minGroupSize?: number;
 }
 
 export interface AssignmentRecord {

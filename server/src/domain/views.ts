@@ -1,5 +1,6 @@
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
+import { speaksNoneOf } from './language-warnings';
 import { can, type Actor } from './roles';
 import { rapporteurOf } from './report-back';
 import { currentStep, inBreakout, shownName, type SessionState } from './session';
@@ -11,7 +12,7 @@ import { currentStep, inBreakout, shownName, type SessionState } from './session
  */
 export type Audience = 'staff' | 'observers' | 'plenary' | `group:${string}`;
 
-type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview'>;
+type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'languageWarnings'>;
 
 /**
  * One session at one moment, rendered for any number of audiences: the parts every audience
@@ -67,6 +68,8 @@ export class SessionRendering {
       if (staff) {
         view.helpCalls = state.helpCalls.map(helpCallView);
         view.preview = state.preview ? { ...state.preview, groups: state.preview.groups.map((g) => this.#groupView(g, true)) } : null;
+        const warnings = Object.values(state.roster).filter((m) => speaksNoneOf(m, state.languages));
+        if (warnings.length > 0) view.languageWarnings = warnings.map((m) => ({ id: m.id, name: shownName(m), languages: m.languages }));
       }
     }
     return view;
@@ -119,7 +122,7 @@ export class SessionRendering {
       members: group.members.flatMap((id) => {
         const m = state.roster[id];
         if (!m) return [];
-        return [{ id, name: shownName(m), role: m.role, present: this.#present.has(id), ...(withAttributes ? { attributes: m.attributes } : {}) }];
+        return [{ id, name: shownName(m), role: m.role, present: this.#present.has(id), languages: m.languages, ...(withAttributes ? { attributes: m.attributes } : {}) }];
       }),
     };
   }

@@ -1,12 +1,13 @@
 import type { Layout } from './construct';
 import type { Problem } from './problem';
 import { groupsOf, scoreGroups } from './score';
-import type { Assignment } from './types';
+import type { Assignment, GroupingNotice } from './types';
 
 /** Turns a finished layout into the recorded assignment: labels g1, g2, …, scores and audit fields. */
-export function toAssignment(p: Problem, layout: Layout, meta: { algorithm: string; version: string; seed: number; timedOut?: boolean }): Assignment {
+export function toAssignment(p: Problem, layout: Layout, meta: { algorithm: string; version: string; seed: number; notices: GroupingNotice[]; timedOut?: boolean }): Assignment {
   const groups = groupsOf(layout);
   const scores = scoreGroups(p, groups);
+  const small: GroupingNotice[] = groups.flatMap((members, g) => (members.length < p.min ? [{ kind: 'smallGroup' as const, groupId: `g${g + 1}`, size: members.length, minimum: p.min }] : []));
   return {
     groups: groups.map((members, g) => ({
       id: `g${g + 1}`,
@@ -21,6 +22,7 @@ export function toAssignment(p: Problem, layout: Layout, meta: { algorithm: stri
     upperBound: scores.upperBound,
     sameValuePairs: scores.sameValuePairs,
     repeatedPairs: scores.repeatedPairs,
+    notices: [...meta.notices, ...small],
     ...(meta.timedOut ? { timedOut: true } : {}),
   };
 }

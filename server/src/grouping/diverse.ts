@@ -1,9 +1,10 @@
 import { toAssignment } from './assignment';
 import { dealGroups, type Layout } from './construct';
-import { exchange } from './exchange';
+import { EqualQuality } from './equal-quality';
+import { exchange, objectiveScales } from './exchange';
 import { planLanguagePools } from './pools';
 import { createRandom, shuffleInPlace, type Random } from './prng';
-import { buildProblem, type Problem } from './problem';
+import { prepare, type Problem } from './problem';
 import type { GroupAssigner, GroupingRequest } from './types';
 
 export const diverseAlgorithm = 'diverse-exchange';
@@ -29,7 +30,7 @@ export const diverseAssigner: GroupAssigner = {
   assign(request: GroupingRequest) {
     const started = performance.now();
     const deadline = request.timeBudgetMs === undefined ? Infinity : started + request.timeBudgetMs;
-    const p = buildProblem(request);
+    const { problem: p, notices } = prepare(request);
     const plan = planLanguagePools(p, createRandom(request.seed), true);
     const restarts = Math.max(1, Math.min(32, Math.floor(workBudget / (Math.max(1, p.n) * tries * maxPasses))));
     // Plateau rounds pay off on small and middling rosters; on the largest the plain search
@@ -48,9 +49,22 @@ export const diverseAssigner: GroupAssigner = {
         bestObjective = result.objective;
       }
     }
-    return toAssignment(p, best as Layout, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, timedOut });
+    const chosen = best as Layout;
+    // Where on the plateau of equal quality the groups end is the seed's to decide; a reshuffle
+    // also steps off the groups it replaces.
+    const plateau = new EqualQuality(p, chosen, objectiveScales(p, Math.max(1, ...chosen.capacity)));
+    const wandering = createRandom(request.seed ^ 0x5bd1e995);
+    plateau.wander(wandering, Math.min(2_000, 20 * p.n));
+    if (request.differentFrom) plateau.leave(indicesOf(p, request.differentFrom), wandering);
+    return toAssignment(p, chosen, { algorithm: diverseAlgorithm, version: diverseVersion, seed: request.seed, notices, timedOut });
   },
 };
+
+/** Groups of ids as groups of member indices, leaving out people not in this problem. */
+function indicesOf(p: Problem, groups: string[][]): number[][] {
+  const index = new Map(p.members.map((m, i) => [m.id, i]));
+  return groups.map((g) => g.flatMap((id) => (index.has(id) ? [index.get(id) as number] : [])));
+}
 
 /**
  * People sorted by their values, most varied attribute first, ties in random order: dealt

@@ -34,7 +34,7 @@ export interface ExchangeResult {
  * swaps: pairs who must be apart, then pairs who met before, then distinct values, then same-value
  * pairs as the tie-breaker.
  */
-export function objectiveScales(p: Problem, maxGroup: number): { distinct: number; repeat: number; apart: number } {
+export function objectiveScales(p: Problem, maxGroup: number): Scales {
   let total = 0;
   let smallest = Infinity;
   for (const w of p.weights) {
@@ -574,32 +574,45 @@ function adjacency(n: number, pairs: Set<number>): Adjacency {
 }
 
 /** The objective of a layout from scratch, in the same scales as the search's deltas. */
-export function evaluate(p: Problem, layout: Layout, scales: { distinct: number; repeat: number; apart: number }): number {
+export function evaluate(p: Problem, layout: Layout, scales: Scales): number {
   const { n } = p;
-  const A = p.attributes.length;
   const G = layout.capacity.length;
   const members: number[][] = Array.from({ length: G }, () => []);
   for (let i = 0; i < n; i++) members[layout.groupOf[i] as number]!.push(i);
+  const apartSet = apartPairs(p);
   let value = 0;
-  const apartSet = new Set<number>();
-  p.apart.forEach((list, i) => list.forEach((j) => apartSet.add(pairKey(n, i, j))));
-  for (const group of members) {
-    for (let a = 0; a < A; a++) {
-      const tally = new Map<number, number>();
-      for (const i of group) {
-        const v = p.values[i * A + a] as number;
-        tally.set(v, (tally.get(v) ?? 0) + 1);
-      }
-      let pairs = 0;
-      for (const k of tally.values()) pairs += (k * (k - 1)) / 2;
-      value += (p.weights[a] as number) * (scales.distinct * tally.size - pairs);
+  for (const group of members) value += groupObjective(p, group, scales, apartSet);
+  return value;
+}
+
+export type Scales = { distinct: number; repeat: number; apart: number };
+
+/** Pairs who must not share a group, as pairKey(i, j). */
+export function apartPairs(p: Problem): Set<number> {
+  const set = new Set<number>();
+  p.apart.forEach((list, i) => list.forEach((j) => set.add(pairKey(p.n, i, j))));
+  return set;
+}
+
+/** One group's part of the objective; without `withPairs`, same-value pairs do not count. */
+export function groupObjective(p: Problem, group: number[], scales: Scales, apart: Set<number>, withPairs = true): number {
+  const A = p.attributes.length;
+  let value = 0;
+  for (let a = 0; a < A; a++) {
+    const tally = new Map<number, number>();
+    for (const i of group) {
+      const v = p.values[i * A + a] as number;
+      tally.set(v, (tally.get(v) ?? 0) + 1);
     }
-    for (let x = 0; x < group.length; x++) {
-      for (let y = x + 1; y < group.length; y++) {
-        const key = pairKey(n, group[x] as number, group[y] as number);
-        if (p.met.has(key)) value -= scales.repeat;
-        if (apartSet.has(key)) value -= scales.apart;
-      }
+    let pairs = 0;
+    if (withPairs) for (const k of tally.values()) pairs += (k * (k - 1)) / 2;
+    value += (p.weights[a] as number) * (scales.distinct * tally.size - pairs);
+  }
+  for (let x = 0; x < group.length; x++) {
+    for (let y = x + 1; y < group.length; y++) {
+      const key = pairKey(p.n, group[x] as number, group[y] as number);
+      if (p.met.has(key)) value -= scales.repeat;
+      if (apart.has(key)) value -= scales.apart;
     }
   }
   return value;

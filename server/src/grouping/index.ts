@@ -1,4 +1,4 @@
-export type { Assignment, GroupAssigner, GroupingMember, GroupingRequest, GroupingRole, PlannedGroup } from './types';
+export type { Assignment, GroupAssigner, GroupingMember, GroupingNotice, GroupingRequest, GroupingRole, PlannedGroup } from './types';
 export { seededRandomAssigner } from './random';
 export { diverseAssigner } from './diverse';
 export { placeLateJoiner } from './late-joiner';

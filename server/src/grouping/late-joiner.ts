@@ -3,9 +3,11 @@ import type { GroupingMember, PlannedGroup } from './types';
 
 /**
  * Where a person who arrives after the groups were made should sit, moving nobody else: a group
- * held in a language they speak, preferring one that stays within target + 1, then one that lacks
- * their role (a facilitator or note taker), then the one whose diversity they raise most, then the
- * smallest. Returns null only when no group shares a language with them.
+ * held in a language they speak, preferring one that stays within target + 1, then one where
+ * someone speaks one of `ownLanguages` (the languages they listed, when they are seated as able to
+ * join any group: someone there can interpret), then one that lacks their role (a facilitator or
+ * note taker), then the one whose diversity they raise most, then the smallest. Returns null only
+ * when no group shares a language with them.
  */
 export function placeLateJoiner(
   groups: PlannedGroup[],
@@ -13,6 +15,7 @@ export function placeLateJoiner(
   members: Map<string, GroupingMember>,
   groupSize: number,
   weights: Record<string, number> = {},
+  ownLanguages: string[] = member.languages,
 ): string | null {
   let best: { id: string; key: number[] } | null = null;
   for (const group of groups) {
@@ -21,7 +24,8 @@ export function placeLateJoiner(
     const attributes = [...new Set([member, ...inGroup].flatMap((m) => Object.keys(m.attributes)))];
     const fitsSize = group.members.length + 1 <= groupSize + 1 ? 1 : 0;
     const fillsRole = member.role !== 'participant' && !inGroup.some((m) => m.role === member.role) ? 1 : 0;
-    const key = [fitsSize, fillsRole, diversityGain(member, inGroup, attributes, weights), -group.members.length];
+    const understood = inGroup.some((m) => m.languages.some((l) => ownLanguages.includes(l))) ? 1 : 0;
+    const key = [fitsSize, understood, fillsRole, diversityGain(member, inGroup, attributes, weights), -group.members.length];
     if (!best || isGreater(key, best.key)) best = { id: group.id, key };
   }
   return best?.id ?? null;

@@ -1,6 +1,6 @@
 import { randomInt, shuffleInPlace, type Random } from './prng';
 import { RoleCode, type Problem } from './problem';
-import { groupSizes, poolSizes, splitsWell } from './sizes';
+import { exactGroups, groupSizes, poolSizes, splitsWell } from './sizes';
 
 /** Which discussion language each member's group is held in, and the group sizes per language. */
 export interface LanguagePlan {
@@ -11,23 +11,13 @@ export interface LanguagePlan {
 }
 
 /**
- * What a group left without its facilitator or note taker costs, in seats of diversity: one seat
- * is one distinct value in every attribute (the weights' sum), the most one person adds to a
- * group. So a plan fills a missing role whenever that costs less than one person's worth of
- * variety, and leaves it open when filling it would cost more. The scale does not depend on N, on
- * the number of attributes or on their weights. Swept from 0.5 to 3 seats over generated rosters
- * (N = 50 to 10,000, several seeds) against the bench's exchange reference: 0.75 and 1 matched or
- * beat it on both diversity and roles everywhere; at 0.5 one roster had more groups short, and from
- * 1.5 up one gave up more diversity than the reference to staff a few groups.
- */
-export const roleSeats = 1;
-
-/**
  * Splits people into language pools. Only people who speak several languages (or none) have a
- * choice; they are placed so that, in order: every pool splits into groups within target ± 1; then,
- * when `diverse`, the pools' diversity bound less `roleSeats` seats of it per group short of a
- * facilitator or note taker is highest (someone whose country is common in one pool is worth more
- * in another); without `diverse`, only the roles count.
+ * choice; they are placed so that, in order of precedence: no group is smaller than the minimum
+ * and every pool splits into groups within target ± 1; no group lacks a facilitator or a note
+ * taker that another placement could give it (beyond the groups that outnumber them); as many
+ * groups as possible have exactly the target size; and, when `diverse`, the pools' diversity bound
+ * is highest (someone whose country is common in one pool is worth more in another).
+ * A roster with few choices is searched exhaustively, so the order above is exact there.
  */
 export function planLanguagePools(p: Problem, random: Random, diverse: boolean): LanguagePlan {
   const L = p.languages.length;
@@ -40,34 +30,35 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
 
   const search = new PoolSearch(p, choices, diverse);
   const flexible = units.map((_, u) => u).filter((u) => (choices[u] as number[]).length > 1);
-  const order = () => shuffleInPlace([...flexible], random);
-  // The local search ends in whichever optimum its path leads to, so it walks three paths, each
-  // ending at the true role weight, and keeps the plan cheapest by the true cost (with the sizes the
-  // pools will really get) among every stage's result: roles first (no role is given up for any
-  // diversity), then the true weight; the same with the guided stage first, whose fractional pull
-  // draws spare facilitators toward pools about to need them; diversity alone, then the true weight.
-  // `strict` is one seat per person and one more: more than all the diversity there is.
-  const strict = p.n + 1;
-  const stage = (roles: number, fractional = false) => ({ roles, diversity: diverse, fractional });
-  const paths = diverse
-    ? [
-        [stage(strict), stage(roleSeats)],
-        [stage(strict, true), stage(strict), stage(roleSeats)],
-        [stage(0), stage(roleSeats)],
-      ]
-    : [[stage(1)], [stage(1, true), stage(1)]];
-  const weight = diverse ? roleSeats : 1;
-  let best = new Int32Array(units.length);
-  let bestCost = Infinity;
-  for (const path of paths) {
-    search.start();
-    for (const step of path) {
-      search.improve(order(), step.roles, step.diversity, step.fractional, random);
-      const cost = search.exact(weight);
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = Int32Array.from(search.unitPool);
-      }
+  let best: Int32Array;
+  if (flexible.reduce((product, u) => product * (choices[u] as number[]).length, 1) <= exhaustiveLimit) {
+    best = search.exhaustive(flexible);
+  } else {
+    const order = () => shuffleInPlace([...flexible], random);
+    // The local search ends in whichever optimum its path leads to, so it walks three paths, each
+    // ending at the full cost, and keeps the plan cheapest by the full cost (with the sizes the
+    // pools will really get) among every stage's result: roles first; the same with the guided
+    // stage first, whose fractional pull draws spare facilitators toward pools about to need them;
+    // diversity alone first.
+    const stage = (roles: boolean, fractional = false) => ({ roles, fractional });
+    // Every stage counts diversity; `roles` off is the diversity-first path.
+    const paths = [
+      [stage(true), stage(true)],
+      [stage(true, true), stage(true), stage(true)],
+      [stage(false), stage(true)],
+    ];
+    best = new Int32Array(units.length);
+    let bestCost: [number, number] = [Infinity, Infinity];
+    for (const path of paths) {
+      search.start();
+      path.forEach((step) => {
+        search.improve(order(), step.roles, step.fractional, random);
+        const cost = search.exact();
+        if (cheaper(cost, bestCost)) {
+          bestCost = cost;
+          best = Int32Array.from(search.unitPool);
+        }
+      });
     }
   }
 
@@ -78,8 +69,16 @@ export function planLanguagePools(p: Problem, random: Random, diverse: boolean):
     size[l] = (size[l] as number) + unit.length;
     for (const i of unit) poolOf[i] = l;
   });
-  return { poolOf, sizes: poolSizes([...size], p.target) };
+  return { poolOf, sizes: poolSizes([...size], p.target, p.min) };
 }
+
+/** Costs as [validity, the rest], compared in that order. */
+function cheaper(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/** Plans tried one by one when the flexible people's choices multiply to no more than this. */
+const exhaustiveLimit = 4096;
 
 /** Trade partners drawn per person and language when no single move helps. */
 const swapTries = 8;
@@ -105,8 +104,11 @@ class PoolSearch {
   private readonly inPool: Int32Array[];
   private readonly inPoolFill: Int32Array;
   private readonly placeInPool: Int32Array;
+  /** One group short of a role outweighs any change in sizes and diversity together. */
   private readonly roleUnit: number;
-  private readonly splitCost: number;
+  /** One group more of the target size outweighs any change in diversity. */
+  private readonly sizeUnit: number;
+  private readonly validityOf = new Map<number, number>();
   private readonly sizesOf = new Map<number, number>();
   /** Facilitators and note takers in the whole roster. */
   private readonly roleTotals: [number, number];
@@ -137,9 +139,8 @@ class PoolSearch {
     }
     this.roleTotals = [facilitators, notetakers];
     const totalWeight = p.weights.reduce((s, w) => s + w, 0);
-    this.roleUnit = totalWeight > 0 ? totalWeight : 1;
-    // Above anything diversity and roles can change together: a pool that splits badly is never worth it.
-    this.splitCost = 2 * (totalWeight * p.n + (1 + fractionalPull) * 2 * p.n * this.roleUnit * Math.max(p.n + 1, roleSeats)) + 1;
+    this.sizeUnit = 2 * totalWeight * p.n + 1;
+    this.roleUnit = this.sizeUnit * (2 * p.n + 1);
   }
 
   /** Everyone in the most-spoken language they can use: the big pool is where a flexible person meets the most variety. */
@@ -218,7 +219,7 @@ class PoolSearch {
 
   private groupsOf(m: number): number {
     let groups = this.sizesOf.get(m);
-    if (groups === undefined) this.sizesOf.set(m, (groups = groupSizes(m, this.p.target).length));
+    if (groups === undefined) this.sizesOf.set(m, (groups = groupSizes(m, this.p.target, this.p.min).length));
     return groups;
   }
 
@@ -256,17 +257,39 @@ class PoolSearch {
   }
 
   /**
-   * A pool's cost: its split, `roles` seats per group short of a role (with `fractional`, also
-   * against the pool's fractional share of groups), less its diversity bound when `diversity`.
+   * How badly a pool of m people splits, compared before any other cost: its groups under the
+   * minimum, then its groups beyond target ± 1, then how many people it lacks or has too many to
+   * split well (which guides single moves toward a good split).
    */
-  cost(l: number, roles: number, diversity: boolean, fractional: boolean): number {
+  validity(l: number): number {
+    const m = this.size[l] as number;
+    let v = this.validityOf.get(m);
+    if (v === undefined) {
+      const { target, min, n } = this.p;
+      const sizes = groupSizes(m, target, min);
+      const small = sizes.filter((s) => s < min).length;
+      const wide = sizes.filter((s) => Math.abs(s - target) > 1).length;
+      v = (small * (n + 1) + wide) * (n + 1) + splitDistance(m, target, min);
+      this.validityOf.set(m, v);
+    }
+    return v;
+  }
+
+  /**
+   * A pool's cost after its validity, as the local search weighs it: one role unit per group short
+   * of a role when `roles` (with `fractional`, also against the pool's fractional share of groups),
+   * less its diversity bound. Sizes count only in `exact`, the full cost that picks among the
+   * search's stages: as a gradient they cost the big rosters (where every pool splits into exact
+   * groups but a few) time for nothing.
+   */
+  cost(l: number, roles: boolean, fractional: boolean): number {
     const { p, A } = this;
     const m = this.size[l] as number;
     if (m === 0) return 0;
     const G = this.groupsOf(m);
-    const shortfall = this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0);
-    let value = this.splitCost * splitDistance(m, p.target) + roles * this.roleUnit * shortfall;
-    if (diversity && this.diverse) {
+    let value = 0;
+    if (roles) value += this.roleUnit * (this.roleShortfall(G, l) + (fractional ? fractionalPull * this.roleShortfall(m / p.target, l) : 0));
+    if (this.diverse) {
       if (G !== this.spreadGroups[l]) this.respread(l, G);
       const base = Math.floor(m / G);
       const larger = m % G;
@@ -279,20 +302,20 @@ class PoolSearch {
     return value;
   }
 
-  /**
-   * The plan's true cost, with the group sizes it will really get: the search judges each pool by
-   * its own best split, but `poolSizes` may hold every pool to one band of sizes.
-   */
-  exact(roles: number): number {
+  /** The plan's full cost, every tier on, with the group sizes the pools will really get: [validity, the rest]. */
+  exact(): [number, number] {
     const { p, A } = this;
-    const sizes = poolSizes(Array.from(this.size), p.target);
+    const sizes = poolSizes(Array.from(this.size), p.target, p.min);
     let value = 0;
+    let valid = 0;
     let groups = 0;
     sizes.forEach((pool, l) => {
       const G = pool.length;
       if (G === 0) return;
       groups += G;
-      value += this.splitCost * splitDistance(this.size[l] as number, p.target) + roles * this.roleUnit * this.roleShortfall(G, l);
+      const m = this.size[l] as number;
+      valid += this.validity(l);
+      value += this.roleUnit * this.roleShortfall(G, l) + this.sizeUnit * (G - exactGroups(m, G, p.target));
       if (!this.diverse) return;
       for (let a = 0; a < A; a++) {
         let spread = 0;
@@ -303,7 +326,37 @@ class PoolSearch {
         value -= (p.weights[a] as number) * Math.min(spread, seats);
       }
     });
-    return value - roles * this.roleUnit * this.unavoidable(groups);
+    return [valid, value - this.roleUnit * this.unavoidable(groups)];
+  }
+
+  /** Every plan of the flexible units, one by one: the cheapest by the full cost. */
+  exhaustive(flexible: number[]): Int32Array {
+    this.start();
+    let best = Int32Array.from(this.unitPool);
+    let bestCost = this.exact();
+    const visit = (k: number): void => {
+      if (k === flexible.length) {
+        const cost = this.exact();
+        if (cheaper(cost, bestCost)) {
+          bestCost = cost;
+          best = Int32Array.from(this.unitPool);
+        }
+        return;
+      }
+      const u = flexible[k] as number;
+      const home = this.unitPool[u] as number;
+      for (const l of this.choices[u] as number[]) {
+        this.move(u, this.unitPool[u] as number, -1);
+        this.move(u, l, 1);
+        this.unitPool[u] = l;
+        visit(k + 1);
+      }
+      this.move(u, this.unitPool[u] as number, -1);
+      this.move(u, home, 1);
+      this.unitPool[u] = home;
+    };
+    visit(0);
+    return best;
   }
 
   /**
@@ -311,16 +364,17 @@ class PoolSearch {
    * helps, trades places with someone from another pool (a few drawn at random), which keeps both
    * pools' sizes and so can fix a role where a lone move would unbalance a split.
    */
-  improve(flexible: number[], roles: number, diversity: boolean, fractional: boolean, random: Random): void {
+  improve(flexible: number[], roles: boolean, fractional: boolean, random: Random): void {
     const { L, choices, unitPool } = this;
-    const cost = (l: number) => this.cost(l, roles, diversity, fractional);
+    const cost = (l: number) => this.cost(l, roles, fractional);
     const current = Array.from({ length: L }, (_, l) => cost(l));
+    const valid = Array.from({ length: L }, (_, l) => this.validity(l));
     let groups = 0;
     for (let l = 0; l < L; l++) groups += this.groupsIn(l);
     // The change in groups no plan could staff, credited back: see `unavoidable`.
     const credit = (from: number, to: number, before: number) => {
       const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
-      return roles * this.roleUnit * (this.unavoidable(after) - this.unavoidable(groups));
+      return roles ? this.roleUnit * (this.unavoidable(after) - this.unavoidable(groups)) : 0;
     };
     for (let pass = 0; pass < 20; pass++) {
       let improved = false;
@@ -329,10 +383,13 @@ class PoolSearch {
         let bestTo = -1;
         let partner = -1;
         let bestGain = 1e-9;
+        let bestValidGain = 0;
         let bestCosts: [number, number] = [0, 0];
+        let bestValid: [number, number] = [0, 0];
         let bestGroups = groups;
         this.move(u, from, -1);
         const fromCost = cost(from);
+        const fromValid = this.validity(from);
         this.move(u, from, 1);
         const groupsFrom = this.groupsIn(from);
         this.move(u, from, -1);
@@ -341,13 +398,17 @@ class PoolSearch {
           const before = this.groupsIn(to) + groupsFrom;
           this.move(u, to, 1);
           const toCost = cost(to);
+          const toValid = this.validity(to);
           const gain = (current[from] as number) + (current[to] as number) - fromCost - toCost + credit(from, to, before);
+          const validGain = (valid[from] as number) + (valid[to] as number) - fromValid - toValid;
           const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
           this.move(u, to, -1);
-          if (gain > bestGain) {
+          if (validGain > bestValidGain || (validGain === bestValidGain && gain > bestGain)) {
             bestGain = gain;
+            bestValidGain = validGain;
             bestTo = to;
             bestCosts = [fromCost, toCost];
+            bestValid = [fromValid, toValid];
             bestGroups = after;
           }
         }
@@ -367,15 +428,20 @@ class PoolSearch {
               this.move(w, from, 1);
               const fromCost2 = cost(from);
               const toCost2 = cost(to);
+              const fromValid2 = this.validity(from);
+              const toValid2 = this.validity(to);
               const gain = (current[from] as number) + (current[to] as number) - fromCost2 - toCost2 + credit(from, to, before);
+              const validGain = (valid[from] as number) + (valid[to] as number) - fromValid2 - toValid2;
               const after = groups - before + this.groupsIn(from) + this.groupsIn(to);
               this.move(w, from, -1);
               this.move(w, to, 1);
-              if (gain > bestGain) {
+              if (validGain > bestValidGain || (validGain === bestValidGain && gain > bestGain)) {
                 bestGain = gain;
+                bestValidGain = validGain;
                 bestTo = to;
                 partner = w;
                 bestCosts = [fromCost2, toCost2];
+                bestValid = [fromValid2, toValid2];
                 bestGroups = after;
               }
             }
@@ -399,6 +465,8 @@ class PoolSearch {
         }
         current[from] = bestCosts[0];
         current[bestTo] = bestCosts[1];
+        valid[from] = bestValid[0];
+        valid[bestTo] = bestValid[1];
         groups = bestGroups;
         improved = true;
       }
@@ -415,9 +483,9 @@ class PoolSearch {
 const fractionalPull = 3;
 
 /** How far a pool's head count is from one that splits well (0 when it does, or when it is empty). */
-function splitDistance(count: number, target: number): number {
+function splitDistance(count: number, target: number, min: number): number {
   for (let d = 0; d <= count; d++) {
-    if (splitsWell(count + d, target) || count - d === 0 || splitsWell(count - d, target)) return d;
+    if (splitsWell(count + d, target, min) || count - d === 0 || splitsWell(count - d, target, min)) return d;
   }
   return count;
 }

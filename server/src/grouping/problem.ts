@@ -1,7 +1,9 @@
 import { GroupingError } from './errors';
-import type { GroupingMember, GroupingRequest } from './types';
+import { applyLanguageRule } from './language-rule';
+import { defaultMinGroupSize } from './sizes';
+import type { GroupingMember, GroupingNotice, GroupingRequest } from './types';
 
-export const minGroupSize = 3;
+export const minTargetSize = 3;
 export const maxGroupSize = 12;
 
 /** Roles as small integers for the typed arrays of the search. */
@@ -15,6 +17,8 @@ export interface Problem {
   readonly members: GroupingMember[];
   readonly n: number;
   readonly target: number;
+  /** No group under this while the roster allows it. */
+  readonly min: number;
   readonly attributes: string[];
   readonly weights: Float64Array;
   /** values[i * attributes.length + a]: the code of member i's value for attribute a. */
@@ -40,12 +44,33 @@ export function pairKey(n: number, i: number, j: number): number {
   return i < j ? i * n + j : j * n + i;
 }
 
+/** The smallest group allowed for a request: its own `minGroupSize`, or the default (never above the target). */
+export function minimumOf(request: GroupingRequest): number {
+  const min = request.minGroupSize ?? Math.min(defaultMinGroupSize, request.groupSize);
+  if (!Number.isInteger(min) || min < 1 || min > request.groupSize) {
+    throw new GroupingError(`the smallest group size must be a whole number from 1 to the group size ${request.groupSize}, not ${min}`);
+  }
+  return min;
+}
+
+/** The problem the search solves, after the language rule has seated those who share no group language. */
+export function prepare(request: GroupingRequest): { problem: Problem; notices: GroupingNotice[] } {
+  checkTarget(request.groupSize);
+  const seated = applyLanguageRule(request, minimumOf(request));
+  return { problem: buildProblem(seated.request), notices: seated.notices };
+}
+
+function checkTarget(target: number): void {
+  if (!Number.isInteger(target) || target < minTargetSize || target > maxGroupSize) {
+    throw new GroupingError(`group size must be a whole number from ${minTargetSize} to ${maxGroupSize}, not ${target}`);
+  }
+}
+
 export function buildProblem(request: GroupingRequest): Problem {
   const { members } = request;
   const target = request.groupSize;
-  if (!Number.isInteger(target) || target < minGroupSize || target > maxGroupSize) {
-    throw new GroupingError(`group size must be a whole number from ${minGroupSize} to ${maxGroupSize}, not ${target}`);
-  }
+  checkTarget(target);
+  const min = minimumOf(request);
   if (!Number.isInteger(request.seed)) throw new GroupingError(`seed must be a whole number, not ${request.seed}`);
   const n = members.length;
   const indexOf = new Map<string, number>();
@@ -81,7 +106,6 @@ export function buildProblem(request: GroupingRequest): Problem {
   members.forEach((m, i) => {
     for (let l = 0; l < L; l++) speaks[i * L + l] = m.languages.length === 0 || m.languages.includes(languages[l] as string) ? 1 : 0;
   });
-  if (n > 1) checkEveryoneHasSomeoneToTalkTo(members);
 
   const role = new Uint8Array(members.map((m) => (m.role === 'facilitator' ? RoleCode.Facilitator : m.role === 'notetaker' ? RoleCode.Notetaker : RoleCode.Participant)));
   const lookup = (id: string, what: string) => {
@@ -140,22 +164,7 @@ export function buildProblem(request: GroupingRequest): Problem {
       }
     }
   }
-  return { members, n, target, attributes, weights, values, valueCount, languages, speaks, role, units, unitOf, apart, met, hasMet };
-}
-
-function checkEveryoneHasSomeoneToTalkTo(members: GroupingMember[]): void {
-  const speakers = new Map<string, number>();
-  let open = 0;
-  for (const m of members) {
-    if (m.languages.length === 0) open++;
-    for (const l of new Set(m.languages)) speakers.set(l, (speakers.get(l) ?? 0) + 1);
-  }
-  for (const m of members) {
-    if (m.languages.length === 0 || open > 0) continue;
-    if (m.languages.every((l) => (speakers.get(l) ?? 0) < 2)) {
-      throw new GroupingError(`"${m.id}" speaks ${m.languages.join(', ')}, which no other participant speaks`, m.id);
-    }
-  }
+  return { members, n, target, min, attributes, weights, values, valueCount, languages, speaks, role, units, unitOf, apart, met, hasMet };
 }
 
 function checkUnit(unit: number[], members: GroupingMember[], speaks: Uint8Array, L: number, target: number): void {

@@ -3,7 +3,7 @@ import { dealGroups } from './construct';
 import { exchange } from './exchange';
 import { planLanguagePools } from './pools';
 import { createRandom, shuffleInPlace } from './prng';
-import { buildProblem } from './problem';
+import { prepare } from './problem';
 import type { GroupAssigner, GroupingRequest } from './types';
 
 /**
@@ -14,12 +14,12 @@ import type { GroupAssigner, GroupingRequest } from './types';
 export const seededRandomAssigner: GroupAssigner = {
   algorithm: 'seeded-random',
   assign(request: GroupingRequest) {
-    const p = buildProblem(request);
+    const { problem: p, notices } = prepare(request);
     const random = createRandom(request.seed);
     const plan = planLanguagePools(p, random, false);
     const layout = dealGroups(p, plan, (units) => shuffleInPlace([...units], random));
     const deadline = request.timeBudgetMs === undefined ? Infinity : performance.now() + request.timeBudgetMs;
     const { timedOut } = exchange(p, layout, { random, diversity: false, maxPasses: 50, tries: 16, sideways: false, settleBelow: 0, polishTries: 64, kicks: 0, deadline });
-    return toAssignment(p, layout, { algorithm: 'seeded-random', version: '1.0.0', seed: request.seed, timedOut });
+    return toAssignment(p, layout, { algorithm: 'seeded-random', version: '1.0.0', seed: request.seed, notices, timedOut });
   },
 };

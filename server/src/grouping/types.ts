@@ -17,6 +17,17 @@ export interface GroupingRequest {
   members: GroupingMember[];
   /** Target group size, 3–12. */
   groupSize: number;
+  /**
+   * No group smaller than this while the roster allows it (default 3, at most the target): a
+   * language too few people speak to fill such a group is not held as a group language.
+   */
+  minGroupSize?: number;
+  /**
+   * The languages groups may be held in: the session's. Default: every language someone lists.
+   * Someone who speaks none of them is seated by the rule in `language-rule.ts`, and told in
+   * the assignment's notices.
+   */
+  groupLanguages?: string[];
   seed: number;
   /** Only these attributes count for diversity (default: every attribute seen). */
   attributes?: string[];
@@ -29,6 +40,11 @@ export interface GroupingRequest {
   /** Pairs that must not share a group. */
   apart?: Array<[string, string]>;
   timeBudgetMs?: number;
+  /**
+   * The groups a reshuffle replaces (member ids): the result is another assignment of the same
+   * quality whenever the search finds one, not these groups again.
+   */
+  differentFrom?: string[][];
 }
 
 export interface PlannedGroup {
@@ -41,6 +57,20 @@ export interface PlannedGroup {
   score: number;
 }
 
+/**
+ * What the organizer must know about an assignment beyond its groups: each is one explicit rule
+ * applied, so nothing about a person's language or a small group happens silently.
+ */
+export type GroupingNotice =
+  /** Speaks none of the group languages; seated with `interpreterId`, who speaks `language` too. */
+  | { kind: 'interpreter'; memberId: string; interpreterId: string; language: string }
+  /** Speaks none of the group languages, but enough present people share `language` for a group of its own. */
+  | { kind: 'ownLanguage'; memberId: string; language: string }
+  /** Speaks none of the group languages and nobody present can interpret: may sit in any group. */
+  | { kind: 'noSharedLanguage'; memberId: string }
+  /** A group under the minimum size: too few people who share its language could join it. */
+  | { kind: 'smallGroup'; groupId: string; size: number; minimum: number };
+
 export interface Assignment {
   groups: PlannedGroup[];
   seed: number;
@@ -51,6 +81,8 @@ export interface Assignment {
   sameValuePairs: number;
   /** Pairs that meet again although an earlier round already put them together. */
   repeatedPairs: Array<[string, string]>;
+  /** How people who share no group language were seated, and groups smaller than the minimum. */
+  notices: GroupingNotice[];
   /**
    * Set when the time budget, not the search's own stopping rule, ended the search: such an
    * assignment may differ between machines for the same seed.

@@ -26,6 +26,8 @@ import { DomainError, badInput } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
+import { languageWarnings } from '../domain/language-warnings';
+import { csvLineOfId } from '../domain/roster-lines';
 import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
 import type { SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
@@ -163,6 +165,8 @@ export function httpApp(deps: HttpDeps): express.Express {
     const result = typeof req.body === 'string' ? await readRosterCsv(req.body, rosterLimits) : await readRosterJson(req.body, rosterLimits);
     if (!result.ok) throw badInput(`The roster has ${result.problems.length} problem(s); nothing was imported.`, result.problems);
     const { state: after, result: counts } = await deps.host.execute(state.id, (s, ctx) => importRoster(s, actor, result.entries, ctx));
+    const lineOf = typeof req.body === 'string' ? csvLineOfId(req.body) : () => undefined;
+    const warnings = languageWarnings(result.entries, after.languages, lineOf);
     // Signed a slice at a time too: twenty thousand signatures are seconds of work.
     const invitations: Array<{ id: string; name: string; role: string; link: string }> = [];
     for (let i = 0; i < result.entries.length; i += invitesPerTurn) {
@@ -170,7 +174,7 @@ export function httpApp(deps: HttpDeps): express.Express {
       invitations.push(...(await Promise.all(slice.map(async (e) => ({ id: e.id, name: e.name, role: e.role, link: (await deps.invites.issue(after, e.id, expiry)).link })))));
       await nextTurn();
     }
-    res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations });
+    res.json({ added: Number(counts.added ?? 0), updated: Number(counts.updated ?? 0), invitations, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   api.post('/sessions/:id/invites/revoke', async (req, res) => {

@@ -38,7 +38,9 @@ async function expectRefusal(args: string[], message: RegExp) {
   expect(existsSync(out)).toBe(false);
 }
 
-describe.concurrent('roundtable group', () => {
+// Each test starts Node processes that compile the CLI on the fly: on two shared, loaded cores one
+// run can take tens of seconds, well past the default limit.
+describe.concurrent('roundtable group', { timeout: 120_000 }, () => {
   it('writes id,group rows for everyone but observers and summarizes on stderr', async () => {
     const input = file(roster(31));
     const out = join(dir, 'groups.csv');
@@ -74,8 +76,27 @@ describe.concurrent('roundtable group', () => {
     await expectRefusal(['--participants', file('')], /the file is empty/);
   });
 
-  it('refuses a language nobody else speaks, naming the line', async () => {
-    await expectRefusal(['--participants', file('id,language\na,en\nb,en\nc,en\nd,de\ne,en\n')], /line 5: "d" speaks de, which no other participant speaks/);
+  it('seats someone who speaks none of the group languages by the language rule, naming the line', async () => {
+    const input = file('id,language,role\na,en,facilitator\nb,en,\nc,en|es,\nd,es,\ne,fr,\nf,en,\n');
+    const out = join(dir, `out-${++files}.csv`);
+    const result = await roundtable(['group', '--participants', input, '--out', out, '--languages', 'en', '--size', '3']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/language: "d" \(.* line 5\) speaks none of the group languages; seated in g\d with "c" \(.* line 4\), who also speaks es/);
+    expect(result.stderr).toMatch(/language: "e" \(.* line 6\) speaks none of the group languages and nobody present can interpret; placed in g\d/);
+    const group = new Map(readFileSync(out, 'utf8').trim().split('\n').slice(1).map((r) => r.split(',') as [string, string]));
+    expect(group.get('d')).toBe(group.get('c'));
+  });
+
+  it('holds no group under --min-size and reshuffles to other groups with --other-than', async () => {
+    const input = file(roster(16));
+    const first = join(dir, `out-${++files}.csv`);
+    expect((await roundtable(['group', '--participants', input, '--out', first, '--size', '4', '--min-size', '4'])).code).toBe(0);
+    const sizes = (path: string) => [...readFileSync(path, 'utf8').trim().split('\n').slice(1).reduce((m, r) => m.set(r.split(',')[1]!, (m.get(r.split(',')[1]!) ?? 0) + 1), new Map<string, number>()).values()].sort();
+    expect(Math.min(...sizes(first))).toBeGreaterThanOrEqual(4);
+    const second = join(dir, `out-${++files}.csv`);
+    expect((await roundtable(['group', '--participants', input, '--out', second, '--size', '4', '--min-size', '4', '--other-than', first])).code).toBe(0);
+    expect(readFileSync(second, 'utf8')).not.toBe(readFileSync(first, 'utf8'));
+    await expectRefusal(['--participants', input, '--size', '4', '--min-size', '5'], /--min-size must be a whole number from 1 to 4/);
   });
 
   it('refuses an unknown option and a bad size', async () => {

@@ -169,10 +169,25 @@ describe('diverseAssigner edge cases', () => {
     expect(result.groups.map((g) => g.id)).toEqual(['g1', 'g2']);
   });
 
+  it('seats someone whose language nobody else speaks in a group, and says so', () => {
+    const members = [...crowd(10), person('solo', {}, { languages: ['de'] })];
+    const result = assign({ members });
+    expect(result.notices).toEqual([{ kind: 'noSharedLanguage', memberId: 'solo' }]);
+    expect(result.groups.every((g) => g.language === 'en')).toBe(true);
+  });
+
+  it('holds no group under the minimum: a language three people speak joins other groups when the minimum is four', () => {
+    const members = [...crowd(20), ...['q1', 'q2', 'q3'].map((id) => person(id, { country: 'c1', gender: 'f', age: 'a1' }, { languages: ['sw'] }))];
+    const result = assign({ members, minGroupSize: 4 });
+    expect(result.groups.some((g) => g.language === 'sw')).toBe(false);
+    expect(result.notices.map((n) => n.kind)).toEqual(['noSharedLanguage', 'noSharedLanguage', 'noSharedLanguage']);
+    // Allowed groups of three, they keep theirs.
+    expect(assign({ members, minGroupSize: 3 }).groups.filter((g) => g.language === 'sw').map((g) => g.members.length)).toEqual([3]);
+    expect(() => diverseAssigner.assign({ members, groupSize: 5, seed: 1, minGroupSize: 6 })).toThrow(GroupingError);
+  });
+
   it('rejects what it cannot honour with a reason naming the person', () => {
     const members = crowd(10);
-    const lonely = [...members, person('solo', {}, { languages: ['de'] })];
-    expect(() => diverseAssigner.assign({ members: lonely, groupSize: 5, seed: 1 })).toThrow(/"solo" speaks de, which no other participant speaks/);
     expect(() => diverseAssigner.assign({ members, groupSize: 2, seed: 1 })).toThrow(GroupingError);
     expect(() => diverseAssigner.assign({ members, groupSize: 5, seed: 1, apart: [['p0', 'nobody']] })).toThrow(/"nobody"/);
     expect(() => diverseAssigner.assign({ members, groupSize: 5, seed: 1, together: [['p0', 'p1']], apart: [['p1', 'p0']] })).toThrow(/together and apart/);

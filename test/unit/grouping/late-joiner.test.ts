@@ -49,4 +49,13 @@ describe('placeLateJoiner', () => {
     const full: PlannedGroup[] = [{ id: 'g1', members: ['a', 'b', 'c', 'd', 'e', 'x'], language: 'en', score: 4 }];
     expect(placeLateJoiner(full, member('n5', 'PE'), byId, 5)).toBe('g1');
   });
+
+  it('seats someone who can join any group where someone speaks their own language', () => {
+    const interpreter = member('h', 'ES', { languages: ['en', 'es'] });
+    const withInterpreter = new Map([...byId, ['h', interpreter]]);
+    const rooms = groups.map((g) => (g.id === 'g2' ? { ...g, members: [...g.members, 'h'] } : g));
+    const stranger = member('z', 'MX', { languages: ['en', 'fr'] });
+    withInterpreter.set('z', stranger);
+    expect(placeLateJoiner(rooms, stranger, withInterpreter, 5, {}, ['es'])).toBe('g2');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupCountByExhaustiveSearch, groupSizes, poolSizes, splitsWell } from '../../../server/src/grouping/sizes';
+import { evenSizes, exactGroups, groupCountByExhaustiveSearch, groupSizes, splitsWell } from '../../../server/src/grouping/sizes';
 
 describe('group sizes', () => {
   it.each([
@@ -9,6 +9,9 @@ describe('group sizes', () => {
     [7, [7]],
     [11, [6, 5]],
     [12, [6, 6]],
+    [13, [5, 4, 4]],
+    [14, [5, 5, 4]],
+    [16, [6, 5, 5]],
     [53, [5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4]],
   ])('splits %i people for a target of 5 as %j', (count, sizes) => {
     expect(groupSizes(count, 5)).toEqual(sizes);
@@ -38,10 +41,29 @@ describe('group sizes', () => {
     }
   });
 
-  it('uses one band of two adjacent sizes across pools when every pool allows it', () => {
-    const plan = poolSizes([23, 12], 5);
-    const all = plan.flat();
-    expect(Math.max(...all) - Math.min(...all)).toBeLessThanOrEqual(1);
-    expect(plan.map((sizes) => sizes.reduce((s, x) => s + x, 0))).toEqual([23, 12]);
+  it('makes as many groups of exactly the target as any split within target ± 1 could', () => {
+    for (let target = 3; target <= 12; target++) {
+      for (let count = 3; count <= 300; count++) {
+        const sizes = groupSizes(count, target);
+        if (!splitsWell(count, target)) continue;
+        const best = Math.max(
+          ...Array.from({ length: count }, (_, k) => k + 1)
+            .filter((g) => evenSizes(count, g).every((s) => s >= Math.max(3, target - 1) && s <= target + 1))
+            .map((g) => exactGroups(count, g, target)),
+        );
+        expect(exactGroups(count, sizes.length, target)).toBe(best);
+      }
+    }
+  });
+
+  it('never makes a group under the minimum the organizer set while the pool has that many', () => {
+    for (const min of [1, 2, 3, 4, 5]) {
+      for (let target = Math.max(3, min); target <= 8; target++) {
+        for (let count = min; count <= 120; count++) {
+          expect(Math.min(...groupSizes(count, target, min))).toBeGreaterThanOrEqual(min);
+          expect(groupSizes(count, target, min).length).toBe(groupCountByExhaustiveSearch(count, target, min));
+        }
+      }
+    }
   });
 });
