@@ -33,6 +33,9 @@ export const actions = [
   'notes.readAll',
   'notes.present',
   'notes.export',
+  'media.lead',
+  'media.visit',
+  'media.speak',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -65,6 +68,10 @@ export const permissions: Record<Action, readonly Role[]> = {
   'notes.readAll': ['organizer', 'moderator', 'observer'],
   'notes.present': ['facilitator', 'notetaker', 'participant'],
   'notes.export': ['organizer', 'moderator'],
+  // Media: which room and when are decided in media-grant.ts; these say which roles ever may.
+  'media.lead': ['organizer', 'moderator'],
+  'media.visit': ['organizer', 'moderator', 'observer'],
+  'media.speak': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -99,4 +106,7 @@ const describe: Record<Action, string> = {
   'notes.readAll': "read every group's notes",
   'notes.present': "present a group's notes",
   'notes.export': 'export the notes',
+  'media.lead': 'speak in plenary at any time',
+  'media.visit': 'visit the tables',
+  'media.speak': 'speak in a call',
 };
