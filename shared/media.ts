@@ -60,3 +60,32 @@ export const MediaTicket = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none'), reason: z.string() }),
 ]);
 export type MediaTicket = z.infer<typeof MediaTicket>;
+
+/** `media:changed`: the caller's grant changed (a new phase, the floor, the presenter); ask `media:token` again. */
+export const MediaChangedEvent = z.object({
+  /** The grant now; null when no room applies any more (the session ended). */
+  grant: MediaGrant.nullable(),
+  serverNow: z.number(),
+});
+export type MediaChangedEvent = z.infer<typeof MediaChangedEvent>;
+
+/** One person connected to a media room, as the media server reports it. */
+export const MediaPeer = z.object({
+  id: z.string(),
+  name: z.string(),
+  hidden: z.boolean(),
+  /** Sources of the tracks they publish now, unmuted. */
+  publishing: z.array(MediaSource),
+});
+export type MediaPeer = z.infer<typeof MediaPeer>;
+
+/**
+ * `media:presence`, to staff: who is really connected to media, per room of the session. Keys are
+ * `plenary` or `<stepIndex>.<groupId>`. Only with a media server (LiveKit).
+ */
+export const MediaPresence = z.object({
+  sessionId: z.string(),
+  rooms: z.record(z.string(), z.array(MediaPeer)),
+  serverNow: z.number(),
+});
+export type MediaPresence = z.infer<typeof MediaPresence>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { MediaChangedEvent, MediaPresence, MediaTicket } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
 import type { SessionView, Seat } from './session';
 
@@ -39,6 +40,10 @@ export interface ServerToClientEvents {
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
+  /** To one connection whose media grant changed: ask `media:token` again (and move rooms if it says so). */
+  'media:changed': (event: MediaChangedEvent) => void;
+  /** To staff: who is connected to each media room (LiveKit only), on change and on join. */
+  'media:presence': (payload: MediaPresence) => void;
 }
 
 export interface ClientToServerEvents {
@@ -56,5 +61,6 @@ export interface ClientToServerEvents {
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
+  'media:token': (request: unknown, ack: (reply: Ack<MediaTicket>) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
 }

@@ -19,6 +19,7 @@ import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
 import { attachLive } from './transport/live';
 import { attachYjs } from './transport/yjs';
+import { MediaService, type MediaServiceOptions } from './media/media-service';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
 export interface Overrides {
@@ -30,6 +31,9 @@ export interface Overrides {
   notesStore?: NotesStore;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
+  /** Token lifetime and webhook reconciliation timing of the calls. */
+  media?: Pick<MediaServiceOptions, 'tokenTtlSeconds' | 'reconcileDelayMs' | 'iceServers'>;
+  mediaPresenceIntervalMs?: number;
 }
 
 export interface Roundtable {
@@ -41,6 +45,7 @@ export interface Roundtable {
   readonly adminTokenCreated: boolean;
   readonly host: SessionHost;
   readonly notes: NotesService;
+  readonly media: MediaService;
   readonly httpServer: HttpServer;
 }
 
@@ -73,6 +78,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     ...overrides.notes,
   });
 
+  const media = new MediaService({ host, clock, logger, livekit: config.livekit, ...overrides.media });
+
   const httpServer = createHttpServer();
   const app = httpApp({
     host,
@@ -85,6 +92,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     health: () => health,
     logger,
     notes,
+    livekitWebhook: (body, authorization) => media.webhook(body, authorization),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -96,6 +104,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     clock,
     logger,
     notes,
+    media,
+    ...(overrides.mediaPresenceIntervalMs !== undefined ? { mediaPresenceIntervalMs: overrides.mediaPresenceIntervalMs } : {}),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
 
@@ -106,6 +116,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     adminTokenCreated: admin.created,
     host,
     notes,
+    media,
     httpServer,
     async listen() {
       await new Promise<void>((resolve, reject) => {
@@ -131,6 +142,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
+      await media.close();
       await notes.close();
       await notesStore.close();
       await store.close();

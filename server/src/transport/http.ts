@@ -45,6 +45,8 @@ export interface HttpDeps {
   clientDir?: string;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
+  /** Verifies and records a LiveKit webhook from its exact body; throws UNAUTHORIZED for a bad signature. */
+  livekitWebhook?: (body: string, authorization: string | undefined) => Promise<unknown>;
 }
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
@@ -101,6 +103,15 @@ export function httpApp(deps: HttpDeps): express.Express {
     else next();
   });
   app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+
+  // The media server's webhooks: the signature covers the exact bytes, so the body is read raw
+  // (its type is application/webhook+json, which the JSON parser below would not take anyway).
+  app.post('/api/livekit/webhook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    if (!deps.livekitWebhook) throw new DomainError('NOT_FOUND', 'This server uses no media server; there are no webhooks to receive.');
+    const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    await deps.livekitWebhook(body, req.get('authorization'));
+    res.status(204).end();
+  });
 
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));

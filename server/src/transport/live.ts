@@ -16,6 +16,7 @@ import {
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
+import { MediaTokenRequest, type MediaGrant, type MediaPresence, type MediaTicket } from '../../../shared/media';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
@@ -65,6 +66,16 @@ export interface LiveDeps {
     activity(state: SessionState): Pick<NotesActivity, 'stepIndex' | 'groups'> | null;
     onActivity(listener: (sessionId: string) => void): () => void;
   };
+  /** Calls: tickets to the media room of each connection's seat, and word when its grant changes. */
+  media?: {
+    ticket(connectionId: string, sessionId: string, actor: Actor, request: MediaTokenRequest): Promise<MediaTicket>;
+    forget(connectionId: string): void;
+    onChanged(listener: (connectionId: string, grant: MediaGrant | null) => void): () => void;
+    presence(sessionId: string): MediaPresence['rooms'] | null;
+    onPresence(listener: (sessionId: string) => void): () => void;
+  };
+  /** Media presence is coalesced into one message per session per this many ms. */
+  mediaPresenceIntervalMs?: number;
 }
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
@@ -90,6 +101,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const presenceInterval = deps.presenceIntervalMs ?? 500;
   const activityTimers = new Map<string, () => void>();
   const activityInterval = deps.notesActivityIntervalMs ?? 2000;
+  const mediaTimers = new Map<string, () => void>();
+  const mediaInterval = deps.mediaPresenceIntervalMs ?? 1000;
 
   io.use(async (socket, next) => {
     try {
@@ -120,6 +133,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('disconnect', () => {
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
+      deps.media?.forget(socket.id);
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
@@ -175,6 +189,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }),
     );
     socket.on(
+      'media:token',
+      request(async (payload) => {
+        if (!deps.media) throw new DomainError('NOT_FOUND', 'This server carries no calls.');
+        return deps.media.ticket(socket.id, sessionId, actor, MediaTokenRequest.parse(payload ?? undefined));
+      }),
+    );
+    socket.on(
       'notes:scroll',
       request(async (payload) => {
         const { stepIndex, groupId, heading } = scrollNotes(await deps.host.get(sessionId), actor, NotesScrollCommand.parse(payload));
@@ -203,6 +224,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         if (seesAllGroups(socket.data.audience)) {
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
+        }
+        if (socket.data.audience === 'staff') {
+          const media = mediaPresence(sessionId);
+          if (media) socket.emit('media:presence', media);
         }
         if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
@@ -285,6 +310,27 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   }
   const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
 
+  function mediaPresence(sessionId: string): MediaPresence | null {
+    const rooms = deps.media?.presence(sessionId);
+    return rooms ? { sessionId, rooms, serverNow: deps.clock.now() } : null;
+  }
+  /** Who is connected to the calls, for the staff's console: at most once per interval per session. */
+  function scheduleMediaPresence(sessionId: string): void {
+    if (mediaTimers.has(sessionId)) return;
+    mediaTimers.set(
+      sessionId,
+      deps.clock.setTimer(() => {
+        mediaTimers.delete(sessionId);
+        const media = mediaPresence(sessionId);
+        if (media) io.to(audienceRoom(sessionId, 'staff')).emit('media:presence', media);
+      }, mediaInterval),
+    );
+  }
+  const unsubscribeMediaPresence = deps.media?.onPresence(scheduleMediaPresence) ?? (() => undefined);
+  const unsubscribeMediaChanged =
+    deps.media?.onChanged((connectionId, grant) => io.to(connectionId).emit('media:changed', { grant, serverNow: deps.clock.now() })) ??
+    (() => undefined);
+
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
     publish(state);
     const now = deps.clock.now();
@@ -306,9 +352,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     close: async () => {
       unsubscribe();
       unsubscribeActivity();
-      for (const cancel of [...presenceTimers.values(), ...activityTimers.values()]) cancel();
+      unsubscribeMediaPresence();
+      unsubscribeMediaChanged();
+      for (const cancel of [...presenceTimers.values(), ...activityTimers.values(), ...mediaTimers.values()]) cancel();
       presenceTimers.clear();
       activityTimers.clear();
+      mediaTimers.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
