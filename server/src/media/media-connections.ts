@@ -26,6 +26,8 @@ export class MediaConnections {
   readonly #rooms = new Map<string, Map<string, Connection>>();
   readonly #seen = new Set<string>();
   readonly #listeners = new Set<(room: string) => void>();
+  /** Webhooks applied so far (each id once), by kind: what the console's figures rest on. */
+  readonly recorded = new Map<string, number>();
 
   /** Called with the room's name whenever what is known about it changes. */
   onChange(listener: (room: string) => void): () => void {
@@ -40,6 +42,7 @@ export class MediaConnections {
       this.#seen.add(event.id);
       if (this.#seen.size > rememberedEvents) this.#seen.delete(this.#seen.values().next().value!);
     }
+    this.recorded.set(event.event, (this.recorded.get(event.event) ?? 0) + 1);
     const room = event.room?.name;
     if (!room) return false;
     const people = this.#rooms.get(room) ?? new Map<string, Connection>();
