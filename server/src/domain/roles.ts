@@ -33,6 +33,8 @@ export const actions = [
   'notes.readAll',
   'notes.present',
   'notes.export',
+  'speaking.report',
+  'speaking.watch',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -65,6 +67,9 @@ export const permissions: Record<Action, readonly Role[]> = {
   'notes.readAll': ['organizer', 'moderator', 'observer'],
   'notes.present': ['facilitator', 'notetaker', 'participant'],
   'notes.export': ['organizer', 'moderator'],
+  // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
+  'speaking.report': ['facilitator', 'notetaker', 'participant'],
+  'speaking.watch': ['facilitator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -99,4 +104,6 @@ const describe: Record<Action, string> = {
   'notes.readAll': "read every group's notes",
   'notes.present': "present a group's notes",
   'notes.export': 'export the notes',
+  'speaking.report': 'report speaking time',
+  'speaking.watch': "watch a table's speaking balance",
 };
