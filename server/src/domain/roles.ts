@@ -33,6 +33,9 @@ export const actions = [
   'notes.readAll',
   'notes.present',
   'notes.export',
+  'media.lead',
+  'media.visit',
+  'media.speak',
   'speaking.report',
   'speaking.watch',
 ] as const;
@@ -67,6 +70,10 @@ export const permissions: Record<Action, readonly Role[]> = {
   'notes.readAll': ['organizer', 'moderator', 'observer'],
   'notes.present': ['facilitator', 'notetaker', 'participant'],
   'notes.export': ['organizer', 'moderator'],
+  // Media: which room and when are decided in media-grant.ts; these say which roles ever may.
+  'media.lead': ['organizer', 'moderator'],
+  'media.visit': ['organizer', 'moderator', 'observer'],
+  'media.speak': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant'],
   // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
   'speaking.report': ['facilitator', 'notetaker', 'participant'],
   'speaking.watch': ['facilitator'],
@@ -104,6 +111,9 @@ const describe: Record<Action, string> = {
   'notes.readAll': "read every group's notes",
   'notes.present': "present a group's notes",
   'notes.export': 'export the notes',
+  'media.lead': 'speak in plenary at any time',
+  'media.visit': 'visit the tables',
+  'media.speak': 'speak in a call',
   'speaking.report': 'report speaking time',
   'speaking.watch': "watch a table's speaking balance",
 };

@@ -79,6 +79,8 @@ export interface SessionState {
   preview: GroupPreview | null;
   /** Raised hands in plenary, oldest first. */
   hands: string[];
+  /** Who the moderator gave the floor in plenary (a roster id): they may speak beside the named speakers. */
+  floor?: string | null;
   /** The rapporteurs' queue after a breakout: group ids in presenting order, and who presents now. */
   reportBack: { queue: string[]; presenting: string | null };
   helpCalls: HelpCall[];

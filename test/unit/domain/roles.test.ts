@@ -27,6 +27,9 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'notes.readAll': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
   'notes.present': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'notes.export': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'media.lead': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'media.visit': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
+  'media.speak': { organizer: true, moderator: true, facilitator: true, notetaker: true, participant: true, observer: false },
 };
 
 describe('who may do what', () => {
