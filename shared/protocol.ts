@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { MediaChanged, MediaTicket, MeshPeers, MeshSignal } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
+import type { SpeakingBalance } from './speaking';
 import type { SessionView, Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -39,6 +41,13 @@ export interface ServerToClientEvents {
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
+  /** The connection's media grant changed: ask for a new ticket. */
+  'media:changed': (payload: MediaChanged) => void;
+  /** The browser mesh: who is in the call, and a peer's SDP or ICE candidate. */
+  'media:peers': (payload: MeshPeers) => void;
+  'media:signal': (payload: MeshSignal) => void;
+  /** To the staff (every table) and to each facilitator (their table), at most every couple of seconds. */
+  'speaking:balance': (payload: SpeakingBalance) => void;
 }
 
 export interface ClientToServerEvents {
@@ -57,4 +66,9 @@ export interface ClientToServerEvents {
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
+  'media:token': (request: unknown, ack: (reply: Ack<MediaTicket>) => void) => void;
+  'media:join': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:leave': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:signal': (signal: unknown, ack: (reply: Ack) => void) => void;
+  'speaking:report': (report: unknown, ack: (reply: Ack) => void) => void;
 }

@@ -49,3 +49,12 @@ export function dominantVoice(seconds: Record<string, number>, shareLimit: numbe
   }
   return top;
 }
+
+/** `GET /api/sessions/{id}/speaking`: every table's speaking time, for the session report. */
+export const SpeakingExport = z.object({
+  shareLimit: z.number(),
+  entries: z.array(
+    z.object({ stepIndex: z.number().int(), groupId: z.string(), memberId: z.string(), name: z.string(), seconds: z.number() }),
+  ),
+});
+export type SpeakingExport = z.infer<typeof SpeakingExport>;

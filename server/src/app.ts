@@ -8,12 +8,16 @@ import { systemClock, type Clock } from './domain/clock';
 import { diverseAssigner } from './grouping/diverse';
 import type { GroupAssigner } from './grouping/types';
 import { NotesService, type NotesServiceOptions } from './notes/notes-service';
+import { MeshMedia } from './media/mesh-media';
+import { SpeakingLedger } from './media/speaking-ledger';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
 import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
+import { MemorySpeakingStore, type SpeakingStore } from './store/speaking-store';
+import { SqliteSpeakingStore } from './store/sqlite-speaking-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
@@ -30,6 +34,9 @@ export interface Overrides {
   notesStore?: NotesStore;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
+  speakingStore?: SpeakingStore;
+  /** How often watchers hear of new speaking figures (ms). */
+  speakingIntervalMs?: number;
 }
 
 export interface Roundtable {
@@ -73,6 +80,15 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     ...overrides.notes,
   });
 
+  const mesh = new MeshMedia({ clock, iceServers: config.iceServers ?? [], plenaryLimit: config.meshPlenaryLimit ?? 30 });
+  const speakingStore = overrides.speakingStore ?? (config.store === 'memory' ? new MemorySpeakingStore() : new SqliteSpeakingStore(config.dataDir));
+  const speaking = new SpeakingLedger({
+    store: speakingStore,
+    clock,
+    shareLimit: config.speakingShareLimit ?? 0.4,
+    ...(overrides.speakingIntervalMs !== undefined ? { intervalMs: overrides.speakingIntervalMs } : {}),
+  });
+
   const httpServer = createHttpServer();
   const app = httpApp({
     host,
@@ -85,6 +101,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     health: () => health,
     logger,
     notes,
+    speaking,
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -96,6 +113,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     clock,
     logger,
     notes,
+    mesh,
+    speaking,
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
 
@@ -131,7 +150,9 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
+      speaking.close();
       await notes.close();
+      await speakingStore.close();
       await notesStore.close();
       await store.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

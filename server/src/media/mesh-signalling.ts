@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IceServer, MediaGrant, MeshPeer, MeshPeers, MeshSignal, MeshSignalOut } from '../../../shared/media';
 import { DomainError, notAllowed } from '../domain/errors';
+import { sameGrant } from '../domain/media-grant';
 
 /** One live connection as the mesh sees it: who it speaks for and how to reach it. */
 export interface MeshConnection {
@@ -148,14 +149,4 @@ export class MeshSignalling {
 /** Two peers exchange media when at least one of them may speak; listeners do not connect to listeners. */
 export function linked(a: Pick<MediaGrant, 'canPublish'>, b: Pick<MediaGrant, 'canPublish'>): boolean {
   return a.canPublish || b.canPublish;
-}
-
-function sameGrant(a: MediaGrant, b: MediaGrant): boolean {
-  return (
-    a.room === b.room &&
-    a.canPublish === b.canPublish &&
-    a.canSubscribe === b.canSubscribe &&
-    a.hidden === b.hidden &&
-    a.canPublishSources.join() === b.canPublishSources.join()
-  );
 }

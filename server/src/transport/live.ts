@@ -16,6 +16,8 @@ import {
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
+import { MediaTokenRequest, MeshJoin, MeshSignalOut } from '../../../shared/media';
+import { SpeakingReport } from '../../../shared/speaking';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
@@ -36,6 +38,11 @@ import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
+import { inBreakout } from '../domain/session';
+import { watchesSpeaking } from '../domain/speaking-balance';
+import type { MeshMedia } from '../media/mesh-media';
+import type { MeshConnection } from '../media/mesh-signalling';
+import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
@@ -65,6 +72,10 @@ export interface LiveDeps {
     activity(state: SessionState): Pick<NotesActivity, 'stepIndex' | 'groups'> | null;
     onActivity(listener: (sessionId: string) => void): () => void;
   };
+  /** Calls by a browser mesh (no media server): tickets and the signalling between peers. */
+  mesh?: MeshMedia;
+  /** Speaking time per table: members report their own, watchers hear the balance. */
+  speaking?: SpeakingLedger;
 }
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
@@ -118,6 +129,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
 
     socket.on('disconnect', () => {
+      deps.mesh?.forget(socket.id);
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
@@ -125,13 +137,16 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
 
     // A stuck button or a misbehaving client must not flood the session's command queue.
     const allowance = new TokenBucket(deps.clock, 20, 20);
+    // A call's set-up sends a burst of ICE candidates per peer; speaking time comes every few seconds.
+    const signalAllowance = new TokenBucket(deps.clock, 50, 120);
+    const speakingAllowance = new TokenBucket(deps.clock, 1, 3);
     /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
     const request =
-      <T>(run: (payload: unknown) => Promise<T> | T) =>
+      <T>(run: (payload: unknown) => Promise<T> | T, bucket: TokenBucket = allowance) =>
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
         try {
-          if (!allowance.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          if (!bucket.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
@@ -181,6 +196,42 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         io.to(everyone(sessionId)).emit('notes:scroll', { stepIndex, groupId, heading, from: actor.name, serverNow: deps.clock.now() });
         return undefined;
       }),
+    );
+    /** The session as it is now, for someone still admitted to it. */
+    const admittedState = async () => {
+      const state = await deps.host.get(sessionId);
+      if (!stillAdmitted(socket, state)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+      return state;
+    };
+    const meshConnection: MeshConnection = {
+      id: socket.id,
+      memberId: actor.memberId,
+      name: actor.name,
+      send: (event: 'media:peers' | 'media:signal', payload: never) => socket.emit(event, payload),
+    };
+    const mesh = () => {
+      if (!deps.mesh) throw new DomainError('NOT_FOUND', 'This server carries calls by a media server.');
+      return deps.mesh;
+    };
+    socket.on(
+      'media:token',
+      request(async (payload) => {
+        const media = mesh();
+        const state = await admittedState();
+        return media.ticket(state, deps.presence.present(sessionId), actor, MediaTokenRequest.parse(payload ?? undefined), meshConnection);
+      }),
+    );
+    socket.on('media:join', request((payload) => mesh().signalling.join(socket.id, MeshJoin.parse(payload).peerId), signalAllowance));
+    socket.on('media:leave', request(() => mesh().signalling.leave(socket.id), signalAllowance));
+    socket.on('media:signal', request((payload) => mesh().signalling.signal(socket.id, MeshSignalOut.parse(payload)), signalAllowance));
+    socket.on(
+      'speaking:report',
+      request(async (payload) => {
+        if (!deps.speaking) throw new DomainError('NOT_FOUND', 'This server keeps no speaking balance.');
+        const report = SpeakingReport.parse(payload);
+        await deps.speaking.report(await admittedState(), actor, report);
+        return undefined;
+      }, speakingAllowance),
     );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -239,10 +290,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
-    const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
+    const present = deps.presence.present(state.id);
+    const rendering = new SessionRendering(state, present, deps.clock.now());
     const audiences = new Set<Audience>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
+      // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
+      if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
@@ -285,6 +339,25 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   }
   const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
 
+  /** The staff see every table's balance; each facilitator sees their own table's. */
+  async function sendBalance(sessionId: string): Promise<void> {
+    const state = await deps.host.get(sessionId);
+    if (!deps.speaking || !inBreakout(state)) return;
+    const { stepIndex, groups } = await deps.speaking.balance(state);
+    const base = { stepIndex, shareLimit: deps.speaking.shareLimit, serverNow: deps.clock.now() };
+    io.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('speaking:balance', { ...base, groups });
+    for (const socket of sockets.get(sessionId) ?? []) {
+      const audience = socket.data.audience;
+      if (!audience?.startsWith('group:')) continue;
+      const own = groups.filter((g) => watchesSpeaking(state, socket.data.actor, g.groupId));
+      if (own.length > 0) socket.emit('speaking:balance', { ...base, groups: own });
+    }
+  }
+  const unsubscribeBalance =
+    deps.speaking?.onBalance((sessionId) => {
+      sendBalance(sessionId).catch((error: unknown) => deps.logger.error({ err: error, sessionId }, 'speaking balance update failed'));
+    }) ?? (() => undefined);
+
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
     publish(state);
     const now = deps.clock.now();
@@ -306,6 +379,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     close: async () => {
       unsubscribe();
       unsubscribeActivity();
+      unsubscribeBalance();
       for (const cancel of [...presenceTimers.values(), ...activityTimers.values()]) cancel();
       presenceTimers.clear();
       activityTimers.clear();
