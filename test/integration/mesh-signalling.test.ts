@@ -23,7 +23,7 @@ const send = (client: LiveClient, event: string, payload?: unknown) =>
   (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)(event, payload);
 
 /** Connects with an invite token; resolves once the first state has arrived, with the latest state kept. */
-async function join(token: string): Promise<{ client: LiveClient; view: () => SessionView }> {
+async function join(token: string): Promise<{ client: LiveClient }> {
   const client = liveClient(server.url, token, { autoConnect: false });
   opened.push(client);
   const first = nextEvent(client, 'state');
