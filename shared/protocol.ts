@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
-import type { MediaChangedEvent, MediaPresence, MediaTicket } from './media';
+import type { MediaChanged, MediaPresence, MediaTicket, MeshPeers, MeshSignal } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
+import type { SpeakingBalance } from './speaking';
 import type { SessionView, Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -40,8 +41,13 @@ export interface ServerToClientEvents {
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
-  /** To one connection whose media grant changed: ask `media:token` again (and move rooms if it says so). */
-  'media:changed': (event: MediaChangedEvent) => void;
+  /** The connection's media grant changed: ask for a new ticket. */
+  'media:changed': (payload: MediaChanged) => void;
+  /** The browser mesh: who is in the call, and a peer's SDP or ICE candidate. */
+  'media:peers': (payload: MeshPeers) => void;
+  'media:signal': (payload: MeshSignal) => void;
+  /** To the staff (every table) and to each facilitator (their table), at most every couple of seconds. */
+  'speaking:balance': (payload: SpeakingBalance) => void;
   /** To staff: who is connected to each media room (LiveKit only), on change and on join. */
   'media:presence': (payload: MediaPresence) => void;
 }
@@ -63,4 +69,8 @@ export interface ClientToServerEvents {
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
   'media:token': (request: unknown, ack: (reply: Ack<MediaTicket>) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
+  'media:join': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:leave': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:signal': (signal: unknown, ack: (reply: Ack) => void) => void;
+  'speaking:report': (report: unknown, ack: (reply: Ack) => void) => void;
 }

@@ -8,18 +8,22 @@ import { systemClock, type Clock } from './domain/clock';
 import { diverseAssigner } from './grouping/diverse';
 import type { GroupAssigner } from './grouping/types';
 import { NotesService, type NotesServiceOptions } from './notes/notes-service';
+import { MeshMedia } from './media/mesh-media';
+import { SpeakingLedger } from './media/speaking-ledger';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
 import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
+import { MemorySpeakingStore, type SpeakingStore } from './store/speaking-store';
+import { SqliteSpeakingStore } from './store/sqlite-speaking-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
 import { attachLive } from './transport/live';
 import { attachYjs } from './transport/yjs';
-import { MediaService, type MediaServiceOptions } from './media/media-service';
+import { LivekitMedia, type LivekitMediaOptions } from './media/livekit-media';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
 export interface Overrides {
@@ -31,8 +35,11 @@ export interface Overrides {
   notesStore?: NotesStore;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
-  /** Token lifetime and webhook reconciliation timing of the calls. */
-  media?: Pick<MediaServiceOptions, 'tokenTtlSeconds' | 'reconcileDelayMs' | 'iceServers'>;
+  speakingStore?: SpeakingStore;
+  /** How often watchers hear of new speaking figures (ms). */
+  speakingIntervalMs?: number;
+  /** Token lifetime and webhook reconciliation timing of the LiveKit calls. */
+  livekit?: Pick<LivekitMediaOptions, 'tokenTtlSeconds' | 'reconcileDelayMs'>;
   mediaPresenceIntervalMs?: number;
 }
 
@@ -45,7 +52,8 @@ export interface Roundtable {
   readonly adminTokenCreated: boolean;
   readonly host: SessionHost;
   readonly notes: NotesService;
-  readonly media: MediaService;
+  /** Calls by a LiveKit server, when one is configured. */
+  readonly livekit: LivekitMedia | null;
   readonly httpServer: HttpServer;
 }
 
@@ -78,7 +86,15 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     ...overrides.notes,
   });
 
-  const media = new MediaService({ host, clock, logger, livekit: config.livekit, ...overrides.media });
+  const mesh = new MeshMedia({ clock, iceServers: config.iceServers ?? [], plenaryLimit: config.meshPlenaryLimit ?? 30 });
+  const speakingStore = overrides.speakingStore ?? (config.store === 'memory' ? new MemorySpeakingStore() : new SqliteSpeakingStore(config.dataDir));
+  const speaking = new SpeakingLedger({
+    store: speakingStore,
+    clock,
+    shareLimit: config.speakingShareLimit ?? 0.4,
+    ...(overrides.speakingIntervalMs !== undefined ? { intervalMs: overrides.speakingIntervalMs } : {}),
+  });
+  const livekit = config.livekit ? new LivekitMedia({ host, clock, logger, livekit: config.livekit, ...overrides.livekit }) : null;
 
   const httpServer = createHttpServer();
   const app = httpApp({
@@ -92,7 +108,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     health: () => health,
     logger,
     notes,
-    livekitWebhook: (body, authorization) => media.webhook(body, authorization),
+    speaking,
+    ...(livekit ? { livekitWebhook: (body: string, authorization: string | undefined) => livekit.webhook(body, authorization) } : {}),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -104,7 +121,9 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     clock,
     logger,
     notes,
-    media,
+    // One way to carry the calls: the LiveKit server when configured, else the browsers' mesh.
+    ...(livekit ? { livekit } : { mesh }),
+    speaking,
     ...(overrides.mediaPresenceIntervalMs !== undefined ? { mediaPresenceIntervalMs: overrides.mediaPresenceIntervalMs } : {}),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
@@ -116,7 +135,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     adminTokenCreated: admin.created,
     host,
     notes,
-    media,
+    livekit,
     httpServer,
     async listen() {
       await new Promise<void>((resolve, reject) => {
@@ -142,8 +161,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
-      await media.close();
+      speaking.close();
+      await livekit?.close();
       await notes.close();
+      await speakingStore.close();
       await notesStore.close();
       await store.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

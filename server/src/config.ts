@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IceServer } from '../../shared/media';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -11,6 +12,20 @@ const Environment = z.object({
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(levels).default('info'),
   STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  ICE_SERVERS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. [{"urls":"stun:stun.example.org:3478"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(IceServer).max(10)),
+  MESH_PLENARY_LIMIT: z.coerce.number().int().min(2).max(100).default(30),
+  SPEAKING_SHARE_LIMIT: z.coerce.number().gt(0).lt(1).default(0.4),
   LIVEKIT_URL: z.string().regex(/^wss?:\/\//, 'LIVEKIT_URL must be a ws:// or wss:// address').optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(32, 'LIVEKIT_API_SECRET must be at least 32 characters').optional(),
@@ -34,6 +49,12 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: (typeof levels)[number];
   store: 'sqlite' | 'memory';
+  /** STUN/TURN servers for browser-to-browser calls; none on a LAN (the default). */
+  iceServers?: IceServer[];
+  /** The most people a plenary carries by the browser mesh when there is no media server (30). */
+  meshPlenaryLimit?: number;
+  /** A table is flagged to the moderators when one voice takes more than this share of its talk (0.4). */
+  speakingShareLimit?: number;
   livekit?: LivekitConfig;
 }
 
@@ -58,6 +79,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     store: e.STORE,
+    iceServers: e.ICE_SERVERS,
+    meshPlenaryLimit: e.MESH_PLENARY_LIMIT,
+    speakingShareLimit: e.SPEAKING_SHARE_LIMIT,
     ...(e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
       ? { livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET } }
       : {}),

@@ -36,6 +36,8 @@ export const actions = [
   'media.lead',
   'media.visit',
   'media.speak',
+  'speaking.report',
+  'speaking.watch',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -72,6 +74,9 @@ export const permissions: Record<Action, readonly Role[]> = {
   'media.lead': ['organizer', 'moderator'],
   'media.visit': ['organizer', 'moderator', 'observer'],
   'media.speak': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant'],
+  // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
+  'speaking.report': ['facilitator', 'notetaker', 'participant'],
+  'speaking.watch': ['facilitator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -109,4 +114,6 @@ const describe: Record<Action, string> = {
   'media.lead': 'speak in plenary at any time',
   'media.visit': 'visit the tables',
   'media.speak': 'speak in a call',
+  'speaking.report': 'report speaking time',
+  'speaking.watch': "watch a table's speaking balance",
 };

@@ -25,8 +25,9 @@ import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
 import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, validateRosterRows } from '../domain/roster';
-import type { SessionState } from '../domain/session';
+import { shownName, type SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
+import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { SessionHost } from '../sessions/session-host';
 import type { PresenceTracker } from '../sessions/presence';
 import { homePage } from './home-page';
@@ -45,6 +46,8 @@ export interface HttpDeps {
   clientDir?: string;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
+  /** Speaking time per table, for the session report. */
+  speaking?: SpeakingLedger;
   /** Verifies and records a LiveKit webhook from its exact body; throws UNAUTHORIZED for a bad signature. */
   livekitWebhook?: (body: string, authorization: string | undefined) => Promise<unknown>;
 }
@@ -207,6 +210,15 @@ export function httpApp(deps: HttpDeps): express.Express {
     authorize(actor, 'audit.read');
     const entries = await deps.host.auditLog(state.id);
     res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => entry) });
+  });
+
+  api.get('/sessions/:id/speaking', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'audit.read');
+    if (!deps.speaking) throw new DomainError('NOT_FOUND', 'This server keeps no speaking balance.');
+    const entries = await deps.speaking.entries(state.id);
+    const name = (id: string) => (state.roster[id] ? shownName(state.roster[id]) : id);
+    res.json({ shareLimit: deps.speaking.shareLimit, entries: entries.map((e) => ({ ...e, name: name(e.memberId) })) });
   });
 
   api.get('/sessions/:id/notes', async (req, res) => {

@@ -16,7 +16,8 @@ import {
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
-import { MediaTokenRequest, type MediaGrant, type MediaPresence, type MediaTicket } from '../../../shared/media';
+import { MediaTokenRequest, MeshJoin, MeshSignalOut, type MediaPresence } from '../../../shared/media';
+import { SpeakingReport } from '../../../shared/speaking';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
@@ -37,6 +38,12 @@ import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
+import { inBreakout } from '../domain/session';
+import { watchesSpeaking } from '../domain/speaking-balance';
+import type { LivekitMedia } from '../media/livekit-media';
+import type { MeshMedia } from '../media/mesh-media';
+import type { MeshConnection } from '../media/mesh-signalling';
+import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
@@ -66,14 +73,12 @@ export interface LiveDeps {
     activity(state: SessionState): Pick<NotesActivity, 'stepIndex' | 'groups'> | null;
     onActivity(listener: (sessionId: string) => void): () => void;
   };
-  /** Calls: tickets to the media room of each connection's seat, and word when its grant changes. */
-  media?: {
-    ticket(connectionId: string, sessionId: string, actor: Actor, request: MediaTokenRequest): Promise<MediaTicket>;
-    forget(connectionId: string): void;
-    onChanged(listener: (connectionId: string, grant: MediaGrant | null) => void): () => void;
-    presence(sessionId: string): MediaPresence['rooms'] | null;
-    onPresence(listener: (sessionId: string) => void): () => void;
-  };
+  /** Calls by a browser mesh (no media server): tickets and the signalling between peers. */
+  mesh?: MeshMedia;
+  /** Speaking time per table: members report their own, watchers hear the balance. */
+  speaking?: SpeakingLedger;
+  /** Calls by a LiveKit server (when configured): tickets, grants kept current, who is connected. */
+  livekit?: Pick<LivekitMedia, 'ticket' | 'forget' | 'onChanged' | 'presence' | 'onPresence'>;
   /** Media presence is coalesced into one message per session per this many ms. */
   mediaPresenceIntervalMs?: number;
 }
@@ -131,21 +136,25 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
 
     socket.on('disconnect', () => {
+      deps.mesh?.forget(socket.id);
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
-      deps.media?.forget(socket.id);
+      deps.livekit?.forget(socket.id);
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
     // A stuck button or a misbehaving client must not flood the session's command queue.
     const allowance = new TokenBucket(deps.clock, 20, 20);
+    // A call's set-up sends a burst of ICE candidates per peer; speaking time comes every few seconds.
+    const signalAllowance = new TokenBucket(deps.clock, 50, 120);
+    const speakingAllowance = new TokenBucket(deps.clock, 1, 3);
     /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
     const request =
-      <T>(run: (payload: unknown) => Promise<T> | T) =>
+      <T>(run: (payload: unknown) => Promise<T> | T, bucket: TokenBucket = allowance) =>
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
         try {
-          if (!allowance.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          if (!bucket.take()) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
@@ -189,19 +198,53 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }),
     );
     socket.on(
-      'media:token',
-      request(async (payload) => {
-        if (!deps.media) throw new DomainError('NOT_FOUND', 'This server carries no calls.');
-        return deps.media.ticket(socket.id, sessionId, actor, MediaTokenRequest.parse(payload ?? undefined));
-      }),
-    );
-    socket.on(
       'notes:scroll',
       request(async (payload) => {
         const { stepIndex, groupId, heading } = scrollNotes(await deps.host.get(sessionId), actor, NotesScrollCommand.parse(payload));
         io.to(everyone(sessionId)).emit('notes:scroll', { stepIndex, groupId, heading, from: actor.name, serverNow: deps.clock.now() });
         return undefined;
       }),
+    );
+    /** The session as it is now, for someone still admitted to it. */
+    const admittedState = async () => {
+      const state = await deps.host.get(sessionId);
+      if (!stillAdmitted(socket, state)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+      return state;
+    };
+    const meshConnection: MeshConnection = {
+      id: socket.id,
+      memberId: actor.memberId,
+      name: actor.name,
+      send: (event: 'media:peers' | 'media:signal', payload: never) => socket.emit(event, payload),
+    };
+    const mesh = () => {
+      if (!deps.mesh) throw new DomainError('NOT_FOUND', 'This server carries calls by a media server.');
+      return deps.mesh;
+    };
+    socket.on(
+      'media:token',
+      request(async (payload) => {
+        const request = MediaTokenRequest.parse(payload ?? undefined);
+        if (deps.livekit) {
+          await admittedState();
+          return deps.livekit.ticket(socket.id, sessionId, actor, request);
+        }
+        const media = mesh();
+        const state = await admittedState();
+        return media.ticket(state, deps.presence.present(sessionId), actor, request, meshConnection);
+      }),
+    );
+    socket.on('media:join', request((payload) => mesh().signalling.join(socket.id, MeshJoin.parse(payload).peerId), signalAllowance));
+    socket.on('media:leave', request(() => mesh().signalling.leave(socket.id), signalAllowance));
+    socket.on('media:signal', request((payload) => mesh().signalling.signal(socket.id, MeshSignalOut.parse(payload)), signalAllowance));
+    socket.on(
+      'speaking:report',
+      request(async (payload) => {
+        if (!deps.speaking) throw new DomainError('NOT_FOUND', 'This server keeps no speaking balance.');
+        const report = SpeakingReport.parse(payload);
+        await deps.speaking.report(await admittedState(), actor, report);
+        return undefined;
+      }, speakingAllowance),
     );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -264,10 +307,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
-    const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
+    const present = deps.presence.present(state.id);
+    const rendering = new SessionRendering(state, present, deps.clock.now());
     const audiences = new Set<Audience>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
+      // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
+      if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
@@ -310,8 +356,26 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   }
   const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
 
+  /** The staff see every table's balance; each facilitator sees their own table's. */
+  async function sendBalance(sessionId: string): Promise<void> {
+    const state = await deps.host.get(sessionId);
+    if (!deps.speaking || !inBreakout(state)) return;
+    const { stepIndex, groups } = await deps.speaking.balance(state);
+    const base = { stepIndex, shareLimit: deps.speaking.shareLimit, serverNow: deps.clock.now() };
+    io.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('speaking:balance', { ...base, groups });
+    for (const socket of sockets.get(sessionId) ?? []) {
+      const audience = socket.data.audience;
+      if (!audience?.startsWith('group:')) continue;
+      const own = groups.filter((g) => watchesSpeaking(state, socket.data.actor, g.groupId));
+      if (own.length > 0) socket.emit('speaking:balance', { ...base, groups: own });
+    }
+  }
+  const unsubscribeBalance =
+    deps.speaking?.onBalance((sessionId) => {
+      sendBalance(sessionId).catch((error: unknown) => deps.logger.error({ err: error, sessionId }, 'speaking balance update failed'));
+    }) ?? (() => undefined);
   function mediaPresence(sessionId: string): MediaPresence | null {
-    const rooms = deps.media?.presence(sessionId);
+    const rooms = deps.livekit?.presence(sessionId);
     return rooms ? { sessionId, rooms, serverNow: deps.clock.now() } : null;
   }
   /** Who is connected to the calls, for the staff's console: at most once per interval per session. */
@@ -326,9 +390,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }, mediaInterval),
     );
   }
-  const unsubscribeMediaPresence = deps.media?.onPresence(scheduleMediaPresence) ?? (() => undefined);
+  const unsubscribeMediaPresence = deps.livekit?.onPresence(scheduleMediaPresence) ?? (() => undefined);
   const unsubscribeMediaChanged =
-    deps.media?.onChanged((connectionId, grant) => io.to(connectionId).emit('media:changed', { grant, serverNow: deps.clock.now() })) ??
+    deps.livekit?.onChanged((connectionId) => io.to(connectionId).emit('media:changed', { serverNow: deps.clock.now() })) ??
     (() => undefined);
 
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
@@ -352,6 +416,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     close: async () => {
       unsubscribe();
       unsubscribeActivity();
+      unsubscribeBalance();
       unsubscribeMediaPresence();
       unsubscribeMediaChanged();
       for (const cancel of [...presenceTimers.values(), ...activityTimers.values(), ...mediaTimers.values()]) cancel();

@@ -30,6 +30,8 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'media.lead': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'media.visit': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
   'media.speak': { organizer: true, moderator: true, facilitator: true, notetaker: true, participant: true, observer: false },
+  'speaking.report': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'speaking.watch': { organizer: false, moderator: false, facilitator: true, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
-import type { IceServer, MediaGrant, MediaPresence, MediaTicket, MediaTokenRequest } from '../../../shared/media';
+import type { MediaGrant, MediaPresence, MediaTicket, MediaTokenRequest } from '../../../shared/media';
 import type { LivekitConfig } from '../config';
 import { subjectOf } from '../domain/admission';
 import type { Clock } from '../domain/clock';
@@ -13,14 +13,11 @@ import { LivekitRooms } from './livekit-permissions';
 import { livekitToken } from './livekit-tokens';
 import { MediaConnections } from './media-connections';
 
-export interface MediaServiceOptions {
+export interface LivekitMediaOptions {
   host: SessionHost;
   clock: Clock;
   logger: Logger;
-  /** A LiveKit server carries the calls; without one, browsers connect to each other (mesh). */
-  livekit?: LivekitConfig;
-  /** STUN/TURN servers for the browsers (mesh mode). */
-  iceServers?: IceServer[];
+  livekit: LivekitConfig;
   /** Lifetime of a join token; LiveKit refreshes it for connected people. */
   tokenTtlSeconds?: number;
   /** How long after a webhook the room is read back from LiveKit (webhooks come out of order). */
@@ -43,28 +40,26 @@ const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', messag
 export const mediaIdentity = (actor: Actor) => subjectOf(actor) ?? '@organizer';
 
 /**
- * Media for the live sessions: tickets from the domain's grants, LiveKit tokens and permission
- * updates when a grant changes, and who is really connected (webhooks). Nothing in the domain knows
- * LiveKit; this module follows the SessionHost's changes.
+ * Calls carried by a LiveKit server: tickets from the domain's grants, tokens, permission updates
+ * when a grant changes, and who is really connected (webhooks). Nothing in the domain knows
+ * LiveKit; this module follows the SessionHost's changes. (Without LiveKit, mesh-media.ts does.)
  */
-export class MediaService {
-  readonly mode: 'livekit' | 'mesh';
-  readonly #opts: MediaServiceOptions;
+export class LivekitMedia {
+  readonly #opts: LivekitMediaOptions;
   readonly #holders = new Map<string, Holder>();
   readonly #changed = new Set<MediaChangedListener>();
   readonly #presence = new Set<(sessionId: string) => void>();
-  readonly #rooms: LivekitRooms | null;
-  readonly #receiver: WebhookReceiver | null;
+  readonly #rooms: LivekitRooms;
+  readonly #receiver: WebhookReceiver;
   readonly connections = new MediaConnections();
   readonly #reconcileTimers = new Map<string, () => void>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #unsubscribe: () => void;
 
-  constructor(opts: MediaServiceOptions) {
+  constructor(opts: LivekitMediaOptions) {
     this.#opts = opts;
-    this.mode = opts.livekit ? 'livekit' : 'mesh';
-    this.#rooms = opts.livekit ? new LivekitRooms(opts.livekit) : null;
-    this.#receiver = opts.livekit ? new WebhookReceiver(opts.livekit.apiKey, opts.livekit.apiSecret) : null;
+    this.#rooms = new LivekitRooms(opts.livekit);
+    this.#receiver = new WebhookReceiver(opts.livekit.apiKey, opts.livekit.apiSecret);
     this.#unsubscribe = opts.host.subscribe(({ state }) => this.#sessionChanged(state));
     this.connections.onChange((room) => {
       const sessionId = room.slice(0, room.indexOf('.'));
@@ -78,14 +73,13 @@ export class MediaService {
     const grant = mediaGrant(state, actor, request);
     const previous = this.#holders.get(connectionId)?.grant ?? null;
     this.#holders.set(connectionId, { sessionId, actor, request, grant });
-    if (!grant) return { mode: 'none', reason: 'The session has ended; there is no call any more.' };
+    if (!grant) return { mode: 'none', reason: 'no-room' };
     const ttl = this.#opts.tokenTtlSeconds ?? 600;
     const expiresAt = this.#opts.clock.now() + ttl * 1000;
     const livekit = this.#opts.livekit;
-    if (!livekit) return { mode: 'mesh', grant, iceServers: this.#opts.iceServers ?? [], peerId: connectionId, expiresAt };
     const identity = mediaIdentity(actor);
     // Already in that room (a visiting moderator choosing to speak): change what they may do where they are.
-    if (previous && previous.room === grant.room && !sameGrant(previous, grant)) await this.#rooms!.grant(grant.room, identity, grant);
+    if (previous && previous.room === grant.room && !sameGrant(previous, grant)) await this.#rooms.grant(grant.room, identity, grant);
     const token = await livekitToken(livekit, grant, { identity, name: actor.name }, ttl);
     return { mode: 'livekit', url: livekit.url, token, grant, expiresAt };
   }
@@ -107,9 +101,8 @@ export class MediaService {
     return () => this.#presence.delete(listener);
   }
 
-  /** Who is connected to each of a session's media rooms; null without a media server to tell. */
-  presence(sessionId: string): MediaPresence['rooms'] | null {
-    if (!this.#rooms) return null;
+  /** Who is connected to each of a session's media rooms. */
+  presence(sessionId: string): MediaPresence['rooms'] {
     const prefix = `${sessionId}.`;
     return Object.fromEntries(this.connections.roomsStartingWith(prefix).map(([room, peers]) => [room.slice(prefix.length), peers]));
   }
@@ -119,7 +112,6 @@ export class MediaService {
    * recorded once, and the room read back from LiveKit shortly after. UNAUTHORIZED changes nothing.
    */
   async webhook(body: string, authorization: string | undefined): Promise<WebhookEvent> {
-    if (!this.#receiver) throw new DomainError('NOT_FOUND', 'This server uses no media server; there are no webhooks to receive.');
     if (!authorization) throw unauthorized('A LiveKit webhook carries its signature in the Authorization header.');
     let event: WebhookEvent;
     try {
@@ -137,7 +129,7 @@ export class MediaService {
       room,
       this.#opts.clock.setTimer(() => {
         this.#reconcileTimers.delete(room);
-        this.#track(this.#rooms!.participants(room).then((list) => this.connections.reconcile(room, list)), 'reading a media room failed');
+        this.#track(this.#rooms.participants(room).then((list) => this.connections.reconcile(room, list)), 'reading a media room failed');
       }, this.#opts.reconcileDelayMs ?? 1000),
     );
   }
@@ -149,7 +141,7 @@ export class MediaService {
       if (sameGrant(grant, holder.grant)) continue;
       const before = holder.grant;
       holder.grant = grant;
-      if (this.#rooms && before) {
+      if (before) {
         const identity = mediaIdentity(holder.actor);
         // Same room: LiveKit applies the new permissions at once (a listener given the floor, a speaker
         // losing it). Another room: the old one is left; the client joins the new one with a new token.
