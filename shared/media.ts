@@ -46,6 +46,8 @@ export const MediaTicket = z.discriminatedUnion('mode', [
     url: z.string(),
     token: z.string(),
     grant: MediaGrant,
+    /** When set, exactly these STUN/TURN servers (none: `[]`, on a LAN or in tests); else the media server's own. */
+    iceServers: z.array(IceServer).optional(),
     expiresAt: z.number(),
   }),
   z.object({

@@ -37,6 +37,8 @@ export interface LivekitConfig {
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** ICE_SERVERS when it is set: browsers use exactly these instead of those LiveKit hands out. */
+  iceServers?: IceServer[];
 }
 
 export interface Config {
@@ -83,7 +85,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     meshPlenaryLimit: e.MESH_PLENARY_LIMIT,
     speakingShareLimit: e.SPEAKING_SHARE_LIMIT,
     ...(e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
-      ? { livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET } }
+      ? {
+          livekit: {
+            url: e.LIVEKIT_URL,
+            apiKey: e.LIVEKIT_API_KEY,
+            apiSecret: e.LIVEKIT_API_SECRET,
+            ...(env.ICE_SERVERS !== undefined ? { iceServers: e.ICE_SERVERS } : {}),
+          },
+        }
       : {}),
   };
 }

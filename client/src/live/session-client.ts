@@ -15,6 +15,7 @@ import {
   ReportQueueCommand,
 } from '../../../shared/commands';
 import { ErrorBody } from '../../../shared/errors';
+import { MediaPresence, MediaTicket, MediaTokenRequest } from '../../../shared/media';
 import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
@@ -56,6 +57,10 @@ export interface LiveState {
   notesScroll: (NotesScrollEvent & { seq: number }) | null;
   /** Staff and observers: the latest activity of the breakout's notes, per group. */
   notesActivity: NotesActivity | null;
+  /** Counts the server's word that this connection's media grant changed: ask for a new ticket. */
+  mediaChanges: number;
+  /** Staff, with a media server: who is really connected to each call. */
+  mediaPresence: MediaPresence | null;
 }
 
 /** Every command the client sends, with the schema the server validates it against. */
@@ -107,7 +112,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, mediaChanges: 0, mediaPresence: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -188,6 +193,14 @@ export class SessionClient {
       if (!activity.success) return console.error('Roundtable: unexpected notes:activity', activity.error);
       this.#set({ notesActivity: activity.data });
     });
+    socket.on('media:changed', () => this.#set({ mediaChanges: this.#state.mediaChanges + 1 }));
+    socket.on('media:presence', (payload) => {
+      const presence = MediaPresence.safeParse(payload);
+      if (!presence.success) return console.error('Roundtable: unexpected media:presence', presence.error);
+      this.#set({ mediaPresence: presence.data });
+    });
+    // After a reconnection the server has forgotten this connection's call: ask again as if it changed.
+    socket.io.on('reconnect', () => this.#set({ mediaChanges: this.#state.mediaChanges + 1 }));
     this.#window.addEventListener('offline', this.#goneOffline);
     this.#window.addEventListener('online', this.#backOnline);
   }
@@ -260,6 +273,22 @@ export class SessionClient {
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
     const grant = NotesGrant.safeParse(reply.data.result);
     return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+  }
+
+  /** Asks for a ticket to the call of the caller's seat now (or the table a moderator visits). */
+  async mediaTicket(request: z.input<typeof MediaTokenRequest> = {}): Promise<{ ok: true; ticket: MediaTicket } | { ok: false; error: CommandError }> {
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('media:token', MediaTokenRequest.parse(request));
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    if (!reply.data.ok) return { ok: false, error: reply.data.error };
+    const ticket = MediaTicket.safeParse(reply.data.result);
+    return ticket.success ? { ok: true, ticket: ticket.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -81,7 +81,7 @@ export class LivekitMedia {
     // Already in that room (a visiting moderator choosing to speak): change what they may do where they are.
     if (previous && previous.room === grant.room && !sameGrant(previous, grant)) await this.#rooms.grant(grant.room, identity, grant);
     const token = await livekitToken(livekit, grant, { identity, name: actor.name }, ttl);
-    return { mode: 'livekit', url: livekit.url, token, grant, expiresAt };
+    return { mode: 'livekit', url: livekit.url, token, grant, expiresAt, ...(livekit.iceServers ? { iceServers: livekit.iceServers } : {}) };
   }
 
   /** The connection closed: its grant is no longer followed. */

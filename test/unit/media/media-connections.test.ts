@@ -77,6 +77,8 @@ describe('LiveKit permissions and configuration', () => {
       apiKey: 'key',
       apiSecret: secret,
     });
+    const lan = { LIVEKIT_URL: 'ws://10.0.0.2:7880', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret, ICE_SERVERS: '[]' };
+    expect(configFromEnv(lan).livekit?.iceServers).toEqual([]);
     expect(() => configFromEnv({ LIVEKIT_URL: 'wss://media.example.org' })).toThrow(ConfigError);
     expect(() => configFromEnv({ LIVEKIT_URL: 'https://media.example.org', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: secret })).toThrow(ConfigError);
     expect(() => configFromEnv({ LIVEKIT_URL: 'wss://m.example.org', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 'short' })).toThrow(ConfigError);
