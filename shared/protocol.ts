@@ -63,6 +63,8 @@ export interface ClientToServerEvents {
   'profile:update': (command: unknown, ack: (reply: Ack<{ seat: Seat }>) => void) => void;
   'hand:raise': (command: unknown, ack: (reply: Ack) => void) => void;
   'hand:lower': (command: unknown, ack: (reply: Ack) => void) => void;
+  'hands:clear': (command: unknown, ack: (reply: Ack) => void) => void;
+  'floor:give': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;

@@ -1,5 +1,6 @@
 import type { MediaGrant, MediaSource, MediaTokenRequest } from '../../../shared/media';
 import { conflict, notAllowed, notFound } from './errors';
+import { floorHolder } from './plenary';
 import { rapporteurOf } from './report-back';
 import { can, type Actor } from './roles';
 import { currentStep, groupOf, inBreakout, type SessionState } from './session';
@@ -12,11 +13,6 @@ export const groupRoom = (sessionId: string, stepIndex: number, groupId: string)
 const speakerSources: MediaSource[] = ['microphone', 'camera'];
 /** The people who lead or present may also share a screen (slides, the notes on screen). */
 const leadSources: MediaSource[] = ['microphone', 'camera', 'screen_share'];
-
-/** The roster id of the person holding the plenary floor, if any. */
-export function floorOf(state: SessionState): string | null {
-  return state.floor ?? null;
-}
 
 /** The person whose group presents its notes now, in plenary. */
 function presenterOf(state: SessionState): string | null {
@@ -67,7 +63,7 @@ export function mediaGrant(state: SessionState, actor: Actor, request: MediaToke
   if (id === presenterOf(state)) return speaking(room, leadSources);
   const step = currentStep(state);
   const named = step?.kind === 'plenary' && step.speakers.includes(id);
-  if (named || id === floorOf(state)) return speaking(room, speakerSources);
+  if (named || id === floorHolder(state)) return speaking(room, speakerSources);
   return listening(room);
 }
 

@@ -26,6 +26,7 @@ export const actions = [
   'groups.arrange',
   'hand.raise',
   'hand.lower',
+  'floor.give',
   'report.drive',
   'profile.update',
   'notes.write',
@@ -62,6 +63,7 @@ export const permissions: Record<Action, readonly Role[]> = {
   'groups.arrange': ['organizer', 'moderator'],
   'hand.raise': ['facilitator', 'notetaker', 'participant'],
   'hand.lower': ['organizer', 'moderator'],
+  'floor.give': ['organizer', 'moderator'],
   'report.drive': ['organizer', 'moderator'],
   'profile.update': ['moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
   // Notes: which group and which moment are decided in notes-access.ts; these say which roles ever may.
@@ -104,6 +106,7 @@ const describe: Record<Action, string> = {
   'groups.arrange': 'arrange the groups',
   'hand.raise': 'raise a hand',
   'hand.lower': "lower someone else's hand",
+  'floor.give': 'give the floor',
   'report.drive': 'run the report-back',
   'profile.update': 'set a profile',
   'notes.write': "write a group's notes",

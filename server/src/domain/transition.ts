@@ -4,7 +4,9 @@ import type { SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
-  | { type: 'broadcast'; id: string; text: string; from: string; groupId: string | null };
+  | { type: 'broadcast'; id: string; text: string; from: string; groupId: string | null }
+  /** The plenary floor passed to someone else, or back to nobody; who may publish follows it. */
+  | { type: 'floor.changed'; stepIndex: number; floor: string | null };
 
 export interface AuditEntry {
   sessionId: string;
@@ -51,6 +53,8 @@ export function change(
   const draft = structuredClone(state);
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
+  // Whatever moved the floor (a moderator, a step change, the end), media hears of it once.
+  if ((state.floor ?? null) !== (draft.floor ?? null)) events.push({ type: 'floor.changed', stepIndex: draft.stepIndex, floor: draft.floor ?? null });
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
   return {

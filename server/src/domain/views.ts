@@ -1,5 +1,6 @@
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
+import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
 import { rapporteurOf } from './report-back';
 import { currentStep, inBreakout, shownName, type SessionState } from './session';
@@ -98,6 +99,7 @@ export class SessionRendering {
       presence: { connected: this.#present.size, roster: Object.keys(state.roster).length, plenary: this.#present.size - seated, byGroup },
       speakers: personList(state, step?.kind === 'plenary' ? step.speakers : []),
       hands: personList(state, state.hands),
+      floor: personList(state, [floorHolder(state)].filter((id): id is string => id !== null))[0] ?? null,
       reportBack: {
         queue: state.reportBack.queue.map((groupId) => {
           const group = state.groups.find((g) => g.id === groupId);

@@ -8,8 +8,10 @@ import {
   GroupsLockCommand,
   GroupsMoveCommand,
   GroupsPreviewCommand,
+  FloorGiveCommand,
   HandCommand,
   HandLowerCommand,
+  HandsClearCommand,
   HelpCallCommand,
   HelpUpdateCommand,
   ProfileCommand,
@@ -28,7 +30,7 @@ import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, handleHelpCall } from '../domain/help-calls';
 import { scrollNotes } from '../domain/notes-access';
-import { lowerHand, raiseHand } from '../domain/plenary';
+import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
@@ -184,6 +186,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('groups:lock', command(GroupsLockCommand, (s, c, ctx) => lockGroups(s, actor, c, ctx)));
     socket.on('hand:raise', command(HandCommand, (s, c, ctx) => raiseHand(s, actor, c, ctx)));
     socket.on('hand:lower', command(HandLowerCommand, (s, c, ctx) => lowerHand(s, actor, c, ctx)));
+    socket.on('hands:clear', command(HandsClearCommand, (s, c, ctx) => lowerAllHands(s, actor, c, ctx)));
+    socket.on('floor:give', command(FloorGiveCommand, (s, c, ctx) => giveFloor(s, actor, c, ctx)));
     socket.on('report:queue', command(ReportQueueCommand, (s, c, ctx) => orderReportQueue(s, actor, c, ctx)));
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
     socket.on(
