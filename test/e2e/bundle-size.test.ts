@@ -22,4 +22,13 @@ describe('the web client build', () => {
     expect(entry).not.toMatch(/@codemirror|y-codemirror/);
     expect(existsSync(join(clientDist, 'index.html'))).toBe(true);
   });
+
+  it('leaves the call (livekit-client) out of the first load', () => {
+    const manifest = JSON.parse(readFileSync(join(clientDist, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; src?: string }>;
+    const initial = new Set(initialLoad().js.map((f) => f.file));
+    const callChunk = Object.values(manifest).find((c) => c.src?.endsWith('media/livekit-room.ts'));
+    expect(callChunk, 'a chunk of its own for the LiveKit room').toBeDefined();
+    expect(initial.has(callChunk!.file)).toBe(false);
+    for (const file of initial) expect(readFileSync(join(clientDist, file), 'utf8')).not.toMatch(/livekit-client|RTCPeerConnection/);
+  });
 });

@@ -77,6 +77,15 @@ export class MediaCall {
     }
   }
 
+  async setCamera(on: boolean): Promise<void> {
+    try {
+      await this.#room?.setCamera(on);
+      this.#set({ error: null });
+    } catch (error) {
+      this.#set({ error: coded(error) });
+    }
+  }
+
   async leave(): Promise<void> {
     this.#joined = false;
     this.#turn++;
@@ -159,4 +168,26 @@ export function prefersAudioOnly(win: Window = window): boolean {
   const connection = (win.navigator as Navigator & { connection?: { saveData?: boolean; effectiveType?: string } }).connection;
   if (connection?.saveData || /(^|-)2g|3g/.test(connection?.effectiveType ?? '')) return true;
   return win.matchMedia?.('(pointer: coarse)').matches ?? false;
+}
+
+const calls = new WeakMap<SessionClient, MediaCall>();
+
+/**
+ * The one call of a live session, kept across screens (plenary, table, console) so a phase change
+ * moves it rather than ending it; it asks again whenever the server says the grant changed.
+ */
+export function callFor(client: SessionClient): MediaCall {
+  let call = calls.get(client);
+  if (!call) {
+    const created = new MediaCall(client);
+    let seen = client.state.mediaChanges;
+    client.subscribe(() => {
+      if (client.state.mediaChanges === seen) return;
+      seen = client.state.mediaChanges;
+      void created.refresh();
+    });
+    calls.set(client, created);
+    call = created;
+  }
+  return call;
 }

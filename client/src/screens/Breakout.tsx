@@ -7,6 +7,7 @@ import { Broadcasts } from '../ui/Broadcasts';
 import { useCommand } from '../ui/command';
 import { Countdown } from '../ui/Countdown';
 import { ErrorText } from '../ui/ErrorText';
+import { CallPanel } from '../ui/CallPanel';
 import { MediaStrip } from '../ui/MediaStrip';
 import { Members } from '../ui/Members';
 import { colorFor, currentStep, groupLabel } from '../ui/names';
@@ -58,6 +59,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
           />
           <MediaStrip />
+          <CallPanel client={client} />
         </div>
         <div class="secondary">
           <section class="card" aria-labelledby={ids.members}>

@@ -7,6 +7,7 @@ import { HelpCalls } from '../console/HelpCalls';
 import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
+import { CallPanel } from '../ui/CallPanel';
 import { useT } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -61,8 +62,9 @@ export function Console({ client, live, view, seat }: Props) {
       <div class="layout console">
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
+          {view.status !== 'ended' && <CallPanel client={client} {...(visiting && breakout ? { visitGroupId: visiting } : {})} />}
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
-          {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} onVisit={visit} />}
+          {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} media={live.mediaPresence} onVisit={visit} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
