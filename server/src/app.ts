@@ -24,6 +24,7 @@ import { httpApp } from './transport/http';
 import { attachLive } from './transport/live';
 import { attachYjs } from './transport/yjs';
 import { LivekitMedia, type LivekitMediaOptions } from './media/livekit-media';
+import { livekitApiUrl } from './media/livekit-permissions';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
 export interface Overrides {
@@ -109,7 +110,12 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     logger,
     notes,
     speaking,
-    ...(livekit ? { livekitWebhook: (body: string, authorization: string | undefined) => livekit.webhook(body, authorization) } : {}),
+    ...(livekit && config.livekit
+      ? {
+          livekitWebhook: (body: string, authorization: string | undefined) => livekit.webhook(body, authorization),
+          connectSources: [config.livekit.url, livekitApiUrl(config.livekit)],
+        }
+      : {}),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {

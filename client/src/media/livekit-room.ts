@@ -154,7 +154,8 @@ export class LivekitRoom implements MediaRoom {
       if (mine() && this.#state !== 'connecting') this.#setState(states[state]);
     });
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-      if (!mine()) return;
+      // A failure while connecting is connect()'s to report.
+      if (!mine() || this.#state === 'connecting') return;
       this.#room = null;
       clearInterval(this.#levels);
       const removed = reason === DisconnectReason.PARTICIPANT_REMOVED || reason === DisconnectReason.ROOM_DELETED;

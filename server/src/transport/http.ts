@@ -50,6 +50,8 @@ export interface HttpDeps {
   speaking?: SpeakingLedger;
   /** Verifies and records a LiveKit webhook from its exact body; throws UNAUTHORIZED for a bad signature. */
   livekitWebhook?: (body: string, authorization: string | undefined) => Promise<unknown>;
+  /** Other origins the web client may connect to (the media server's ws:// and http:// addresses). */
+  connectSources?: string[];
 }
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
@@ -59,7 +61,7 @@ const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.ur
 export function httpApp(deps: HttpDeps): express.Express {
   const app = express();
   // Security headers, CSP included: the client loads only its own scripts and talks only to this origin.
-  app.use(helmet());
+  app.use(helmet(deps.connectSources?.length ? { contentSecurityPolicy: { directives: { connectSrc: ["'self'", ...deps.connectSources] } } } : {}));
   app.set('trust proxy', 'loopback');
   const openapi = openApiDocument();
 

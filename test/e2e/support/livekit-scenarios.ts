@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { SessionView } from '../../../shared/session';
@@ -12,7 +13,7 @@ import { startLivekit, type RunningLivekit } from '../../../server/src/media/liv
 import { createSession, startServer, type RunningServer } from '../../support/test-server';
 import { chromiumPath } from './browser';
 import { groupLabel } from '../../../client/src/ui/names';
-import { join, tr } from './people';
+import { join as joinSession, tr } from './people';
 
 const en = tr('en');
 const apiKey = 'roundtable-media-test';
@@ -88,7 +89,13 @@ async function callState(page: Page): Promise<{ state: string | null; room: stri
 }
 
 async function waitForCall(page: Page, room: string, timeout = patience): Promise<void> {
-  await page.locator(`[data-testid="call"][data-state="connected"][data-room="${room}"]`).waitFor({ timeout });
+  try {
+    await page.locator(`[data-testid="call"][data-state="connected"][data-room="${room}"]`).waitFor({ timeout });
+  } catch (error) {
+    const seen = await callState(page).catch(() => null);
+    const problem = await page.getByTestId('call-error').first().textContent({ timeout: 100 }).catch(() => null);
+    throw new Error(`${page.url()}: not connected to ${room}: ${JSON.stringify(seen)} ${problem ?? ''}`, { cause: error });
+  }
 }
 
 async function participantsAre(page: Page, ids: string[], timeout = patience): Promise<string[]> {
@@ -152,7 +159,11 @@ async function main(): Promise<void> {
     const open = async (): Promise<{ context: BrowserContext; page: Page }> => {
       const context = await browser!.newContext({ permissions: ['microphone', 'camera'], viewport: { width: 1000, height: 900 } });
       await context.addInitScript(statsProbe);
-      return { context, page: await context.newPage() };
+      const page = await context.newPage();
+      // The pages' own complaints, for a failing run's report.
+      page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[page] ${m.text()}\n`));
+      page.on('pageerror', (e) => process.stderr.write(`[page] ${e.message}\n`));
+      return { context, page };
     };
 
     const moderator = await open();
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
     for (let i = 1; i <= 6; i++) {
       const id = `p0${i}`;
       const { context, page } = await open();
-      await join(page, server.url, session.tokens.get(id)!, { name: `Person ${i}`, language: 'en' });
+      await joinSession(page, server.url, session.tokens.get(id)!, { name: `Person ${i}`, language: 'en' });
       people.push({ id, name: `Person ${i}`, context, page });
     }
     const [speaker, ...rest] = people;
@@ -307,7 +318,8 @@ function rosterCsv(): string {
 
 let umd: string | undefined;
 function livekitUmd(): string {
-  umd ??= readFileSync(createRequire(import.meta.url).resolve('livekit-client/dist/livekit-client.umd.js'), 'utf8');
+  // The package's own browser build, beside its entry point (its exports do not list it).
+  umd ??= readFileSync(join(dirname(createRequire(import.meta.url).resolve('livekit-client')), 'livekit-client.umd.js'), 'utf8');
   return umd;
 }
 
