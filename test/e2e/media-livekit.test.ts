@@ -1,59 +1,42 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLivekitServer } from '../../server/src/media/livekit-binary';
+import { loopbackNamespace, type LoopbackNamespace } from '../support/netns';
+import type { Reports } from './support/livekit-scenarios';
 
 /**
  * Calls through a real LiveKit server in real Chromium with fake devices. Roundtable, LiveKit and
  * Chromium run together in a network namespace that has only `lo`, so every candidate is
  * 127.0.0.1 and no packet leaves the machine (support/livekit-scenarios.ts runs inside it).
  */
-const namespace = `rt-h-livekit-${process.pid}`;
 const scenarios = fileURLToPath(new URL('./support/livekit-scenarios.ts', import.meta.url));
-const observed: Record<string, Record<string, any>> = {};
+const observed: Partial<Reports> = {};
 let stderr = '';
-
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+let namespace: LoopbackNamespace | undefined;
 
 beforeAll(async () => {
   // Built (or found) before entering the namespace: it has no network to download modules with.
   ensureLivekitServer();
-  ip('netns', 'add', namespace);
-  ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up');
-  const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', scenarios], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let buffered = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
+  namespace = loopbackNamespace('media');
+  const code = await namespace.run(
+    scenarios,
+    (line) => {
       try {
-        const { scenario, observed: facts } = JSON.parse(line) as { scenario: string; observed: Record<string, unknown> };
+        const { scenario, observed: facts } = JSON.parse(line) as { scenario: keyof Reports; observed: never };
         observed[scenario] = facts;
       } catch {
         // not a report line
       }
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => void (stderr = (stderr + chunk).slice(-8000)));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    },
+    { onError: (chunk) => void (stderr = (stderr + chunk).slice(-8000)), timeoutMs: 380_000 },
+  );
   if (code !== 0) console.error(`the media scenarios stopped with status ${code}:\n${stderr}`);
 }, 400_000);
 
-afterAll(() => {
-  try {
-    ip('netns', 'del', namespace);
-  } catch {
-    // never created
-  }
-});
+afterAll(() => namespace?.remove());
 
 /** The observations of one scenario; a scenario that never reported fails with the runner's output. */
-function facts(scenario: string): Record<string, any> {
+function facts<K extends keyof Reports>(scenario: K): Reports[K] {
   const found = observed[scenario];
   if (!found) throw new Error(`the "${scenario}" scenario did not report:\n${stderr}`);
   return found;
@@ -90,13 +73,13 @@ describe('calls through a real LiveKit server, in Chromium', () => {
     expect(f.tables).toHaveLength(6);
     for (const seat of f.tables) {
       expect(seat.room).toBe(seat.expectedRoom);
-      const group = f.groups.find((g: { id: string }) => g.id === seat.group);
-      expect(seat.participants).toEqual([...group.members].sort());
+      const group = f.groups.find((g) => g.id === seat.group);
+      expect(seat.participants).toEqual([...(group?.members ?? [])].sort());
       expect(seat.audible).toBe(2);
     }
     // The console shows who the media server says is in each table's call.
     expect(f.consoleCounts).toEqual([3, 3]);
-    const visited = f.groups[0].members as string[];
+    const visited = f.groups[0]?.members ?? [];
     expect(f.visitorSees).toEqual([...visited, '@moderator'].sort());
     for (const list of f.membersSeeDuringVisit) expect(list).toEqual([...visited].sort());
     expect(f.hiddenOnServer).toBe(true);

@@ -3,78 +3,49 @@
  * media-livekit.test.ts): Roundtable, the real LiveKit server and Chromium with fake devices, all on
  * 127.0.0.1. Prints one JSON line of observations per scenario on stdout; the test asserts them.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { SessionView } from '../../../shared/session';
-import { startLivekit, type RunningLivekit } from '../../../server/src/media/livekit-binary';
-import { createSession, startServer, type RunningServer } from '../../support/test-server';
-import { chromiumPath } from './browser';
 import { groupLabel } from '../../../client/src/ui/names';
+import { audibleStreams, audibleUntil, livekitKey, livekitUmd, startMediaStack, ticketFor, type MediaStack } from './media-stack';
 import { join as joinSession, tr } from './people';
 
 const en = tr('en');
-const apiKey = 'roundtable-media-test';
-const apiSecret = 'roundtable-media-test-secret-0123456789';
-const livekitPort = 7880;
 /** Long enough for a loaded two-core machine; every wait ends as soon as its condition holds. */
 const patience = 45_000;
 
-export interface Observations {
-  [scenario: string]: Record<string, unknown>;
+export interface Reports {
+  plenary: {
+    heardAtStart: number[];
+    voices: Array<string | null>;
+    speakerVoice: string | null;
+    refusal: { granted: { canPublish: boolean }; error: string; identity: string; close: boolean };
+    latecomerTracksOnServer: number;
+    heardAfterAttempt: number[];
+    webhooksJoined: number;
+  };
+  floor: { heardWithFloor: number[]; heardAfterFloor: number[]; floorRoomKept: string | null; plenary: string; canPublishAfter: boolean | null; tracksAfter: number };
+  breakout: {
+    groups: Array<{ id: string; members: string[] }>;
+    tables: Array<{ memberId: string; group: string; room: string | null; expectedRoom: string; participants: string[]; audible: number }>;
+    consoleCounts: number[];
+    visitorSees: string[];
+    membersSeeDuringVisit: string[][];
+    hiddenOnServer: boolean | null;
+    visitorHears: number;
+    membersSeeSpeaking: string[][];
+  };
+  return: { arrivals: Array<number | null>; reloads: number[] };
 }
 
-function report(scenario: string, observed: Record<string, unknown>): void {
+function report<K extends keyof Reports>(scenario: K, observed: Reports[K]): void {
   process.stdout.write(`${JSON.stringify({ scenario, observed })}\n`);
 }
-
-/** Wraps RTCPeerConnection so a test can read every connection's inbound audio from getStats. */
-const statsProbe = `
-  (() => {
-    const connections = [];
-    const Original = window.RTCPeerConnection;
-    window.RTCPeerConnection = class extends Original {
-      constructor(...args) { super(...args); connections.push(this); }
-    };
-    window.__inboundAudio = async () => {
-      const bytes = {};
-      for (const pc of connections) {
-        if (pc.connectionState === 'closed') continue;
-        const stats = await pc.getStats();
-        stats.forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes[r.id + ':' + r.ssrc] = r.bytesReceived; });
-      }
-      return bytes;
-    };
-  })();
-`;
 
 interface Person {
   id: string;
   name: string;
-  context: BrowserContext;
   page: Page;
-}
-
-/** How many inbound audio streams carry sound over a short window (bytes received grow). */
-async function audibleStreams(page: Page, windowMs = 1500): Promise<number> {
-  return page.evaluate(async (ms) => {
-    const read = (window as unknown as { __inboundAudio: () => Promise<Record<string, number>> }).__inboundAudio;
-    const before = await read();
-    // A rate needs two readings some time apart: this is the measurement window, not a wait for an event.
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const after = await read();
-    return Object.keys(after).filter((k) => (after[k] ?? 0) - (before[k] ?? 0) > 300).length;
-  }, windowMs);
-}
-
-/** Reads again until the count satisfies `ok` (audio takes a moment to start and to stop). */
-async function audibleUntil(page: Page, ok: (n: number) => boolean, timeoutMs = patience): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let n = await audibleStreams(page);
-  while (!ok(n) && Date.now() < deadline) n = await audibleStreams(page);
-  return n;
 }
 
 const call = (page: Page) => page.getByTestId('call').first();
@@ -115,19 +86,9 @@ async function participantsAre(page: Page, ids: string[], timeout = patience): P
 }
 
 async function main(): Promise<void> {
-  let server: RunningServer | undefined;
-  let livekit: RunningLivekit | undefined;
-  let browser: Browser | undefined;
+  let stack: MediaStack | undefined;
   try {
-    server = await startServer({
-      config: { livekit: { url: `ws://127.0.0.1:${livekitPort}`, apiKey, apiSecret, iceServers: [] } },
-      livekit: { reconcileDelayMs: 300 },
-      mediaPresenceIntervalMs: 200,
-    });
-    livekit = await startLivekit({ port: livekitPort, udpPort: livekitPort + 2, apiKey, apiSecret, webhookUrl: `${server.url}/api/livekit/webhook`, emptyTimeout: 10 });
-    const rooms = new RoomServiceClient(livekit.httpUrl, apiKey, apiSecret);
-
-    const session = await createSession(server, rosterCsv(), {
+    stack = await startMediaStack(rosterCsv(), {
       title: 'Media',
       languages: ['en'],
       agenda: [
@@ -136,35 +97,9 @@ async function main(): Promise<void> {
         { kind: 'plenary', title: 'Back together', minutes: 30 },
       ],
     });
+    const { server, session, livekit, open } = stack;
+    const rooms = new RoomServiceClient(livekit.httpUrl, livekitKey, livekit.apiSecret);
     const plenary = `${session.id}.plenary`;
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--allow-loopback-in-peer-connection',
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
-    const open = async (): Promise<{ context: BrowserContext; page: Page }> => {
-      const context = await browser!.newContext({ permissions: ['microphone', 'camera'], viewport: { width: 1000, height: 900 } });
-      await context.addInitScript(statsProbe);
-      const page = await context.newPage();
-      // The pages' own complaints, for a failing run's report.
-      page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[page] ${m.text()}\n`));
-      page.on('pageerror', (e) => process.stderr.write(`[page] ${e.message}\n`));
-      return { context, page };
-    };
 
     const moderator = await open();
     await moderator.page.goto(`${server.url}/console#${session.moderatorToken}`);
@@ -173,9 +108,9 @@ async function main(): Promise<void> {
     const people: Person[] = [];
     for (let i = 1; i <= 6; i++) {
       const id = `p0${i}`;
-      const { context, page } = await open();
+      const { page } = await open();
       await joinSession(page, server.url, session.tokens.get(id)!, { name: `Person ${i}`, language: 'en' });
-      people.push({ id, name: `Person ${i}`, context, page });
+      people.push({ id, name: `Person ${i}`, page });
     }
     const [speaker, ...rest] = people;
     const listeners = rest.slice(0, 4);
@@ -304,9 +239,7 @@ async function main(): Promise<void> {
     const reloads = await Promise.all(everyone.map((page) => page.evaluate(() => performance.getEntriesByType('navigation').length)));
     report('return', { arrivals, reloads });
   } finally {
-    await browser?.close().catch(() => undefined);
-    await livekit?.stop().catch(() => undefined);
-    await server?.close().catch(() => undefined);
+    await stack?.close();
   }
 }
 
@@ -314,27 +247,6 @@ function rosterCsv(): string {
   const lines = ['id,name,language,role'];
   for (let i = 1; i <= 6; i++) lines.push(`p0${i},Person ${i},en,participant`);
   return `${lines.join('\n')}\n`;
-}
-
-let umd: string | undefined;
-function livekitUmd(): string {
-  // The package's own browser build, beside its entry point (its exports do not list it).
-  umd ??= readFileSync(join(dirname(createRequire(import.meta.url).resolve('livekit-client')), 'livekit-client.umd.js'), 'utf8');
-  return umd;
-}
-
-/** The LiveKit ticket Roundtable gives this person, over their own live connection. */
-async function ticketFor(server: RunningServer, token: string): Promise<{ url: string; token: string }> {
-  const { liveClient, nextEvent } = await import('../../support/test-server');
-  const socket = liveClient(server.url, token);
-  try {
-    await nextEvent(socket, 'state');
-    const reply = (await socket.timeout(10_000).emitWithAck('media:token', {})) as { ok: boolean; result?: { mode: string; url: string; token: string } };
-    if (!reply.ok || reply.result?.mode !== 'livekit') throw new Error(`no LiveKit ticket: ${JSON.stringify(reply)}`);
-    return { url: reply.result.url, token: reply.result.token };
-  } finally {
-    socket.close();
-  }
 }
 
 main().then(
