@@ -35,7 +35,7 @@ const states: Record<ConnectionState, MediaConnectionState> = {
   [ConnectionState.SignalReconnecting]: 'reconnecting',
 };
 
-function deviceError(error: unknown, device: 'microphone' | 'camera'): MediaError {
+export function deviceError(error: unknown, device: 'microphone' | 'camera'): MediaError {
   const failure = MediaDeviceFailure.getFailure(error);
   if (failure === MediaDeviceFailure.PermissionDenied) {
     return new MediaError(device === 'microphone' ? 'MICROPHONE_DENIED' : 'CAMERA_DENIED', `The browser was not allowed to use the ${device}.`);
