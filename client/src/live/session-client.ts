@@ -265,34 +265,30 @@ export class SessionClient {
 
   /** Asks for a token to open one group's notes (the caller's own by default); the server decides read or write. */
   async notesGrant(request: z.input<typeof NotesTokenRequest>): Promise<{ ok: true; grant: NotesGrant } | { ok: false; error: CommandError }> {
-    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
-    let raw: unknown;
-    try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('notes:token', NotesTokenRequest.parse(request));
-    } catch {
-      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
-    }
-    const reply = AckReply.safeParse(raw);
-    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
-    if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const grant = NotesGrant.safeParse(reply.data.result);
-    return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const reply = await this.#ask('notes:token', NotesTokenRequest.parse(request), NotesGrant);
+    return reply.ok ? { ok: true, grant: reply.result } : reply;
   }
 
   /** Asks for a ticket to the call of the caller's seat now (or the table a moderator visits). */
   async mediaTicket(request: z.input<typeof MediaTokenRequest> = {}): Promise<{ ok: true; ticket: MediaTicket } | { ok: false; error: CommandError }> {
+    const reply = await this.#ask('media:token', MediaTokenRequest.parse(request), MediaTicket);
+    return reply.ok ? { ok: true, ticket: reply.result } : reply;
+  }
+
+  /** A request whose ack carries a result, checked against its schema. */
+  async #ask<T>(event: 'notes:token' | 'media:token', payload: unknown, schema: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
     if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
     let raw: unknown;
     try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('media:token', MediaTokenRequest.parse(request));
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(event as 'notes:token', payload);
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: '' } };
     }
     const reply = AckReply.safeParse(raw);
     if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const ticket = MediaTicket.safeParse(reply.data.result);
-    return ticket.success ? { ok: true, ticket: ticket.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const result = schema.safeParse(reply.data.result);
+    return result.success ? { ok: true, result: result.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -123,25 +123,22 @@ export class LivekitRoom implements MediaRoom {
     if (this.#state !== 'idle') this.#setState('disconnected');
   }
 
-  async setMicrophone(on: boolean): Promise<void> {
-    const room = this.#room;
-    if (!room) return;
-    try {
-      await room.localParticipant.setMicrophoneEnabled(on);
-    } catch (error) {
-      throw deviceError(error, 'microphone');
-    } finally {
-      this.#emitParticipants();
-    }
+  setMicrophone(on: boolean): Promise<void> {
+    return this.#device('microphone', on);
   }
 
-  async setCamera(on: boolean): Promise<void> {
+  setCamera(on: boolean): Promise<void> {
+    return this.#device('camera', on);
+  }
+
+  async #device(device: 'microphone' | 'camera', on: boolean): Promise<void> {
     const room = this.#room;
     if (!room) return;
     try {
-      await room.localParticipant.setCameraEnabled(on);
+      if (device === 'microphone') await room.localParticipant.setMicrophoneEnabled(on);
+      else await room.localParticipant.setCameraEnabled(on);
     } catch (error) {
-      throw deviceError(error, 'camera');
+      throw deviceError(error, device);
     } finally {
       this.#emitParticipants();
     }

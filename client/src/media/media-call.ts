@@ -68,18 +68,19 @@ export class MediaCall {
     if (this.#joined) await this.#follow();
   }
 
-  async setMicrophone(on: boolean): Promise<void> {
-    try {
-      await this.#room?.setMicrophone(on);
-      this.#set({ error: null });
-    } catch (error) {
-      this.#set({ error: coded(error) });
-    }
+  setMicrophone(on: boolean): Promise<void> {
+    return this.#device((room) => room.setMicrophone(on));
   }
 
-  async setCamera(on: boolean): Promise<void> {
+  setCamera(on: boolean): Promise<void> {
+    return this.#device((room) => room.setCamera(on));
+  }
+
+  /** A device problem (denied, missing) is shown; the call goes on, listening. */
+  async #device(change: (room: MediaRoom) => Promise<void>): Promise<void> {
+    if (!this.#room) return;
     try {
-      await this.#room?.setCamera(on);
+      await change(this.#room);
       this.#set({ error: null });
     } catch (error) {
       this.#set({ error: coded(error) });

@@ -6,22 +6,22 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const chromiumPath = '/usr/bin/chromium';
 export const screenshotDir = join(process.cwd(), 'test-results', 'screenshots');
 
-/** Debian's Chromium, headless; the flags keep it from reaching the network on its own. */
-export async function launchChromium(): Promise<Browser> {
+/** Headless, and kept from reaching the network on its own. */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium, headless; `extraArgs` for what a test needs more (fake devices). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

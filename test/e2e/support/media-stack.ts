@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CreateSessionInput } from '../../../shared/session';
 import { startLivekit, type RunningLivekit } from '../../../server/src/media/livekit-binary';
 import { createSession, liveClient, nextEvent, startServer, type RunningServer } from '../../support/test-server';
-import { chromiumPath } from './browser';
+import { launchChromium } from './browser';
 
 /**
  * What the media scenarios and the media bench share, inside their loopback-only namespace:
@@ -46,15 +46,8 @@ const statsProbe = `
   })();
 `;
 
-export const chromiumMediaArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+/** Fake microphone and camera, loopback candidates, and audio that plays without a gesture. */
+const mediaArgs = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
@@ -80,7 +73,7 @@ export async function startMediaStack(roster: string, agenda: CreateSessionInput
       emptyTimeout: 10,
     });
     const session = await createSession(server, roster, agenda);
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumMediaArgs });
+    const browser = await launchChromium(mediaArgs);
     const running = livekit;
     return {
       server,
