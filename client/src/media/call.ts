@@ -14,7 +14,6 @@ export interface CallState {
   /** A device or connection problem, by code (the UI says it in words). */
   error: { code: string; message: string } | null;
   participants: MediaParticipant[];
-  levels: Record<string, number>;
   microphoneOn: boolean;
   cameraOn: boolean;
   choice: DeviceChoice;
@@ -56,7 +55,6 @@ export class Call {
       connection: 'idle',
       error: null,
       participants: [],
-      levels: {},
       microphoneOn: true,
       cameraOn: stored.video,
       choice: { video: stored.video, ...(stored.microphoneId ? { microphoneId: stored.microphoneId } : {}), ...(stored.cameraId ? { cameraId: stored.cameraId } : {}) },
@@ -94,7 +92,7 @@ export class Call {
     clearInterval(this.#reportTimer);
     this.#reportTimer = undefined;
     await this.#closeRoom();
-    this.#set({ stage: 'left', ticket: null, participants: [], levels: {}, connection: 'disconnected' });
+    this.#set({ stage: 'left', ticket: null, participants: [], connection: 'disconnected' });
   }
 
   /** A moderator visiting a table (hidden, listening), or speaking there; null: back to their own seat. */
@@ -151,7 +149,7 @@ export class Call {
     const ticket = parsed.data;
     if (ticket.mode === 'none') {
       await this.#closeRoom();
-      return this.#set({ stage: 'none', ticket, participants: [], levels: {}, connection: 'idle' });
+      return this.#set({ stage: 'none', ticket, participants: [], connection: 'idle' });
     }
     if (!this.#room || this.#room.mode !== ticket.mode) {
       await this.#closeRoom();
@@ -177,7 +175,6 @@ export class Call {
   }
 
   #onLevels(levels: Record<string, number>): void {
-    this.#set({ levels });
     const table = this.#table();
     if (!table) return;
     const key = `${table.stepIndex}:${table.groupId}`;

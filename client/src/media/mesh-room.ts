@@ -73,6 +73,12 @@ export class MeshRoom implements MediaRoom {
   /** Joins the ticket's room; called again with a new ticket, it moves to that room without a reload. */
   async connect(ticket: Exclude<MediaTicket, { mode: 'none' }>, devices: DeviceChoice): Promise<void> {
     if (ticket.mode !== 'mesh') throw new Error('A mesh room needs a mesh ticket.');
+    const current = this.#ticket;
+    if (current && this.#state === 'connected' && sameSeat(current, ticket)) {
+      // The same room, the same rights, the same connection: the calls in progress go on.
+      this.#ticket = ticket;
+      return;
+    }
     this.#closeLinks();
     this.#ticket = ticket;
     this.#devices = devices;
@@ -211,6 +217,9 @@ export class MeshRoom implements MediaRoom {
     const send = (signal: Omit<MeshSignalOut, 'to'>) => void this.#channel.request('media:signal', { to: peer.peerId, ...signal });
 
     pc.onnegotiationneeded = async () => {
+      // The first offer always comes from the impolite side, so a new link starts without glare
+      // (rolling back a half-made offer leaves Chromium's ICE stuck); later changes may come from either.
+      if (link.polite && !pc.remoteDescription) return;
       try {
         link.makingOffer = true;
         await pc.setLocalDescription();
@@ -379,6 +388,10 @@ export class MeshRoom implements MediaRoom {
     this.#state = state;
     for (const listener of this.#listeners.state) listener(state, error);
   }
+}
+
+function sameSeat(a: MeshTicket, b: MeshTicket): boolean {
+  return a.peerId === b.peerId && a.grant.room === b.grant.room && a.grant.canPublish === b.grant.canPublish && a.grant.hidden === b.grant.hidden;
 }
 
 /** The roster id, or the peer id for the session's moderator link (which has no roster id). */
