@@ -22,4 +22,13 @@ describe('the web client build', () => {
     expect(entry).not.toMatch(/@codemirror|y-codemirror/);
     expect(existsSync(join(clientDist, 'index.html'))).toBe(true);
   });
+
+  it('leaves the call (WebRTC, the pre-join check, the tiles) out of the first load', () => {
+    const manifest = JSON.parse(readFileSync(join(clientDist, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; src?: string }>;
+    const initial = new Set(initialLoad().js.map((f) => f.file));
+    const mediaChunks = Object.values(manifest).filter((c) => c.src?.includes('media/'));
+    expect(mediaChunks.length).toBeGreaterThan(0);
+    for (const chunk of mediaChunks) expect(initial.has(chunk.file), chunk.file).toBe(false);
+    for (const file of initial) expect(readFileSync(join(clientDist, file), 'utf8')).not.toMatch(/RTCPeerConnection|getUserMedia/);
+  });
 });
