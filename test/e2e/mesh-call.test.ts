@@ -15,6 +15,9 @@ let result: {
   standing: string;
   mutedPressed: string;
   linksAfterReload: number[];
+  linksAfterDrop: number[];
+  bars: number;
+  othersSeeBars: number[];
   violations: string[];
 };
 
@@ -44,6 +47,15 @@ describe('a breakout table of five by the browser mesh', () => {
 
   it('brings a page that reloads back into the call, heard by everyone again', () => {
     expect(result.linksAfterReload).toEqual([4, 4, 4, 4, 4]);
+  });
+
+  it('joins the call again after a network drop', () => {
+    expect(result.linksAfterDrop).toEqual([4, 4, 4, 4, 4]);
+  });
+
+  it("shows the facilitator a speaking bar per member, and nobody else", () => {
+    expect(result.bars).toBe(5);
+    expect(result.othersSeeBars).toEqual([0, 0, 0, 0]);
   });
 
   it('has no accessibility violations in the pre-join check or the call (axe)', () => {

@@ -134,6 +134,19 @@ async function main(): Promise<void> {
     const reloaded = await audioFlowing(reloading, 4);
     const afterReload = await Promise.all(pages.map((p) => (p === reloading ? reloaded : audioFlowing(p, 4))));
 
+    // A network drop: the page goes offline, comes back, and joins the call again by itself.
+    const dropping = pages[1]!;
+    await dropping.context().setOffline(true);
+    await dropping.locator('[data-testid="connection"][data-state="offline"]').waitFor();
+    await dropping.context().setOffline(false);
+    const back = await audioFlowing(dropping, 4);
+    const afterDrop = await Promise.all(pages.map((p) => (p === dropping ? back : audioFlowing(p, 4))));
+
+    // The facilitator (p01) sees a speaking bar per member of the table, from the members' own reports.
+    await first.getByTestId('speaking-bar').nth(4).waitFor();
+    const bars = await first.getByTestId('speaking-bar').count();
+    const othersSeeBars = await Promise.all(pages.slice(1).map((p) => p.getByTestId('speaking-balance').count()));
+
     const result = {
       links: connected.map((links) => links.length),
       iceServers: connected.flat().map((l) => l.iceServers),
@@ -141,6 +154,9 @@ async function main(): Promise<void> {
       standing,
       mutedPressed,
       linksAfterReload: afterReload.map((links) => links.length),
+      linksAfterDrop: afterDrop.map((links) => links.length),
+      bars,
+      othersSeeBars,
       violations: [...checkViolations, ...callViolations].map((v) => `${v.id}: ${v.help} ${v.nodes.join(' | ')}`),
     };
     console.log(`MESH-RESULT ${JSON.stringify(result)}`);
