@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { AccessToken } from 'livekit-server-sdk';
 import type { Page } from 'playwright-core';
 import { audibleUntil, livekitKey, livekitUmd, startMediaStack, type MediaStack } from '../e2e/support/media-stack';
-import { join as joinSession, tr } from '../e2e/support/people';
+import { join as joinSession } from '../e2e/support/people';
 
 const PAGES = Math.max(3, Math.round(Number(process.env.MEDIA_BENCH_PAGES) || 8));
 const CPU_SECONDS = Math.max(3, Number(process.env.MEDIA_BENCH_CPU_S) || 15);
-const en = tr('en');
 const ticks = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -26,7 +25,7 @@ async function measureCpu(pid: number, seconds: number): Promise<number> {
 }
 
 const connectedTo = (page: Page, prefix: string, timeout: number) =>
-  page.locator(`[data-testid="call"][data-state="connected"][data-room^="${prefix}"]`).waitFor({ timeout });
+  page.locator(`[data-testid="call"][data-connection="connected"][data-room^="${prefix}"]`).waitFor({ timeout });
 
 async function main(): Promise<void> {
   const roster = ['id,name,language,role', ...Array.from({ length: PAGES }, (_, i) => `b${i + 1},Bench ${i + 1},en,participant`)].join('\n');
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
     }
     const drive = (type: string) => server.api(`/api/sessions/${session.id}/agenda/${type}`, { method: 'POST', body: '{}', token: session.moderatorToken });
     await drive('start');
-    for (const page of pages) await page.getByRole('button', { name: en('livekit.join') }).click();
+    for (const page of pages) await page.getByTestId('call-join').first().click();
     await Promise.all(pages.map((p) => connectedTo(p, `${session.id}.plenary`, 60_000)));
 
     // Rooms opening: from the moderator's "next" to every page in its table's call.
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
     );
 
     // Baseline: the same pages leave and join one LiveKit room directly with a token, no Roundtable in between.
-    for (const page of pages) await page.getByRole('button', { name: en('livekit.leave') }).click();
+    for (const page of pages) await page.getByTestId('call-leave').click();
     const source = livekitUmd();
     const tokens = await Promise.all(
       pages.map((_, i) => {

@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLivekitServer } from '../../server/src/media/livekit-binary';
-import { loopbackNamespace, type LoopbackNamespace } from '../support/netns';
+import { LoopbackNamespace } from './support/netns';
 import type { Reports } from './support/livekit-scenarios';
+import { tr } from './support/people';
+
+const en = tr('en');
 
 /**
  * Calls through a real LiveKit server in real Chromium with fake devices. Roundtable, LiveKit and
@@ -11,34 +14,32 @@ import type { Reports } from './support/livekit-scenarios';
  */
 const scenarios = fileURLToPath(new URL('./support/livekit-scenarios.ts', import.meta.url));
 const observed: Partial<Reports> = {};
-let stderr = '';
+let failure = '';
 let namespace: LoopbackNamespace | undefined;
 
 beforeAll(async () => {
   // Built (or found) before entering the namespace: it has no network to download modules with.
   ensureLivekitServer();
-  namespace = loopbackNamespace('media');
-  const code = await namespace.run(
-    scenarios,
-    (line) => {
-      try {
-        const { scenario, observed: facts } = JSON.parse(line) as { scenario: keyof Reports; observed: never };
-        observed[scenario] = facts;
-      } catch {
-        // not a report line
-      }
-    },
-    { onError: (chunk) => void (stderr = (stderr + chunk).slice(-8000)), timeoutMs: 380_000 },
-  );
-  if (code !== 0) console.error(`the media scenarios stopped with status ${code}:\n${stderr}`);
+  namespace = LoopbackNamespace.create(`rt-h-livekit-${process.pid}`);
+  const record = (line: string) => {
+    try {
+      const { scenario, observed: facts } = JSON.parse(line) as { scenario: keyof Reports; observed: never };
+      observed[scenario] = facts;
+    } catch {
+      // not a report line
+    }
+  };
+  await namespace.run(process.execPath, ['--import', 'tsx', scenarios], { env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 380_000, onLine: record }).catch((error: unknown) => {
+    failure = error instanceof Error ? error.message : String(error);
+  });
 }, 400_000);
 
-afterAll(() => namespace?.remove());
+afterAll(() => namespace?.delete());
 
 /** The observations of one scenario; a scenario that never reported fails with the runner's output. */
 function facts<K extends keyof Reports>(scenario: K): Reports[K] {
   const found = observed[scenario];
-  if (!found) throw new Error(`the "${scenario}" scenario did not report:\n${stderr}`);
+  if (!found) throw new Error(`the "${scenario}" scenario did not report:\n${failure}`);
   return found;
 }
 
@@ -47,8 +48,8 @@ describe('calls through a real LiveKit server, in Chromium', () => {
     const f = facts('plenary');
     // Two voices (the moderator's and the speaker's microphones) carry sound to each of four listeners.
     expect(f.heardAtStart).toEqual([2, 2, 2, 2]);
-    expect(f.voices).toEqual(Array(4).fill('You are listening'));
-    expect(f.speakerVoice).toBe('You may speak');
+    expect(f.voices).toEqual(Array(4).fill(en('media.listening')));
+    expect(f.speakerVoice).toBe(en('media.haveFloor'));
     expect(f.refusal.granted).toEqual({ canPublish: false });
     expect(f.refusal.error).not.toBe('');
     expect(f.latecomerTracksOnServer).toBe(0);

@@ -162,8 +162,16 @@ describe('speaking balance over the live socket', () => {
     refused(await send(people.get(a1)!.client, 'speaking:report', { stepIndex: 1, groupId: ga, seconds: 91 }), 'RATE_LIMITED');
 
     const balance = nextEvent(moderator.client, 'speaking:balance');
+    // Each table's facilitator (p01 or p06 in this roster) hears of their own table only.
+    const facilitator = a.find((m) => m === 'p01' || m === 'p06')!;
+    const ownTable = nextEvent(people.get(facilitator)!.client, 'speaking:balance');
+    let participantHeard = false;
+    people.get(a2)!.client.on('speaking:balance', () => (participantHeard = a2 !== facilitator));
     clock.advance(1000);
     const seen = SpeakingBalance.parse(await balance);
+    expect(SpeakingBalance.parse(await ownTable).groups.map((g) => g.groupId)).toEqual([ga]);
+    await send(people.get(a2)!.client, 'time:sync', {});
+    expect(participantHeard).toBe(false);
     const table = seen.groups.find((g) => g.groupId === ga)!;
     expect(table.seconds[a1]).toBe(90);
     expect(table.seconds[a2]).toBe(10);

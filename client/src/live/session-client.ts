@@ -17,7 +17,7 @@ import {
   ReportQueueCommand,
 } from '../../../shared/commands';
 import { ErrorBody } from '../../../shared/errors';
-import { MediaPresence, MediaTicket, MediaTokenRequest } from '../../../shared/media';
+import { MediaPresence } from '../../../shared/media';
 import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
@@ -27,6 +27,7 @@ import {
   type ServerToClientEvents,
 } from '../../../shared/protocol';
 import { Seat, SessionView } from '../../../shared/session';
+import { SpeakingBalance } from '../../../shared/speaking';
 import { offsetFrom, type ClockSample } from './clock';
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -59,11 +60,15 @@ export interface LiveState {
   notesScroll: (NotesScrollEvent & { seq: number }) | null;
   /** Staff and observers: the latest activity of the breakout's notes, per group. */
   notesActivity: NotesActivity | null;
-  /** Counts the server's word that this connection's media grant changed: ask for a new ticket. */
-  mediaChanges: number;
   /** Staff, with a media server: who is really connected to each call. */
   mediaPresence: MediaPresence | null;
+  /** Staff, observers and facilitators: speaking time per member of the tables they watch. */
+  speaking: SpeakingBalance | null;
 }
+
+/** Requests and events of the call, which the lazily loaded media code checks against its own schemas. */
+export type MediaRequest = 'media:token' | 'media:join' | 'media:leave' | 'media:signal' | 'speaking:report';
+export type MediaEvent = 'media:changed' | 'media:peers' | 'media:signal';
 
 /** Every command the client sends, with the schema the server validates it against. */
 const commands = {
@@ -116,7 +121,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, mediaChanges: 0, mediaPresence: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -174,7 +179,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -197,16 +202,43 @@ export class SessionClient {
       if (!activity.success) return console.error('Roundtable: unexpected notes:activity', activity.error);
       this.#set({ notesActivity: activity.data });
     });
-    socket.on('media:changed', () => this.#set({ mediaChanges: this.#state.mediaChanges + 1 }));
     socket.on('media:presence', (payload) => {
       const presence = MediaPresence.safeParse(payload);
       if (!presence.success) return console.error('Roundtable: unexpected media:presence', presence.error);
       this.#set({ mediaPresence: presence.data });
     });
-    // After a reconnection the server has forgotten this connection's call: ask again as if it changed.
-    socket.io.on('reconnect', () => this.#set({ mediaChanges: this.#state.mediaChanges + 1 }));
+    socket.on('speaking:balance', (payload) => {
+      const balance = SpeakingBalance.safeParse(payload);
+      if (!balance.success) return console.error('Roundtable: unexpected speaking:balance', balance.error);
+      this.#set({ speaking: balance.data });
+    });
     this.#window.addEventListener('offline', this.#goneOffline);
     this.#window.addEventListener('online', this.#backOnline);
+  }
+
+  /** A request of the call (its payload is checked by the media code that sends it); resolves with the ack's result. */
+  async mediaRequest(name: MediaRequest, payload: unknown): Promise<CommandResult> {
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(name as 'media:join', payload);
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    return reply.data.ok ? { ok: true, result: reply.data.result } : { ok: false, error: reply.data.error };
+  }
+
+  /** Listens to an event of the call, or to the live connection coming (back) up; returns the way to stop. */
+  onMedia(event: MediaEvent | 'connect', listener: (payload: unknown) => void): () => void {
+    const socket = this.#socket as unknown as { on(e: string, l: (p: unknown) => void): void; off(e: string, l: (p: unknown) => void): void };
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
+  }
+
+  get connected(): boolean {
+    return this.#socket.connected;
   }
 
   /** Opens the connection; listeners should be subscribed first. */
@@ -265,30 +297,18 @@ export class SessionClient {
 
   /** Asks for a token to open one group's notes (the caller's own by default); the server decides read or write. */
   async notesGrant(request: z.input<typeof NotesTokenRequest>): Promise<{ ok: true; grant: NotesGrant } | { ok: false; error: CommandError }> {
-    const reply = await this.#ask('notes:token', NotesTokenRequest.parse(request), NotesGrant);
-    return reply.ok ? { ok: true, grant: reply.result } : reply;
-  }
-
-  /** Asks for a ticket to the call of the caller's seat now (or the table a moderator visits). */
-  async mediaTicket(request: z.input<typeof MediaTokenRequest> = {}): Promise<{ ok: true; ticket: MediaTicket } | { ok: false; error: CommandError }> {
-    const reply = await this.#ask('media:token', MediaTokenRequest.parse(request), MediaTicket);
-    return reply.ok ? { ok: true, ticket: reply.result } : reply;
-  }
-
-  /** A request whose ack carries a result, checked against its schema. */
-  async #ask<T>(event: 'notes:token' | 'media:token', payload: unknown, schema: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
     if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
     let raw: unknown;
     try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(event as 'notes:token', payload);
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('notes:token', NotesTokenRequest.parse(request));
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: '' } };
     }
     const reply = AckReply.safeParse(raw);
     if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const result = schema.safeParse(reply.data.result);
-    return result.success ? { ok: true, result: result.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const grant = NotesGrant.safeParse(reply.data.result);
+    return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -9,15 +9,16 @@ import {
   type RemoteTrack,
 } from 'livekit-client';
 import type { MediaTicket } from '../../../shared/media';
+import { deviceErrorOf, type DeviceError } from './devices';
 import type { DeviceChoice, MediaConnectionState, MediaParticipant, MediaRoom, MediaRoomEvents } from './media-room';
 
 type LivekitTicket = Extract<MediaTicket, { mode: 'livekit' }>;
 type Listeners = { [E in keyof MediaRoomEvents]: Set<MediaRoomEvents[E]> };
 
-/** A coded failure the screens translate: the microphone denied or missing, the media server out of reach. */
+/** The media server out of reach, or a refusal: coded for the screens like the devices' errors. */
 export class MediaError extends Error {
   constructor(
-    readonly code: 'MICROPHONE_DENIED' | 'MICROPHONE_MISSING' | 'CAMERA_DENIED' | 'CAMERA_MISSING' | 'DEVICE_BUSY' | 'MEDIA_UNREACHABLE' | 'NOT_ALLOWED',
+    readonly code: 'MEDIA_UNREACHABLE' | 'NOT_ALLOWED',
     message: string,
   ) {
     super(message);
@@ -35,16 +36,11 @@ const states: Record<ConnectionState, MediaConnectionState> = {
   [ConnectionState.SignalReconnecting]: 'reconnecting',
 };
 
-export function deviceError(error: unknown, device: 'microphone' | 'camera'): MediaError {
-  const failure = MediaDeviceFailure.getFailure(error);
-  if (failure === MediaDeviceFailure.PermissionDenied) {
-    return new MediaError(device === 'microphone' ? 'MICROPHONE_DENIED' : 'CAMERA_DENIED', `The browser was not allowed to use the ${device}.`);
-  }
-  if (failure === MediaDeviceFailure.NotFound) return new MediaError(device === 'microphone' ? 'MICROPHONE_MISSING' : 'CAMERA_MISSING', `No ${device} was found.`);
-  if (failure === MediaDeviceFailure.DeviceInUse) return new MediaError('DEVICE_BUSY', `The ${device} is in use by another application.`);
+/** A device problem in the call's own codes (denied, missing, busy); a refusal to publish as NOT_ALLOWED. */
+function deviceError(error: unknown, device: 'microphone' | 'camera'): DeviceError | MediaError {
   // LiveKit refuses to publish without the grant: the screens should not have offered it.
-  if (error instanceof Error && /permission/i.test(error.message)) return new MediaError('NOT_ALLOWED', error.message);
-  return new MediaError('MEDIA_UNREACHABLE', error instanceof Error ? error.message : String(error));
+  if (!MediaDeviceFailure.getFailure(error) && error instanceof Error && /permission/i.test(error.message)) return new MediaError('NOT_ALLOWED', error.message);
+  return deviceErrorOf(error, device);
 }
 
 /**
@@ -57,6 +53,7 @@ export class LivekitRoom implements MediaRoom {
   readonly #listeners: Listeners = { state: new Set(), participants: new Set(), levels: new Set() };
   readonly #audio = new Map<string, HTMLMediaElement>();
   #room: Room | null = null;
+  #ticket: LivekitTicket | null = null;
   #levels: ReturnType<typeof setInterval> | undefined;
   #state: MediaConnectionState = 'idle';
 
@@ -72,7 +69,18 @@ export class LivekitRoom implements MediaRoom {
 
   async connect(ticket: Exclude<MediaTicket, { mode: 'none' }>, devices: DeviceChoice): Promise<void> {
     if (ticket.mode !== 'livekit') throw new Error('A LiveKit room needs a LiveKit ticket.');
+    // Already in that room (the floor given or taken back, a visitor now speaking): LiveKit has
+    // applied the new permissions where the person is; only what they publish follows.
+    if (this.#room && this.#ticket?.url === ticket.url && this.#ticket.grant.room === ticket.grant.room && this.#state === 'connected') {
+      const before = this.#ticket.grant;
+      this.#ticket = ticket;
+      if (!before.canPublish && ticket.grant.canPublish) await this.#publish(ticket, devices);
+      if (before.canPublish && !ticket.grant.canPublish) await this.#room.localParticipant.setMicrophoneEnabled(false).catch(() => undefined);
+      this.#emitParticipants();
+      return;
+    }
     await this.disconnect();
+    this.#ticket = ticket;
     const room = new Room({
       adaptiveStream: true,
       dynacast: true,
@@ -105,17 +113,14 @@ export class LivekitRoom implements MediaRoom {
 
   async #publish(ticket: LivekitTicket, devices: DeviceChoice): Promise<void> {
     const sources = ticket.grant.canPublishSources;
-    const problems: MediaError[] = [];
-    if (sources.includes('microphone')) await this.setMicrophone(true).catch((e: unknown) => problems.push(e as MediaError));
-    if (devices.video && sources.includes('camera')) await this.setCamera(true).catch((e: unknown) => problems.push(e as MediaError));
-    // Still in the call, listening: say what went wrong with the devices.
-    const first = problems[0];
-    if (first) this.#setState(this.#state, { code: first.code, message: first.message });
+    if (sources.includes('microphone')) await this.setMicrophone(true);
+    if (devices.video && sources.includes('camera')) await this.setCamera(true);
   }
 
   async disconnect(): Promise<void> {
     const room = this.#room;
     this.#room = null;
+    this.#ticket = null;
     clearInterval(this.#levels);
     for (const element of this.#audio.values()) element.remove();
     this.#audio.clear();
@@ -138,7 +143,9 @@ export class LivekitRoom implements MediaRoom {
       if (device === 'microphone') await room.localParticipant.setMicrophoneEnabled(on);
       else await room.localParticipant.setCameraEnabled(on);
     } catch (error) {
-      throw deviceError(error, device);
+      // Still in the call, listening: the state says what went wrong with the device.
+      const problem = deviceError(error, device);
+      this.#setState(this.#state, { code: problem.code, message: problem.message });
     } finally {
       this.#emitParticipants();
     }

@@ -7,11 +7,11 @@ import { Broadcasts } from '../ui/Broadcasts';
 import { useCommand } from '../ui/command';
 import { Countdown } from '../ui/Countdown';
 import { ErrorText } from '../ui/ErrorText';
-import { CallPanel } from '../ui/CallPanel';
 import { MediaStrip } from '../ui/MediaStrip';
 import { Members } from '../ui/Members';
 import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
+import { TableBalance } from '../ui/SpeakingBalance';
 
 interface Props {
   client: SessionClient;
@@ -58,8 +58,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             readOnly={false}
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
           />
-          <MediaStrip />
-          <CallPanel client={client} />
+          <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
           <section class="card" aria-labelledby={ids.members}>
@@ -68,6 +67,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <Members members={group.members} me={seat.memberId} />
             </div>
           </section>
+          {seat.role === 'facilitator' && <TableBalance balance={live.speaking} group={group} />}
           <HelpCall client={client} />
           <Agenda view={view} />
         </div>

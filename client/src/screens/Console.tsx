@@ -7,12 +7,13 @@ import { HelpCalls } from '../console/HelpCalls';
 import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
-import { CallPanel } from '../ui/CallPanel';
 import { useT } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
 import { Broadcasts } from '../ui/Broadcasts';
 import { Floor } from '../ui/Floor';
+import { MediaStrip } from '../ui/MediaStrip';
+import { TablesOutOfBalance } from '../ui/SpeakingBalance';
 import { currentStep, isStaff } from '../ui/names';
 
 interface Props {
@@ -62,12 +63,13 @@ export function Console({ client, live, view, seat }: Props) {
       <div class="layout console">
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
-          {view.status !== 'ended' && <CallPanel client={client} {...(visiting && breakout ? { visitGroupId: visiting } : {})} />}
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} media={live.mediaPresence} onVisit={visit} />}
+          {breakout && <TablesOutOfBalance balance={live.speaking} groups={view.groups ?? []} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
+          {view.status !== 'ended' && <MediaStrip client={client} seat={seat} />}
         </div>
         <div class="secondary">
           <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />

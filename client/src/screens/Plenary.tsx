@@ -5,7 +5,6 @@ import { Agenda } from '../ui/Agenda';
 import { Broadcasts } from '../ui/Broadcasts';
 import { Countdown } from '../ui/Countdown';
 import { Floor } from '../ui/Floor';
-import { CallPanel } from '../ui/CallPanel';
 import { MediaStrip } from '../ui/MediaStrip';
 import { currentStep } from '../ui/names';
 import { ReportBack } from '../ui/ReportBack';
@@ -41,8 +40,7 @@ export function Plenary({ client, live, view, seat }: Props) {
           {step?.note && <p class="step-note">{step.note}</p>}
           {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}
           <Floor client={client} view={view} seat={seat} />
-          <MediaStrip />
-          {view.status !== 'ended' && <CallPanel client={client} />}
+          <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
           <Agenda view={view} />

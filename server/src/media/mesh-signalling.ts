@@ -57,7 +57,11 @@ export class MeshSignalling {
     const peer = this.#byConnection.get(connectionId);
     if (!peer) throw new DomainError('CONFLICT', 'Ask for a media ticket before joining the call.');
     if (peer.peerId !== peerId) throw notAllowed('That peer id belongs to another connection.');
-    if (peer.joined) return;
+    if (peer.joined) {
+      // Joined already (a client starting its call over): it needs the roster again, the others do not.
+      peer.connection.send('media:peers', this.#roster(peer.grant.room));
+      return;
+    }
     peer.joined = true;
     const room = this.#rooms.get(peer.grant.room) ?? new Set<Peer>();
     this.#rooms.set(peer.grant.room, room);
@@ -132,17 +136,22 @@ export class MeshSignalling {
     this.#announce(peer.grant.room);
   }
 
-  #announce(roomName: string): void {
-    const room = this.#rooms.get(roomName);
-    if (!room) return;
-    const peers: MeshPeer[] = [...room].map((p) => ({
+  #roster(roomName: string): MeshPeers {
+    const peers: MeshPeer[] = [...(this.#rooms.get(roomName) ?? [])].map((p) => ({
       peerId: p.peerId,
       memberId: p.connection.memberId,
       name: p.connection.name,
       canPublish: p.grant.canPublish,
       hidden: p.grant.hidden,
     }));
-    for (const p of room) p.connection.send('media:peers', { room: roomName, peers });
+    return { room: roomName, peers };
+  }
+
+  #announce(roomName: string): void {
+    const room = this.#rooms.get(roomName);
+    if (!room) return;
+    const roster = this.#roster(roomName);
+    for (const p of room) p.connection.send('media:peers', roster);
   }
 }
 

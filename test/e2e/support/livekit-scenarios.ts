@@ -53,15 +53,15 @@ const call = (page: Page) => page.getByTestId('call').first();
 async function callState(page: Page): Promise<{ state: string | null; room: string | null; participants: string[] }> {
   const panel = call(page);
   return {
-    state: await panel.getAttribute('data-state'),
+    state: await panel.getAttribute('data-connection'),
     room: await panel.getAttribute('data-room'),
-    participants: await panel.locator('[data-participant]').evaluateAll((items) => items.map((li) => li.getAttribute('data-participant') ?? '')),
+    participants: await panel.locator('[data-testid="call-tile"][data-participant]').evaluateAll((items) => items.map((li) => li.getAttribute('data-participant') ?? '')),
   };
 }
 
 async function waitForCall(page: Page, room: string, timeout = patience): Promise<void> {
   try {
-    await page.locator(`[data-testid="call"][data-state="connected"][data-room="${room}"]`).waitFor({ timeout });
+    await page.locator(`[data-testid="call"][data-connection="connected"][data-room="${room}"]`).waitFor({ timeout });
   } catch (error) {
     const seen = await callState(page).catch(() => null);
     const problem = await page.getByTestId('call-error').first().textContent({ timeout: 100 }).catch(() => null);
@@ -74,7 +74,7 @@ async function participantsAre(page: Page, ids: string[], timeout = patience): P
   await page
     .waitForFunction(
       (expected) =>
-        [...document.querySelectorAll('[data-testid="call-participants"] [data-participant]')]
+        [...document.querySelectorAll('[data-testid="call-tiles"] [data-participant]')]
           .map((li) => li.getAttribute('data-participant'))
           .sort()
           .join(',') === expected,
@@ -118,14 +118,14 @@ async function main(): Promise<void> {
 
     await moderator.page.getByRole('button', { name: en('console.start', { title: 'Opening' }) }).click();
     await Promise.all(people.map((p) => p.page.locator('h1[data-screen="plenary"]').waitFor()));
-    const joinCall = async (page: Page) => page.getByRole('button', { name: en('livekit.join') }).click();
+    const joinCall = async (page: Page) => page.getByTestId('call-join').first().click();
     for (const p of [moderator.page, speaker!.page, ...listeners.map((l) => l.page)]) await joinCall(p);
     await Promise.all([moderator.page, speaker!.page, ...listeners.map((l) => l.page)].map((p) => waitForCall(p, plenary)));
 
     // ---- Plenary: the moderator and the speaker are heard by every listener; listeners are not. ----
     const heardAtStart = await Promise.all(listeners.map((l) => audibleUntil(l.page, (n) => n >= 2)));
-    const voices = await Promise.all(listeners.map((l) => l.page.getByTestId('call-voice').textContent()));
-    const speakerVoice = await speaker!.page.getByTestId('call-voice').textContent();
+    const voices = await Promise.all(listeners.map((l) => l.page.getByTestId('call-standing').textContent()));
+    const speakerVoice = await speaker!.page.getByTestId('call-standing').textContent();
 
     // A listener's own attempt to publish, past the client's check, with the token Roundtable gave
     // them: LiveKit itself refuses it, and nobody receives anything more.
@@ -166,12 +166,12 @@ async function main(): Promise<void> {
     const [first, ...others] = listeners as [Person, ...Person[]];
     await first.page.getByRole('button', { name: en('floor.raiseHand') }).click();
     await moderator.page.getByRole('button', { name: en('floor.giveTo', { name: first.name }) }).click();
-    await first.page.locator('[data-testid="call-voice"]', { hasText: en('livekit.speaking') }).waitFor({ timeout: patience });
-    await first.page.getByRole('button', { name: en('livekit.unmute') }).click();
+    // Given the floor, their microphone (on since the check) is published where they are.
+    await first.page.locator('[data-testid="call-standing"]', { hasText: en('media.haveFloor') }).waitFor({ timeout: patience });
     const heardWithFloor = await Promise.all(others.map((l) => audibleUntil(l.page, (n) => n >= 3)));
     const floorRoomKept = (await callState(first.page)).room;
     await moderator.page.getByRole('button', { name: en('floor.takeBack', { name: first.name }) }).click();
-    await first.page.locator('[data-testid="call-voice"]', { hasText: en('livekit.listening') }).waitFor({ timeout: patience });
+    await first.page.locator('[data-testid="call-standing"]', { hasText: en('media.listening') }).waitFor({ timeout: patience });
     const heardAfterFloor = await Promise.all(others.map((l) => audibleUntil(l.page, (n) => n <= 2)));
     const firstOnServer = (await rooms.listParticipants(plenary)).find((p) => p.identity === first.id);
     report('floor', {
@@ -211,7 +211,6 @@ async function main(): Promise<void> {
     const visitedRoom = `${session.id}.1.${visited.id}`;
     const table = groupLabel(en, visited.id);
     await moderator.page.getByRole('button', { name: en('rooms.visit', { group: table }) }).click();
-    await moderator.page.getByRole('button', { name: en('livekit.joinVisit', { group: table }) }).or(moderator.page.getByTestId('call-voice')).first().waitFor();
     await waitForCall(moderator.page, visitedRoom);
     const visitorSees = await participantsAre(moderator.page, [...visited.members, '@moderator']);
     const membersSeeDuringVisit = await Promise.all(visited.members.map(async (id) => (await callState(byId.get(id)!.page)).participants.sort()));
