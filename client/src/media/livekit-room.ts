@@ -2,6 +2,7 @@ import {
   ConnectionState,
   DisconnectReason,
   MediaDeviceFailure,
+  ParticipantEvent,
   Room,
   RoomEvent,
   Track,
@@ -74,7 +75,7 @@ export class LivekitRoom implements MediaRoom {
     if (this.#room && this.#ticket?.url === ticket.url && this.#ticket.grant.room === ticket.grant.room && this.#state === 'connected') {
       const before = this.#ticket.grant;
       this.#ticket = ticket;
-      if (!before.canPublish && ticket.grant.canPublish) await this.#publish(ticket, devices);
+      if (!before.canPublish && ticket.grant.canPublish && (await this.#allowed(this.#room))) await this.#publish(ticket, devices);
       if (before.canPublish && !ticket.grant.canPublish) await this.#room.localParticipant.setMicrophoneEnabled(false).catch(() => undefined);
       this.#emitParticipants();
       return;
@@ -109,6 +110,22 @@ export class LivekitRoom implements MediaRoom {
     await room.startAudio().catch(() => undefined);
     if (ticket.grant.canPublish) await this.#publish(ticket, devices);
     this.#emitParticipants();
+  }
+
+  /** The server's word that this participant may publish, which can come just after the new ticket. */
+  #allowed(room: Room, timeoutMs = 10_000): Promise<boolean> {
+    const local = room.localParticipant;
+    if (local.permissions?.canPublish) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        local.off(ParticipantEvent.ParticipantPermissionsChanged, check);
+        resolve(local.permissions?.canPublish === true);
+      };
+      const check = () => local.permissions?.canPublish && finish();
+      const timer = setTimeout(finish, timeoutMs);
+      local.on(ParticipantEvent.ParticipantPermissionsChanged, check);
+    });
   }
 
   async #publish(ticket: LivekitTicket, devices: DeviceChoice): Promise<void> {

@@ -141,14 +141,19 @@ export class LivekitMedia {
       if (sameGrant(grant, holder.grant)) continue;
       const before = holder.grant;
       holder.grant = grant;
-      if (before) {
-        const identity = mediaIdentity(holder.actor);
-        // Same room: LiveKit applies the new permissions at once (a listener given the floor, a speaker
-        // losing it). Another room: the old one is left; the client joins the new one with a new token.
-        const update = grant && grant.room === before.room ? this.#rooms.grant(before.room, identity, grant) : this.#rooms.remove(before.room, identity);
-        this.#track(update, 'updating media permissions failed');
+      const tell = () => {
+        for (const listener of this.#changed) listener(connectionId, grant);
+      };
+      const identity = mediaIdentity(holder.actor);
+      if (before && grant && grant.room === before.room) {
+        // Same room: LiveKit applies the new permissions where the person is (a listener given the
+        // floor, a speaker losing it); the client hears of it once they apply, so it can publish.
+        this.#track(this.#rooms.grant(before.room, identity, grant).finally(tell), 'updating media permissions failed');
+        continue;
       }
-      for (const listener of this.#changed) listener(connectionId, grant);
+      // Another room: the old one is left; the client joins the new one with a new token.
+      if (before) this.#track(this.#rooms.remove(before.room, identity), 'leaving a media room failed');
+      tell();
     }
   }
 

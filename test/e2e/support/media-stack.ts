@@ -78,8 +78,8 @@ export async function startMediaStack(roster: string, agenda: CreateSessionInput
         const context = await browser.newContext({ permissions: ['microphone', 'camera'], viewport: { width: 1000, height: 900 } });
         await context.addInitScript(statsProbe);
         const page = await context.newPage();
-        // The pages' own complaints, for a failing run's report.
-        page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[page] ${m.text()}\n`));
+        // The pages' own complaints, when debugging a run (MEDIA_DEBUG=1); uncaught errors always.
+        if (process.env.MEDIA_DEBUG) page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[page] ${m.text()}\n`));
         page.on('pageerror', (e) => process.stderr.write(`[page] ${e.message}\n`));
         return { context, page };
       },
