@@ -210,14 +210,14 @@ async function main(): Promise<void> {
     const visited = groups[0]!;
     const visitedRoom = `${session.id}.1.${visited.id}`;
     const table = groupLabel(en, visited.id);
-    await moderator.page.getByRole('button', { name: en('rooms.visit', { group: table }) }).click();
+    await moderator.page.getByRole('button', { name: en('rooms.visit', { group: table }) }).click({ timeout: patience });
     await waitForCall(moderator.page, visitedRoom);
     const visitorSees = await participantsAre(moderator.page, [...visited.members, '@moderator']);
     const membersSeeDuringVisit = await Promise.all(visited.members.map(async (id) => (await callState(byId.get(id)!.page)).participants.sort()));
     const hiddenOnServer = (await rooms.listParticipants(visitedRoom)).find((p) => p.identity === '@moderator')?.permission?.hidden ?? null;
     const visitorHears = await audibleUntil(moderator.page, (n) => n >= 3);
     // They choose to speak: now the table sees them.
-    await moderator.page.getByRole('button', { name: en('livekit.speakVisit', { group: table }) }).click();
+    await moderator.page.getByRole('button', { name: en('livekit.speakVisit', { group: table }) }).click({ timeout: patience });
     const membersSeeSpeaking = await Promise.all(visited.members.map((id) => participantsAre(byId.get(id)!.page, [...visited.members, '@moderator'])));
     report('breakout', { groups, tables, consoleCounts, visitorSees, membersSeeDuringVisit, hiddenOnServer, visitorHears, membersSeeSpeaking });
 
