@@ -80,6 +80,14 @@ export type HandCommand = z.infer<typeof HandCommand>;
 export const HandLowerCommand = z.object({ memberId: z.string().min(1) });
 export type HandLowerCommand = z.infer<typeof HandLowerCommand>;
 
+/** Lowers every raised hand at once (the moderator starts the queue afresh). */
+export const HandsClearCommand = z.object({}).strict();
+export type HandsClearCommand = z.infer<typeof HandsClearCommand>;
+
+/** Gives the plenary floor to one person, usually the first raised hand; null takes it back. */
+export const FloorGiveCommand = z.object({ memberId: z.string().min(1).max(200).nullable() });
+export type FloorGiveCommand = z.infer<typeof FloorGiveCommand>;
+
 /** The order in which groups' rapporteurs present in plenary. */
 export const ReportQueueCommand = z.object({ groups: z.array(z.string().min(1)).max(5000) });
 export type ReportQueueCommand = z.infer<typeof ReportQueueCommand>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { MediaChanged, MediaPresence, MediaTicket, MeshPeers, MeshSignal } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
+import type { SpeakingBalance } from './speaking';
 import type { SessionView, Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -40,6 +42,15 @@ export interface ServerToClientEvents {
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
+  /** The connection's media grant changed: ask for a new ticket. */
+  'media:changed': (payload: MediaChanged) => void;
+  /** The browser mesh: who is in the call, and a peer's SDP or ICE candidate. */
+  'media:peers': (payload: MeshPeers) => void;
+  'media:signal': (payload: MeshSignal) => void;
+  /** To the staff (every table) and to each facilitator (their table), at most every couple of seconds. */
+  'speaking:balance': (payload: SpeakingBalance) => void;
+  /** To staff: who is connected to each media room (LiveKit only), on change and on join. */
+  'media:presence': (payload: MediaPresence) => void;
 }
 
 export interface ClientToServerEvents {
@@ -53,9 +64,16 @@ export interface ClientToServerEvents {
   'profile:update': (command: unknown, ack: (reply: Ack<{ seat: Seat }>) => void) => void;
   'hand:raise': (command: unknown, ack: (reply: Ack) => void) => void;
   'hand:lower': (command: unknown, ack: (reply: Ack) => void) => void;
+  'hands:clear': (command: unknown, ack: (reply: Ack) => void) => void;
+  'floor:give': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
+  'media:token': (request: unknown, ack: (reply: Ack<MediaTicket>) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
+  'media:join': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:leave': (request: unknown, ack: (reply: Ack) => void) => void;
+  'media:signal': (signal: unknown, ack: (reply: Ack) => void) => void;
+  'speaking:report': (report: unknown, ack: (reply: Ack) => void) => void;
 }

@@ -140,6 +140,8 @@ export const SessionView = z.object({
   speakers: z.array(Person),
   /** Raised hands in plenary, in the order they were raised. */
   hands: z.array(Person),
+  /** Who the moderator gave the plenary floor to, besides the named speakers. */
+  floor: Person.nullable(),
   reportBack: ReportBackView,
   /** The audience's own group during a breakout. */
   group: GroupView.nullable(),

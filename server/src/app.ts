@@ -8,18 +8,24 @@ import { systemClock, type Clock } from './domain/clock';
 import { diverseAssigner } from './grouping/diverse';
 import type { GroupAssigner } from './grouping/types';
 import { NotesService, type NotesServiceOptions } from './notes/notes-service';
+import { MeshMedia } from './media/mesh-media';
+import { SpeakingLedger } from './media/speaking-ledger';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
 import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
+import { MemorySpeakingStore, type SpeakingStore } from './store/speaking-store';
+import { SqliteSpeakingStore } from './store/sqlite-speaking-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { defaultRosterLimits, httpApp } from './transport/http';
 import { attachLive } from './transport/live';
 import { defaultLiveLimits, type LiveLimits } from './access/invitation-limits';
 import { attachYjs } from './transport/yjs';
+import { LivekitMedia, type LivekitMediaOptions } from './media/livekit-media';
+import { livekitApiUrl } from './media/livekit-permissions';
 
 /** Parts a test or a cluster may swap; everything else is built from the configuration. */
 export interface Overrides {
@@ -33,6 +39,12 @@ export interface Overrides {
   live?: Partial<LiveLimits>;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
+  speakingStore?: SpeakingStore;
+  /** How often watchers hear of new speaking figures (ms). */
+  speakingIntervalMs?: number;
+  /** Token lifetime and webhook reconciliation timing of the LiveKit calls. */
+  livekit?: Pick<LivekitMediaOptions, 'tokenTtlSeconds' | 'reconcileDelayMs'>;
+  mediaPresenceIntervalMs?: number;
 }
 
 export interface Roundtable {
@@ -44,6 +56,8 @@ export interface Roundtable {
   readonly adminTokenCreated: boolean;
   readonly host: SessionHost;
   readonly notes: NotesService;
+  /** Calls by a LiveKit server, when one is configured. */
+  readonly livekit: LivekitMedia | null;
   readonly httpServer: HttpServer;
 }
 
@@ -77,6 +91,16 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     ...overrides.notes,
   });
 
+  const mesh = new MeshMedia({ clock, iceServers: config.iceServers ?? [], plenaryLimit: config.meshPlenaryLimit ?? 30 });
+  const speakingStore = overrides.speakingStore ?? (config.store === 'memory' ? new MemorySpeakingStore() : new SqliteSpeakingStore(config.dataDir));
+  const speaking = new SpeakingLedger({
+    store: speakingStore,
+    clock,
+    shareLimit: config.speakingShareLimit ?? 0.4,
+    ...(overrides.speakingIntervalMs !== undefined ? { intervalMs: overrides.speakingIntervalMs } : {}),
+  });
+  const livekit = config.livekit ? new LivekitMedia({ host, clock, logger, livekit: config.livekit, ...overrides.livekit }) : null;
+
   const httpServer = createHttpServer();
   const app = httpApp({
     host,
@@ -92,6 +116,13 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     logger,
     notes,
     roster: { maxRows: config.rosterMaxRows ?? defaultRosterLimits.maxRows, maxBytes: config.rosterMaxBytes ?? defaultRosterLimits.maxBytes },
+    speaking,
+    ...(livekit && config.livekit
+      ? {
+          livekitWebhook: (body: string, authorization: string | undefined) => livekit.webhook(body, authorization),
+          connectSources: [config.livekit.url, livekitApiUrl(config.livekit)],
+        }
+      : {}),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {
@@ -104,6 +135,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     logger,
     notes,
     limits: liveLimits(config, overrides.live),
+    // One way to carry the calls: the LiveKit server when configured, else the browsers' mesh.
+    ...(livekit ? { livekit } : { mesh }),
+    speaking,
+    ...(overrides.mediaPresenceIntervalMs !== undefined ? { mediaPresenceIntervalMs: overrides.mediaPresenceIntervalMs } : {}),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
   });
 
@@ -114,6 +149,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     adminTokenCreated: admin.created,
     host,
     notes,
+    livekit,
     httpServer,
     async listen() {
       await new Promise<void>((resolve, reject) => {
@@ -139,7 +175,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
+      speaking.close();
+      await livekit?.close();
       await notes.close();
+      await speakingStore.close();
       await notesStore.close();
       await store.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IceServer } from '../../shared/media';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,6 +21,23 @@ const Environment = z.object({
   ROSTER_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
   ROSTER_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   SESSION_COMMANDS_PER_SECOND: z.coerce.number().int().min(1).default(100),
+  ICE_SERVERS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. [{"urls":"stun:stun.example.org:3478"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(IceServer).max(10)),
+  MESH_PLENARY_LIMIT: z.coerce.number().int().min(2).max(100).default(30),
+  SPEAKING_SHARE_LIMIT: z.coerce.number().gt(0).lt(1).default(0.4),
+  LIVEKIT_URL: z.string().regex(/^wss?:\/\//, 'LIVEKIT_URL must be a ws:// or wss:// address').optional(),
+  LIVEKIT_API_KEY: z.string().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().min(32, 'LIVEKIT_API_SECRET must be at least 32 characters').optional(),
 });
 
 /**
@@ -27,6 +45,16 @@ const Environment = z.object({
  * of hops, or addresses and names such as `loopback` or `10.0.0.0/8, 192.168.1.1`.
  */
 export type TrustProxy = false | number | string;
+
+/** A LiveKit server carries the calls when all three LIVEKIT_ variables are set; otherwise a browser mesh does. */
+export interface LivekitConfig {
+  /** What browsers connect to (ws:// or wss://); its http(s) twin is the server API. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** ICE_SERVERS when it is set: browsers use exactly these instead of those LiveKit hands out. */
+  iceServers?: IceServer[];
+}
 
 export interface Config {
   port: number;
@@ -48,6 +76,13 @@ export interface Config {
   rosterMaxBytes?: number;
   /** Commands of everyone in one session together, per second (twice that at once). Default 100. */
   sessionCommandsPerSecond?: number;
+  /** STUN/TURN servers for browser-to-browser calls; none on a LAN (the default). */
+  iceServers?: IceServer[];
+  /** The most people a plenary carries by the browser mesh when there is no media server (30). */
+  meshPlenaryLimit?: number;
+  /** A table is flagged to the moderators when one voice takes more than this share of its talk (0.4). */
+  speakingShareLimit?: number;
+  livekit?: LivekitConfig;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +94,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Roundtable cannot start; fix these environment variables:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const livekitVars = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  if (livekitVars.some((v) => v !== undefined) && livekitVars.some((v) => v === undefined)) {
+    throw new ConfigError('Roundtable cannot start: set all of LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or none of them.');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -72,5 +111,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     rosterMaxRows: e.ROSTER_MAX_ROWS,
     rosterMaxBytes: e.ROSTER_MAX_BYTES,
     sessionCommandsPerSecond: e.SESSION_COMMANDS_PER_SECOND,
+    iceServers: e.ICE_SERVERS,
+    meshPlenaryLimit: e.MESH_PLENARY_LIMIT,
+    speakingShareLimit: e.SPEAKING_SHARE_LIMIT,
+    ...(e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+      ? {
+          livekit: {
+            url: e.LIVEKIT_URL,
+            apiKey: e.LIVEKIT_API_KEY,
+            apiSecret: e.LIVEKIT_API_SECRET,
+            ...(env.ICE_SERVERS !== undefined ? { iceServers: e.ICE_SERVERS } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -321,6 +321,31 @@ describe('a live session over real sockets', () => {
     expect(await a!.send('hand:raise', { raised: true })).toMatchObject({ ok: true });
   });
 
+  it('gives the plenary floor to a raised hand, names the speaker to everyone, and takes it back', async () => {
+    const r = await room(rosterCsv(4));
+    await command(r.moderator, { type: 'start' });
+    const [a, b, c] = r.participants;
+    for (const p of [a!, b!, c!]) expect(await p.send('hand:raise', { raised: true })).toMatchObject({ ok: true });
+    refusal(await a!.send('floor:give', { memberId: a!.id }), 'NOT_ALLOWED');
+    refusal(await r.moderator.send('floor:give', { memberId: 'nobody' }), 'NOT_FOUND');
+    refusal(await r.moderator.send('floor:give', {}), 'BAD_INPUT');
+    expect(await r.moderator.send('floor:give', { memberId: b!.id })).toMatchObject({ ok: true });
+    const given = await r.moderator.state((s) => s.floor?.id === b!.id);
+    expect(given.hands.map((h) => h.id)).toEqual([a!.id, c!.id]);
+    await allReach(r.everyone, given.version);
+    for (const p of r.everyone) expect(p.latest().floor, p.id).toEqual({ id: b!.id, name: 'Person 2' });
+
+    expect(await r.moderator.send('hands:clear', {})).toMatchObject({ ok: true });
+    const cleared = await r.moderator.state((s) => s.hands.length === 0 && s.version > given.version);
+    expect(cleared.floor?.id).toBe(b!.id);
+    refusal(await r.moderator.send('hands:clear', {}), 'CONFLICT');
+    expect(await r.moderator.send('floor:give', { memberId: null })).toMatchObject({ ok: true });
+    const back = await r.moderator.state((s) => s.floor === null && s.version > cleared.version);
+    await allReach(r.everyone, back.version);
+    const log = (await (await server.api(`/api/sessions/${r.id}/audit`)).json()) as { entries: Array<{ action: string }> };
+    expect(log.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['floor.give', 'hands.clear', 'floor.take']));
+  });
+
   it('answers bad payloads with BAD_INPUT and changes nothing', async () => {
     const r = await room(rosterCsv(5));
     await command(r.moderator, { type: 'start' });

@@ -715,6 +715,7 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/groups/move'],
     ['post', '/api/sessions/{id}/groups/lock'],
     ['get', '/api/sessions/{id}/notes'],
+    ['get', '/api/sessions/{id}/speaking'],
   ];
 
   it('describes every served route in an OpenAPI 3.1 document', async () => {

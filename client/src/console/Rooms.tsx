@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useId, useState } from 'preact/hooks';
+import type { MediaPeer, MediaPresence } from '../../../shared/media';
 import type { NotesActivity, NotesGroupActivity } from '../../../shared/notes';
 import type { SessionView } from '../../../shared/session';
 import { languageName, useTranslation } from '../i18n/i18n';
@@ -14,6 +15,8 @@ interface Props {
   canDrive: boolean;
   /** The latest activity of the groups' notes, as the server last sent it. */
   activity: NotesActivity | null;
+  /** Who is really connected to each call, as the media server reports it (LiveKit only). */
+  media?: MediaPresence | null;
   onVisit: (groupId: string, opener: HTMLElement) => void;
 }
 
@@ -31,8 +34,20 @@ function notesLine(t: TFunction, activity: NotesGroupActivity, serverNow: number
   return t('rooms.notes', { activity: parts.join(' · ') });
 }
 
+/** "In the call: Ana (speaking), Ben": who the media server says is connected to one room. */
+function CallLine({ t, peers, testId }: { t: TFunction; peers: MediaPeer[]; testId: string }) {
+  const names = peers.map((p) =>
+    p.hidden ? t('livekit.rooms.hidden', { name: p.name }) : p.publishing.includes('microphone') ? t('livekit.rooms.audible', { name: p.name }) : p.name,
+  );
+  return (
+    <p class="muted" data-testid={testId} data-count={peers.length}>
+      {peers.length === 0 ? t('livekit.rooms.nobody') : t('livekit.rooms.inCall', { names: names.join(', ') })}
+    </p>
+  );
+}
+
 /** Every open room at a glance: who is in it now, open calls for help, its notes, a door to visit it. */
-export function Rooms({ client, view, canDrive, activity, onVisit }: Props) {
+export function Rooms({ client, view, canDrive, activity, media, onVisit }: Props) {
   const { t, language } = useTranslation();
   const headingId = useId();
   // "last edit n min ago" grows older without any message: re-read the clock now and then.
@@ -49,6 +64,7 @@ export function Rooms({ client, view, canDrive, activity, onVisit }: Props) {
     <section class="card rooms" aria-labelledby={headingId} data-testid="rooms">
       <h2 id={headingId}>{t('rooms.heading')}</h2>
       <p class="muted">{t('rooms.summary', { rooms: groups.length, plenary: view.presence.plenary })}</p>
+      {media && <CallLine t={t} peers={media.rooms.plenary ?? []} testId="call-presence-plenary" />}
       <div class="group-grid">
         {groups.map((g) => {
           const here = view.presence.byGroup[g.id] ?? g.members.filter((m) => m.present).length;
@@ -62,6 +78,7 @@ export function Rooms({ client, view, canDrive, activity, onVisit }: Props) {
               </p>
               {calls > 0 && <p class="pill pill-alert">{t('rooms.calls', { count: calls })}</p>}
               <Members members={g.members} groupLanguage={g.language} />
+              {media && <CallLine t={t} peers={media.rooms[`${view.stepIndex}.${g.id}`] ?? []} testId="call-presence" />}
               <p class="muted" data-testid="notes-activity">
                 {notesLine(t, notes[g.id] ?? { writers: 0, readers: 0, lastEditAt: null }, serverNow)}
               </p>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
@@ -21,6 +21,17 @@ export function VisitRoom({ client, view, seat, groupId, connected, onClose }: P
   const heading = useRef<HTMLHeadingElement>(null);
   const group = (view.groups ?? []).find((g) => g.id === groupId);
   useEffect(() => heading.current?.focus(), [groupId]);
+  const [speaking, setSpeaking] = useState(false);
+  // The moderator's call follows the visit: listening unseen at this table, back to their own seat after.
+  useEffect(() => {
+    setSpeaking(false);
+    void visitInCall(client, groupId, false);
+    return () => void visitInCall(client, null, false);
+  }, [client, groupId]);
+  const speak = () => {
+    setSpeaking(true);
+    void visitInCall(client, groupId, true);
+  };
   const label = groupLabel(t, groupId);
   return (
     <section class="card visit" aria-labelledby={`visit-${groupId}`} data-testid="visit-room">
@@ -33,6 +44,14 @@ export function VisitRoom({ client, view, seat, groupId, connected, onClose }: P
         </button>
       </div>
       {group ? <Members members={group.members} /> : <p class="muted">{t('visit.gone')}</p>}
+      <p class="muted" data-testid="visit-call">
+        {speaking ? t('livekit.visitSpeaking', { group: label }) : t('livekit.visitListening', { group: label })}
+      </p>
+      {!speaking && (
+        <button type="button" class="secondary" onClick={speak}>
+          {t('livekit.speakVisit', { group: label })}
+        </button>
+      )}
       <NotesPanel
         key={groupId}
         heading={t('visit.notesHeading', { group: label })}
@@ -44,4 +63,10 @@ export function VisitRoom({ client, view, seat, groupId, connected, onClose }: P
       />
     </section>
   );
+}
+
+/** The call's code loads on demand (it stays out of the first screen); the visit waits for it. */
+async function visitInCall(client: SessionClient, groupId: string | null, speak: boolean): Promise<void> {
+  const { callOf } = await import('../media/call');
+  await callOf(client).visit(groupId, speak);
 }

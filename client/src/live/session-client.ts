@@ -6,8 +6,10 @@ import {
   GroupsLockCommand,
   GroupsMoveCommand,
   GroupsPreviewCommand,
+  FloorGiveCommand,
   HandCommand,
   HandLowerCommand,
+  HandsClearCommand,
   HelpCallCommand,
   HelpUpdateCommand,
   ProfileCommand,
@@ -15,6 +17,7 @@ import {
   ReportQueueCommand,
 } from '../../../shared/commands';
 import { ErrorBody } from '../../../shared/errors';
+import { MediaPresence } from '../../../shared/media';
 import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
@@ -24,6 +27,7 @@ import {
   type ServerToClientEvents,
 } from '../../../shared/protocol';
 import { Seat, SessionView } from '../../../shared/session';
+import { SpeakingBalance } from '../../../shared/speaking';
 import { offsetFrom, type ClockSample } from './clock';
 
 /** `tooManyWindows`: the invitation is open in as many windows as it may be; this one keeps trying. */
@@ -58,7 +62,15 @@ export interface LiveState {
   notesScroll: (NotesScrollEvent & { seq: number }) | null;
   /** Staff and observers: the latest activity of the breakout's notes, per group. */
   notesActivity: NotesActivity | null;
+  /** Staff, with a media server: who is really connected to each call. */
+  mediaPresence: MediaPresence | null;
+  /** Staff, observers and facilitators: speaking time per member of the tables they watch. */
+  speaking: SpeakingBalance | null;
 }
+
+/** Requests and events of the call, which the lazily loaded media code checks against its own schemas. */
+export type MediaRequest = 'media:token' | 'media:join' | 'media:leave' | 'media:signal' | 'speaking:report';
+export type MediaEvent = 'media:changed' | 'media:peers' | 'media:signal';
 
 /** Every command the client sends, with the schema the server validates it against. */
 const commands = {
@@ -72,6 +84,8 @@ const commands = {
   'profile:update': ProfileCommand,
   'hand:raise': HandCommand,
   'hand:lower': HandLowerCommand,
+  'hands:clear': HandsClearCommand,
+  'floor:give': FloorGiveCommand,
   'report:queue': ReportQueueCommand,
   'report:present': ReportPresentCommand,
   'notes:scroll': NotesScrollCommand,
@@ -109,7 +123,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -169,7 +183,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -192,8 +206,43 @@ export class SessionClient {
       if (!activity.success) return console.error('Roundtable: unexpected notes:activity', activity.error);
       this.#set({ notesActivity: activity.data });
     });
+    socket.on('media:presence', (payload) => {
+      const presence = MediaPresence.safeParse(payload);
+      if (!presence.success) return console.error('Roundtable: unexpected media:presence', presence.error);
+      this.#set({ mediaPresence: presence.data });
+    });
+    socket.on('speaking:balance', (payload) => {
+      const balance = SpeakingBalance.safeParse(payload);
+      if (!balance.success) return console.error('Roundtable: unexpected speaking:balance', balance.error);
+      this.#set({ speaking: balance.data });
+    });
     this.#window.addEventListener('offline', this.#goneOffline);
     this.#window.addEventListener('online', this.#backOnline);
+  }
+
+  /** A request of the call (its payload is checked by the media code that sends it); resolves with the ack's result. */
+  async mediaRequest(name: MediaRequest, payload: unknown): Promise<CommandResult> {
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(name as 'media:join', payload);
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    return reply.data.ok ? { ok: true, result: reply.data.result } : { ok: false, error: reply.data.error };
+  }
+
+  /** Listens to an event of the call, or to the live connection coming (back) up; returns the way to stop. */
+  onMedia(event: MediaEvent | 'connect', listener: (payload: unknown) => void): () => void {
+    const socket = this.#socket as unknown as { on(e: string, l: (p: unknown) => void): void; off(e: string, l: (p: unknown) => void): void };
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
+  }
+
+  get connected(): boolean {
+    return this.#socket.connected;
   }
 
   /** Opens the connection; listeners should be subscribed first. */

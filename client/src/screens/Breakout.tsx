@@ -11,6 +11,7 @@ import { MediaStrip } from '../ui/MediaStrip';
 import { Members } from '../ui/Members';
 import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
+import { TableBalance } from '../ui/SpeakingBalance';
 
 interface Props {
   client: SessionClient;
@@ -61,7 +62,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             readOnly={false}
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
           />
-          <MediaStrip />
+          <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
           <section class="card" aria-labelledby={ids.members}>
@@ -70,6 +71,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <Members members={group.members} me={seat.memberId} />
             </div>
           </section>
+          {seat.role === 'facilitator' && <TableBalance balance={live.speaking} group={group} />}
           <Agenda view={view} />
         </div>
       </div>

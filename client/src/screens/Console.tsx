@@ -13,6 +13,8 @@ import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
 import { Broadcasts } from '../ui/Broadcasts';
 import { Floor } from '../ui/Floor';
+import { MediaStrip } from '../ui/MediaStrip';
+import { TablesOutOfBalance } from '../ui/SpeakingBalance';
 import { currentStep, isStaff } from '../ui/names';
 
 interface Props {
@@ -63,10 +65,12 @@ export function Console({ client, live, view, seat }: Props) {
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
-          {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} onVisit={visit} />}
+          {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} media={live.mediaPresence} onVisit={visit} />}
+          {breakout && <TablesOutOfBalance balance={live.speaking} groups={view.groups ?? []} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
+          {view.status !== 'ended' && <MediaStrip client={client} seat={seat} />}
         </div>
         <div class="secondary">
           <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />

@@ -40,7 +40,7 @@ export function Plenary({ client, live, view, seat }: Props) {
           {step?.note && <p class="step-note">{step.note}</p>}
           {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}
           <Floor client={client} view={view} seat={seat} />
-          <MediaStrip />
+          <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
           <Agenda view={view} />

@@ -22,6 +22,7 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
   const raised = view.hands.some((h) => h.id === seat.memberId);
   const canRaise = takesPart(seat.role) && view.status !== 'ended';
   const iSpeak = view.speakers.some((s) => s.id === seat.memberId);
+  const iHaveFloor = view.floor !== null && view.floor.id === seat.memberId;
 
   return (
     <section class="card floor" aria-labelledby={headingId}>
@@ -32,7 +33,21 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
         <p class="muted">{t('floor.noSpeakers')}</p>
       )}
       {iSpeak && <p class="pill pill-you">{t('floor.youMaySpeak')}</p>}
-      {canRaise && (
+      {/* Everyone hears who has the floor; a screen reader too, as it changes. */}
+      <p data-testid="floor-holder" role="status">
+        {view.floor ? (iHaveFloor ? <strong class="pill pill-you">{t('floor.youHaveFloor')}</strong> : t('floor.holder', { name: view.floor.name })) : <span class="muted">{t('floor.nobody')}</span>}
+      </p>
+      {iHaveFloor && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run('floor:give', { memberId: null })}>
+          {t('floor.handBack')}
+        </button>
+      )}
+      {moderate && view.floor && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run('floor:give', { memberId: null })}>
+          {t('floor.takeBack', { name: view.floor.name })}
+        </button>
+      )}
+      {canRaise && !iHaveFloor && (
         <button
           type="button"
           class={raised ? 'secondary' : 'primary'}
@@ -53,6 +68,11 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
             <li key={h.id}>
               <span>{h.name}</span>
               {moderate && (
+                <button type="button" class="primary small" disabled={busy} onClick={() => void run('floor:give', { memberId: h.id })}>
+                  {t('floor.giveTo', { name: h.name })}
+                </button>
+              )}
+              {moderate && (
                 <button type="button" class="secondary small" disabled={busy} onClick={() => void run('hand:lower', { memberId: h.id })}>
                   {t('floor.lowerHandOf', { name: h.name })}
                 </button>
@@ -60,6 +80,11 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
             </li>
           ))}
         </ol>
+      )}
+      {moderate && view.hands.length > 1 && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run('hands:clear', {})}>
+          {t('floor.lowerAll')}
+        </button>
       )}
     </section>
   );

@@ -63,6 +63,7 @@ function enterStep(d: SessionState, index: number, startAt: number, ctx: Context
   d.remainingMs = null;
   d.announced = [];
   d.hands = [];
+  d.floor = null;
   const detail: Record<string, unknown> = { fromStep: from, toStep: index, endsAt: d.endsAt };
   if (step.kind === 'breakout') detail.breakout = openBreakout(d, step, { ...ctx, now: startAt });
   return detail;
@@ -73,6 +74,7 @@ function endSession(d: SessionState, at: number): Record<string, unknown> {
   const from = d.stepIndex;
   d.status = 'ended';
   d.endedAt = at;
+  d.floor = null;
   d.endsAt = null;
   d.remainingMs = null;
   return { fromStep: from };

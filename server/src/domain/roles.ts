@@ -26,6 +26,7 @@ export const actions = [
   'groups.arrange',
   'hand.raise',
   'hand.lower',
+  'floor.give',
   'report.drive',
   'profile.update',
   'notes.write',
@@ -34,6 +35,11 @@ export const actions = [
   'notes.present',
   'notes.export',
   'notes.exportNames',
+  'media.lead',
+  'media.visit',
+  'media.speak',
+  'speaking.report',
+  'speaking.watch',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -58,6 +64,7 @@ export const permissions: Record<Action, readonly Role[]> = {
   'groups.arrange': ['organizer', 'moderator'],
   'hand.raise': ['facilitator', 'notetaker', 'participant'],
   'hand.lower': ['organizer', 'moderator'],
+  'floor.give': ['organizer', 'moderator'],
   'report.drive': ['organizer', 'moderator'],
   'profile.update': ['moderator', 'facilitator', 'notetaker', 'participant', 'observer'],
   // Notes: which group and which moment are decided in notes-access.ts; these say which roles ever may.
@@ -68,6 +75,13 @@ export const permissions: Record<Action, readonly Role[]> = {
   'notes.export': ['organizer', 'moderator'],
   // The join terms promise publication without names: who sat where is the organizer's alone.
   'notes.exportNames': ['organizer'],
+  // Media: which room and when are decided in media-grant.ts; these say which roles ever may.
+  'media.lead': ['organizer', 'moderator'],
+  'media.visit': ['organizer', 'moderator', 'observer'],
+  'media.speak': ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant'],
+  // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
+  'speaking.report': ['facilitator', 'notetaker', 'participant'],
+  'speaking.watch': ['facilitator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -95,6 +109,7 @@ const describe: Record<Action, string> = {
   'groups.arrange': 'arrange the groups',
   'hand.raise': 'raise a hand',
   'hand.lower': "lower someone else's hand",
+  'floor.give': 'give the floor',
   'report.drive': 'run the report-back',
   'profile.update': 'set a profile',
   'notes.write': "write a group's notes",
@@ -103,4 +118,9 @@ const describe: Record<Action, string> = {
   'notes.present': "present a group's notes",
   'notes.export': 'export the notes',
   'notes.exportNames': "export the notes with members' names",
+  'media.lead': 'speak in plenary at any time',
+  'media.visit': 'visit the tables',
+  'media.speak': 'speak in a call',
+  'speaking.report': 'report speaking time',
+  'speaking.watch': "watch a table's speaking balance",
 };

@@ -94,6 +94,11 @@ export interface SessionState {
   preview: GroupPreview | null;
   /** Raised hands in plenary, oldest first. */
   hands: string[];
+  /**
+   * Who holds the plenary floor, given by the moderator (null: nobody but the named speakers).
+   * Media grants follow it. Absent in sessions stored before the floor existed.
+   */
+  floor?: string | null;
   /** The rapporteurs' queue after a breakout: group ids in presenting order, and who presents now. */
   reportBack: { queue: string[]; presenting: string | null };
   helpCalls: HelpCall[];
@@ -130,6 +135,7 @@ export function newSession(input: {
     previousRounds: [],
     preview: null,
     hands: [],
+    floor: null,
     reportBack: { queue: [], presenting: null },
     helpCalls: [],
     sequence: 0,

@@ -4,7 +4,9 @@ import { rosterRecord, type Member, type SessionState } from './session';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
-  | { type: 'broadcast'; id: string; text: string; from: string | null; groupId: string | null };
+  | { type: 'broadcast'; id: string; text: string; from: string | null; groupId: string | null }
+  /** The plenary floor passed to someone else, or back to nobody; who may publish follows it. */
+  | { type: 'floor.changed'; stepIndex: number; floor: string | null };
 
 export interface AuditEntry {
   sessionId: string;
@@ -62,6 +64,8 @@ export function change(
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
   draft.roster = draft.roster === roster.draft ? roster.settled : rosterRecord(draft.roster);
+  // Whatever moved the floor (a moderator, a step change, the end), media hears of it once.
+  if ((state.floor ?? null) !== (draft.floor ?? null)) events.push({ type: 'floor.changed', stepIndex: draft.stepIndex, floor: draft.floor ?? null });
   if (events.length === 0 && unchanged(draft, state)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;

@@ -1,6 +1,7 @@
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
 import { speaksNoneOf } from './language-warnings';
+import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
 import { rapporteurOf } from './report-back';
 import { currentStep, inBreakout, shownName, type SessionState } from './session';
@@ -101,6 +102,7 @@ export class SessionRendering {
       presence: { connected: this.#present.size, roster: Object.keys(state.roster).length, plenary: this.#present.size - seated, byGroup },
       speakers: personList(state, step?.kind === 'plenary' ? step.speakers : []),
       hands: personList(state, state.hands),
+      floor: personList(state, [floorHolder(state)].filter((id): id is string => id !== null))[0] ?? null,
       reportBack: {
         queue: state.reportBack.queue.map((groupId) => {
           const group = state.groups.find((g) => g.id === groupId);

@@ -29,8 +29,9 @@ import type { Context } from '../domain/transition';
 import { languageWarnings } from '../domain/language-warnings';
 import { csvLineOfId } from '../domain/roster-lines';
 import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
-import type { SessionState } from '../domain/session';
+import { shownName, type SessionState } from '../domain/session';
 import { audienceOf, renderView } from '../domain/views';
+import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { SessionHost } from '../sessions/session-host';
 import type { PresenceTracker } from '../sessions/presence';
 import { homePage } from './home-page';
@@ -56,6 +57,12 @@ export interface HttpDeps {
   roster?: RosterFileLimits;
   /** The groups' shared notes, for export. */
   notes?: { export(state: SessionState, query: NotesExportQuery): Promise<{ contentType: string; filename: string; body: string }> };
+  /** Speaking time per table, for the session report. */
+  speaking?: SpeakingLedger;
+  /** Verifies and records a LiveKit webhook from its exact body; throws UNAUTHORIZED for a bad signature. */
+  livekitWebhook?: (body: string, authorization: string | undefined) => Promise<unknown>;
+  /** Other origins the web client may connect to (the media server's ws:// and http:// addresses). */
+  connectSources?: string[];
 }
 
 const invitesPerTurn = 100;
@@ -70,10 +77,12 @@ export function httpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
   // Security headers, CSP included: the client loads only its own scripts and talks only to this
-  // origin. HSTS and upgrade-insecure-requests only when served over https: over plain http (a
-  // laptop serving a room on its LAN) they would send the browser to an https that is not there.
-  const overHttps = helmet();
-  const overHttp = helmet({ strictTransportSecurity: false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // origin (and the media server, when there is one). HSTS and upgrade-insecure-requests only when
+  // served over https: over plain http (a laptop serving a room on its LAN) they would send the
+  // browser to an https that is not there.
+  const connectSrc: Record<string, string[]> = deps.connectSources?.length ? { connectSrc: ["'self'", ...deps.connectSources] } : {};
+  const overHttps = helmet({ contentSecurityPolicy: { directives: connectSrc } });
+  const overHttp = helmet({ strictTransportSecurity: false, contentSecurityPolicy: { directives: { ...connectSrc, upgradeInsecureRequests: null } } });
   const servedOverHttps = (req: Request) => req.secure || (deps.publicUrl?.() ?? '').startsWith('https:');
   app.use((req, res, next) => (servedOverHttps(req) ? overHttps : overHttp)(req, res, next));
   const openapi = openApiDocument();
@@ -128,6 +137,15 @@ export function httpApp(deps: HttpDeps): express.Express {
     else next();
   });
   app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+
+  // The media server's webhooks: the signature covers the exact bytes, so the body is read raw
+  // (its type is application/webhook+json, which the JSON parser below would not take anyway).
+  app.post('/api/livekit/webhook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    if (!deps.livekitWebhook) throw new DomainError('NOT_FOUND', 'This server uses no media server; there are no webhooks to receive.');
+    const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    await deps.livekitWebhook(body, req.get('authorization'));
+    res.status(204).end();
+  });
 
   const api = express.Router();
   const rosterLimits = deps.roster ?? defaultRosterLimits;
@@ -239,6 +257,15 @@ export function httpApp(deps: HttpDeps): express.Express {
     authorize(actor, 'audit.read');
     const entries = await deps.host.auditLog(state.id);
     res.json({ entries: entries.map(({ sessionId: _omit, ...entry }) => ({ ...entry, atIso: new Date(entry.at).toISOString() })) });
+  });
+
+  api.get('/sessions/:id/speaking', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'audit.read');
+    if (!deps.speaking) throw new DomainError('NOT_FOUND', 'This server keeps no speaking balance.');
+    const entries = await deps.speaking.entries(state.id);
+    const name = (id: string) => (state.roster[id] ? shownName(state.roster[id]) : id);
+    res.json({ shareLimit: deps.speaking.shareLimit, entries: entries.map((e) => ({ ...e, name: name(e.memberId) })) });
   });
 
   api.get('/sessions/:id/notes', async (req, res) => {

@@ -8,14 +8,18 @@ import {
   GroupsLockCommand,
   GroupsMoveCommand,
   GroupsPreviewCommand,
+  FloorGiveCommand,
   HandCommand,
   HandLowerCommand,
+  HandsClearCommand,
   HelpCallCommand,
   HelpUpdateCommand,
   ProfileCommand,
   ReportPresentCommand,
   ReportQueueCommand,
 } from '../../../shared/commands';
+import { MediaTokenRequest, MeshJoin, MeshSignalOut, type MediaPresence } from '../../../shared/media';
+import { SpeakingReport } from '../../../shared/speaking';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
 import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
@@ -26,16 +30,23 @@ import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, handleHelpCall } from '../domain/help-calls';
 import { scrollNotes } from '../domain/notes-access';
-import { lowerHand, raiseHand } from '../domain/plenary';
+import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive } from '../domain/presence';
+import { TokenBucket } from '../access/token-bucket';
 import { InvitationLimits, defaultLiveLimits, type LiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
+import { inBreakout } from '../domain/session';
+import { watchesSpeaking } from '../domain/speaking-balance';
+import type { LivekitMedia } from '../media/livekit-media';
+import type { MeshMedia } from '../media/mesh-media';
+import type { MeshConnection } from '../media/mesh-signalling';
+import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
@@ -67,6 +78,14 @@ export interface LiveDeps {
     activity(state: SessionState): Pick<NotesActivity, 'stepIndex' | 'groups'> | null;
     onActivity(listener: (sessionId: string) => void): () => void;
   };
+  /** Calls by a browser mesh (no media server): tickets and the signalling between peers. */
+  mesh?: MeshMedia;
+  /** Speaking time per table: members report their own, watchers hear the balance. */
+  speaking?: SpeakingLedger;
+  /** Calls by a LiveKit server (when configured): tickets, grants kept current, who is connected. */
+  livekit?: Pick<LivekitMedia, 'ticket' | 'forget' | 'onChanged' | 'presence' | 'onPresence'>;
+  /** Media presence is coalesced into one message per session per this many ms. */
+  mediaPresenceIntervalMs?: number;
 }
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
@@ -98,6 +117,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       'CONFLICT',
       `This invitation is already open in ${allowance.capOf(subject)} windows or devices; close one of them and this one connects by itself.`,
     );
+  const mediaTimers = new Map<string, () => void>();
+  const mediaInterval = deps.mediaPresenceIntervalMs ?? 1000;
 
   io.use(async (socket, next) => {
     try {
@@ -135,21 +156,27 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
 
     socket.on('disconnect', () => {
       allowance.disconnected(sessionId, claims.sub, socket);
+      deps.mesh?.forget(socket.id);
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
+      deps.livekit?.forget(socket.id);
       if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
     });
 
     // A stuck button or a misbehaving client must not flood the session's command queue, nor can
     // more tabs of one invitation send more: its budget is shared, and so is the session's.
     const budget = allowance.connectionBudget();
+    // A call's set-up sends a burst of ICE candidates per peer; speaking time comes every few seconds.
+    const signalAllowance = new TokenBucket(deps.clock, 50, 120);
+    const speakingAllowance = new TokenBucket(deps.clock, 1, 3);
     /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
     const request =
-      <T>(run: (payload: unknown) => Promise<T> | T) =>
+      <T>(run: (payload: unknown) => Promise<T> | T, bucket?: TokenBucket) =>
       async (payload: unknown, ack: unknown) => {
         const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
         try {
-          if (!allowance.allow(sessionId, claims.sub, budget)) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+          const allowed = bucket ? bucket.take() : allowance.allow(sessionId, claims.sub, budget);
+          if (!allowed) throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
           reply({ ok: true, serverNow: deps.clock.now(), result: await run(payload) });
         } catch (error) {
           if (isUnexpected(error)) deps.logger.error({ err: error, sessionId }, 'socket command failed');
@@ -179,6 +206,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('groups:lock', command(GroupsLockCommand, (s, c, ctx) => lockGroups(s, actor, c, ctx)));
     socket.on('hand:raise', command(HandCommand, (s, c, ctx) => raiseHand(s, actor, c, ctx)));
     socket.on('hand:lower', command(HandLowerCommand, (s, c, ctx) => lowerHand(s, actor, c, ctx)));
+    socket.on('hands:clear', command(HandsClearCommand, (s, c, ctx) => lowerAllHands(s, actor, c, ctx)));
+    socket.on('floor:give', command(FloorGiveCommand, (s, c, ctx) => giveFloor(s, actor, c, ctx)));
     socket.on('report:queue', command(ReportQueueCommand, (s, c, ctx) => orderReportQueue(s, actor, c, ctx)));
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
     socket.on(
@@ -199,6 +228,47 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         io.to(everyone(sessionId)).emit('notes:scroll', { stepIndex, groupId, heading, from: actor.name, serverNow: deps.clock.now() });
         return undefined;
       }),
+    );
+    /** The session as it is now, for someone still admitted to it. */
+    const admittedState = async () => {
+      const state = await deps.host.get(sessionId);
+      if (!stillAdmitted(socket, state)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+      return state;
+    };
+    const meshConnection: MeshConnection = {
+      id: socket.id,
+      memberId: actor.memberId,
+      name: actor.name,
+      send: (event: 'media:peers' | 'media:signal', payload: never) => socket.emit(event, payload),
+    };
+    const mesh = () => {
+      if (!deps.mesh) throw new DomainError('NOT_FOUND', 'This server carries calls by a media server.');
+      return deps.mesh;
+    };
+    socket.on(
+      'media:token',
+      request(async (payload) => {
+        const request = MediaTokenRequest.parse(payload ?? undefined);
+        if (deps.livekit) {
+          await admittedState();
+          return deps.livekit.ticket(socket.id, sessionId, actor, request);
+        }
+        const media = mesh();
+        const state = await admittedState();
+        return media.ticket(state, deps.presence.present(sessionId), actor, request, meshConnection);
+      }),
+    );
+    socket.on('media:join', request((payload) => mesh().signalling.join(socket.id, MeshJoin.parse(payload).peerId), signalAllowance));
+    socket.on('media:leave', request(() => mesh().signalling.leave(socket.id), signalAllowance));
+    socket.on('media:signal', request((payload) => mesh().signalling.signal(socket.id, MeshSignalOut.parse(payload)), signalAllowance));
+    socket.on(
+      'speaking:report',
+      request(async (payload) => {
+        if (!deps.speaking) throw new DomainError('NOT_FOUND', 'This server keeps no speaking balance.');
+        const report = SpeakingReport.parse(payload);
+        await deps.speaking.report(await admittedState(), actor, report);
+        return undefined;
+      }, speakingAllowance),
     );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
@@ -221,6 +291,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         if (seesAllGroups(socket.data.audience)) {
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
+        }
+        if (socket.data.audience === 'staff') {
+          const media = mediaPresence(sessionId);
+          if (media) socket.emit('media:presence', media);
         }
         if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
@@ -257,10 +331,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
-    const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
+    const present = deps.presence.present(state.id);
+    const rendering = new SessionRendering(state, present, deps.clock.now());
     const audiences = new Set<Audience>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
+      // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
+      if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
@@ -303,6 +380,45 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   }
   const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
 
+  /** The staff see every table's balance; each facilitator sees their own table's. */
+  async function sendBalance(sessionId: string): Promise<void> {
+    const state = await deps.host.get(sessionId);
+    if (!deps.speaking || !inBreakout(state)) return;
+    const { stepIndex, groups } = await deps.speaking.balance(state);
+    const base = { stepIndex, shareLimit: deps.speaking.shareLimit, serverNow: deps.clock.now() };
+    io.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('speaking:balance', { ...base, groups });
+    for (const socket of sockets.get(sessionId) ?? []) {
+      const audience = socket.data.audience;
+      if (!audience?.startsWith('group:')) continue;
+      const own = groups.filter((g) => watchesSpeaking(state, socket.data.actor, g.groupId));
+      if (own.length > 0) socket.emit('speaking:balance', { ...base, groups: own });
+    }
+  }
+  const unsubscribeBalance =
+    deps.speaking?.onBalance((sessionId) => {
+      sendBalance(sessionId).catch((error: unknown) => deps.logger.error({ err: error, sessionId }, 'speaking balance update failed'));
+    }) ?? (() => undefined);
+  function mediaPresence(sessionId: string): MediaPresence | null {
+    const rooms = deps.livekit?.presence(sessionId);
+    return rooms ? { sessionId, rooms, serverNow: deps.clock.now() } : null;
+  }
+  /** Who is connected to the calls, for the staff's console: at most once per interval per session. */
+  function scheduleMediaPresence(sessionId: string): void {
+    if (mediaTimers.has(sessionId)) return;
+    mediaTimers.set(
+      sessionId,
+      deps.clock.setTimer(() => {
+        mediaTimers.delete(sessionId);
+        const media = mediaPresence(sessionId);
+        if (media) io.to(audienceRoom(sessionId, 'staff')).emit('media:presence', media);
+      }, mediaInterval),
+    );
+  }
+  const unsubscribeMediaPresence = deps.livekit?.onPresence(scheduleMediaPresence) ?? (() => undefined);
+  const unsubscribeMediaChanged =
+    deps.livekit?.onChanged((connectionId) => io.to(connectionId).emit('media:changed', { serverNow: deps.clock.now() })) ??
+    (() => undefined);
+
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
     publish(state);
     const now = deps.clock.now();
@@ -324,9 +440,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     close: async () => {
       unsubscribe();
       unsubscribeActivity();
-      for (const cancel of [...presenceTimers.values(), ...activityTimers.values()]) cancel();
+      unsubscribeBalance();
+      unsubscribeMediaPresence();
+      unsubscribeMediaChanged();
+      for (const cancel of [...presenceTimers.values(), ...activityTimers.values(), ...mediaTimers.values()]) cancel();
       presenceTimers.clear();
       activityTimers.clear();
+      mediaTimers.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/commands';
 import { NotesExport, NotesExportQuery } from '../../../shared/notes';
 import { CreateSessionBody, SessionCreated, SessionView } from '../../../shared/session';
+import { SpeakingExport } from '../../../shared/speaking';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const errors = (...codes: Array<'400' | '401' | '403' | '404' | '409' | '413'>): ZodOpenApiResponsesObject =>
@@ -138,6 +139,14 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           security: secured,
           requestParams: sessionPath,
           responses: { '200': { description: 'The log', ...json(AuditLog) }, ...errors('401', '403', '404') },
+        },
+      },
+      '/api/sessions/{id}/speaking': {
+        get: {
+          summary: "Speaking time per member, table and breakout step (seconds measured in each member's browser, never audio), with the share above which a table is flagged",
+          security: secured,
+          requestParams: sessionPath,
+          responses: { '200': { description: 'The speaking balance', ...json(SpeakingExport) }, ...errors('401', '403', '404') },
         },
       },
       '/api/sessions/{id}/notes': {

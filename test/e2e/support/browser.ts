@@ -6,6 +6,18 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const chromiumPath = '/usr/bin/chromium';
 export const screenshotDir = join(process.cwd(), 'test-results', 'screenshots');
 
+/**
+ * Chromium's stand-ins for a microphone and a camera (a beep and a test pattern), granted without a
+ * prompt, with loopback allowed for WebRTC: for calls inside a network namespace that has only `lo`.
+ */
+export const fakeMediaArgs = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
 /** Debian's Chromium, headless; the flags keep it from reaching the network on its own. `extraArgs` add to them. */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);

@@ -20,6 +20,7 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'groups.arrange': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'hand.raise': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'hand.lower': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'floor.give': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'report.drive': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'profile.update': { organizer: false, moderator: true, facilitator: true, notetaker: true, participant: true, observer: true },
   'notes.write': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
@@ -28,6 +29,11 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'notes.present': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'notes.export': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'notes.exportNames': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
+  'media.lead': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'media.visit': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: true },
+  'media.speak': { organizer: true, moderator: true, facilitator: true, notetaker: true, participant: true, observer: false },
+  'speaking.report': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'speaking.watch': { organizer: false, moderator: false, facilitator: true, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {

@@ -1,0 +1,236 @@
+import type { TFunction } from 'i18next';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { Seat } from '../../../shared/session';
+import { useT } from '../i18n/i18n';
+import type { SessionClient } from '../live/session-client';
+import { callOf, type Call, type CallState } from './call';
+import { deviceErrorOf, type DeviceError } from './devices';
+import { LevelMeter } from './level-meter';
+import type { DeviceChoice, MediaParticipant } from './media-room';
+import './call.css';
+
+/** The call as a person sees it: the check before joining, then the controls and the tiles. */
+export default function CallPanel({ client, seat }: { client: SessionClient; seat: Seat }) {
+  const call = callOf(client);
+  const state = useCall(call);
+  if (state.stage === 'check' || state.stage === 'left') return <PreJoin call={call} state={state} />;
+  if (state.stage === 'none') return <NoCall state={state} />;
+  return <InCall call={call} state={state} seat={seat} />;
+}
+
+function useCall(call: Call): CallState {
+  const [state, setState] = useState(call.state);
+  useEffect(() => {
+    const off = call.subscribe(() => setState(call.state));
+    setState(call.state);
+    return off;
+  }, [call]);
+  return state;
+}
+
+/** The error a person can act on, in words. */
+export function errorText(t: TFunction, error: { code: string; message: string }): string {
+  const known = ['MIC_DENIED', 'MIC_MISSING', 'MIC_BUSY', 'CAMERA_DENIED', 'CAMERA_MISSING', 'CAMERA_BUSY', 'DEVICE_FAILED', 'OFFLINE', 'TIMEOUT', 'NOT_ALLOWED'];
+  return known.includes(error.code) ? t(`media.errors.${error.code}`) : t('media.errors.other');
+}
+
+/** Microphone level, camera preview and device pickers; the choice is remembered on this device. */
+function PreJoin({ call, state }: { call: Call; state: CallState }) {
+  const t = useT();
+  const ids = { mic: useId(), cam: useId(), video: useId(), meter: useId() };
+  const [choice, setChoice] = useState<DeviceChoice>(state.choice);
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const [level, setLevel] = useState(0);
+  const [problem, setProblem] = useState<DeviceError | null>(null);
+  const [checking, setChecking] = useState(false);
+  const preview = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => {
+    if (!checking) return;
+    let stream: MediaStream | null = null;
+    let meter: LevelMeter | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let cancelled = false;
+    (async () => {
+      try {
+        const opened = await navigator.mediaDevices.getUserMedia({
+          audio: choice.microphoneId ? { deviceId: { ideal: choice.microphoneId } } : true,
+          video: choice.video ? (choice.cameraId ? { deviceId: { ideal: choice.cameraId } } : true) : false,
+        });
+        if (cancelled) return opened.getTracks().forEach((tr) => tr.stop());
+        stream = opened;
+        setProblem(null);
+        setDevices(await navigator.mediaDevices.enumerateDevices());
+        meter = new LevelMeter(new MediaStream(opened.getAudioTracks()));
+        timer = setInterval(() => setLevel(meter!.level()), 100);
+        if (preview.current) preview.current.srcObject = choice.video ? new MediaStream(opened.getVideoTracks()) : null;
+      } catch (error) {
+        if (!cancelled) setProblem(deviceErrorOf(error, 'microphone'));
+      }
+    })();
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+      meter?.close();
+      stream?.getTracks().forEach((tr) => tr.stop());
+    };
+  }, [checking, choice.microphoneId, choice.cameraId, choice.video]);
+
+  const microphones = devices.filter((d) => d.kind === 'audioinput');
+  const cameras = devices.filter((d) => d.kind === 'videoinput');
+  const join = () => {
+    setChecking(false);
+    void call.join(choice);
+  };
+  return (
+    <div class="call-check" data-testid="call-check">
+      <p>{state.stage === 'left' ? t('media.leftText') : t('media.checkText')}</p>
+      {!checking ? (
+        <div class="button-row">
+          <button type="button" class="secondary" onClick={() => setChecking(true)}>
+            {t('media.checkDevices')}
+          </button>
+          <button type="button" class="primary" onClick={join} data-testid="call-join">
+            {t('media.join')}
+          </button>
+        </div>
+      ) : (
+        <>
+          <div class="field">
+            <span id={ids.meter}>{t('media.levelLabel')}</span>
+            <meter class="level-meter" aria-labelledby={ids.meter} min={0} max={1} low={0.1} high={0.85} optimum={0.5} value={level} data-testid="mic-level" />
+          </div>
+          <div class="field-row">
+            <div class="field">
+              <label for={ids.mic}>{t('media.microphoneLabel')}</label>
+              <select id={ids.mic} value={choice.microphoneId ?? ''} onChange={(e) => setChoice({ ...choice, microphoneId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+                <option value="">{t('media.defaultDevice')}</option>
+                {microphones.map((d, i) => (
+                  <option key={d.deviceId} value={d.deviceId}>
+                    {d.label || t('media.microphoneN', { n: i + 1 })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for={ids.cam}>{t('media.cameraLabel')}</label>
+              <select id={ids.cam} value={choice.cameraId ?? ''} disabled={!choice.video} onChange={(e) => setChoice({ ...choice, cameraId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+                <option value="">{t('media.defaultDevice')}</option>
+                {cameras.map((d, i) => (
+                  <option key={d.deviceId} value={d.deviceId}>
+                    {d.label || t('media.cameraN', { n: i + 1 })}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <label class="choice" for={ids.video}>
+            <input id={ids.video} type="checkbox" checked={choice.video} onChange={(e) => setChoice({ ...choice, video: (e.currentTarget as HTMLInputElement).checked })} />
+            {t('media.videoOnJoin')}
+          </label>
+          {choice.video && <video class="self-preview" ref={preview} autoplay muted playsInline aria-label={t('media.previewLabel')} />}
+          <div class="button-row">
+            <button type="button" class="primary" onClick={join} data-testid="call-join">
+              {problem ? t('media.joinListening') : t('media.join')}
+            </button>
+          </div>
+        </>
+      )}
+      <p class="error-text" role="alert">
+        {problem ? errorText(t, problem) : ''}
+      </p>
+    </div>
+  );
+}
+
+function NoCall({ state }: { state: CallState }) {
+  const t = useT();
+  const reason = state.ticket?.mode === 'none' ? state.ticket.reason : 'no-room';
+  return (
+    <p class="muted" data-testid="call-none">
+      {reason === 'mesh-plenary-full' ? t('media.plenaryFull') : t('media.noCall')}
+    </p>
+  );
+}
+
+/** Where this person stands in the call, said plainly: listening, or heard by everyone. */
+function standing(t: TFunction, state: CallState, seat: Seat): string {
+  const ticket = state.ticket;
+  if (!ticket || ticket.mode === 'none') return '';
+  const plenary = ticket.grant.room.endsWith('.plenary');
+  if (ticket.grant.hidden) return t('media.visitingHidden');
+  if (!ticket.grant.canPublish) return t('media.listening');
+  if (!plenary) return t('media.tableSpeaking');
+  return seat.role === 'moderator' ? t('media.leading') : t('media.haveFloor');
+}
+
+function InCall({ call, state, seat }: { call: Call; state: CallState; seat: Seat }) {
+  const t = useT();
+  const canPublish = state.ticket?.mode !== 'none' && !!state.ticket?.grant.canPublish;
+  const speaking = standing(t, state, seat);
+  const reconnecting = state.connection === 'connecting' || state.connection === 'reconnecting';
+  return (
+    <div class="call" data-testid="call" data-connection={state.connection} data-room={state.ticket?.mode === 'none' ? '' : (state.ticket?.grant.room ?? '')}>
+      <p class={canPublish ? 'call-standing speaking' : 'call-standing'} data-testid="call-standing" aria-live="polite">
+        {speaking}
+      </p>
+      <div class="call-controls" role="group" aria-label={t('media.controlsLabel')}>
+        {canPublish && (
+          <button
+            type="button"
+            class="secondary call-button"
+            aria-pressed={!state.microphoneOn}
+            onClick={() => void call.setMicrophone(!state.microphoneOn)}
+            data-testid="call-mute"
+          >
+            {state.microphoneOn ? t('media.mute') : t('media.unmute')}
+          </button>
+        )}
+        {canPublish && (
+          <button type="button" class="secondary call-button" aria-pressed={state.cameraOn} onClick={() => void call.setCamera(!state.cameraOn)} data-testid="call-camera">
+            {state.cameraOn ? t('media.cameraOff') : t('media.cameraOn')}
+          </button>
+        )}
+        <button type="button" class="ghost call-button" onClick={() => void call.leave()} data-testid="call-leave">
+          {t('media.leave')}
+        </button>
+      </div>
+      <p class="status-text" role="status">
+        {reconnecting ? t('media.connecting') : state.connection === 'failed' ? t('media.failed') : ''}
+      </p>
+      <p class="error-text" role="alert">
+        {state.error ? errorText(t, state.error) : ''}
+      </p>
+      <ul class="tiles" aria-label={t('media.tilesLabel')} data-testid="call-tiles">
+        {state.participants.map((p) => (
+          <Tile key={p.id} participant={p} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Tile({ participant }: { participant: MediaParticipant }) {
+  const t = useT();
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (video.current) video.current.srcObject = participant.video ? new MediaStream([participant.video]) : null;
+  }, [participant.video]);
+  const name = participant.isLocal ? t('media.you', { name: participant.name }) : participant.name;
+  return (
+    <li class={participant.speaking ? 'tile speaking' : 'tile'} data-testid="call-tile" data-participant={participant.id} data-speaking={participant.speaking ? 'true' : 'false'}>
+      {participant.cameraOn && participant.video ? (
+        <video ref={video} autoplay muted playsInline aria-hidden="true" />
+      ) : (
+        <span class="tile-initial" aria-hidden="true">
+          {participant.name.slice(0, 1).toUpperCase()}
+        </span>
+      )}
+      <span class="tile-name">
+        {name}
+        {participant.speaking && <span class="visually-hidden">{t('media.speakingNow')}</span>}
+      </span>
+      {!participant.microphoneOn && <span class="tile-muted">{t('media.muted')}</span>}
+    </li>
+  );
+}
