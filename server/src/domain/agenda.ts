@@ -46,7 +46,7 @@ export function driveAgenda(state: SessionState, actor: Actor, command: AgendaCo
       });
     case 'extend':
       if (state.status === 'lobby') throw conflict('The session has not started yet.');
-      return change(state, ctx, actor, 'extend', (d) => extendStep(d, command.minutes, ctx.now));
+      return change(state, ctx, actor, 'extend', (d, events) => extendStep(d, command.minutes, ctx.now, events));
     case 'end':
       return change(state, ctx, actor, 'end', (d) => endSession(d));
   }
@@ -79,7 +79,7 @@ function endSession(d: SessionState): Record<string, unknown> {
   return { fromStep: from };
 }
 
-function extendStep(d: SessionState, minutes: number, now: number): Record<string, unknown> {
+function extendStep(d: SessionState, minutes: number, now: number, events: DomainEvent[]): Record<string, unknown> {
   const delta = minutes * minute;
   d.stepMinutes = Math.max(0, (d.stepMinutes ?? currentStep(d)?.minutes ?? 0) + minutes);
   if (d.status === 'paused') {
@@ -90,10 +90,15 @@ function extendStep(d: SessionState, minutes: number, now: number): Record<strin
     d.endsAt = Math.max(now, base + delta);
   }
   const left = d.status === 'paused' ? d.remainingMs! : d.endsAt! - now;
-  // Marks that lie in the future again are announced again; marks a shortening skipped over count
-  // as said, or the clock would announce "5 minutes left" when 2 are.
-  d.announced = marksOf(d).filter((m) => m * minute > left || (m * minute === left && d.announced.includes(m)));
-  return { minutes, remainingMs: left };
+  // Marks that lie in the future again are announced again. A mark a shortening jumps over is
+  // said at once, and once: "5 minutes left" at 4:40 is nearer the truth than silence until 1.
+  // Only the latest such mark is worth saying; "time is up" waits for the deadline itself.
+  const marks = marksOf(d);
+  const jumped = marks.filter((m) => m > 0 && m * minute > left && !d.announced.includes(m));
+  d.announced = marks.filter((m) => m * minute > left || (m * minute === left && d.announced.includes(m)));
+  const said = jumped.length > 0 ? Math.min(...jumped) : null;
+  if (said !== null) events.push({ type: 'warning', stepIndex: d.stepIndex, minutesLeft: said });
+  return { minutes, remainingMs: left, ...(said !== null ? { warned: said } : {}) };
 }
 
 /** The warning marks of the current step, largest first, with 0 for "time is up". */
