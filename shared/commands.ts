@@ -34,6 +34,10 @@ export const HelpUpdateCommand = z.object({
 });
 export type HelpUpdateCommand = z.infer<typeof HelpUpdateCommand>;
 
+/** The caller takes back their own call for help (the matter sorted itself out). */
+export const HelpCancelCommand = z.object({ id: z.string().min(1).max(100) });
+export type HelpCancelCommand = z.infer<typeof HelpCancelCommand>;
+
 export const RevokeBody = z.object({ memberId: z.string().min(1) });
 
 /** Forms (or re-forms with another seed) the groups a breakout step will open with, for review. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
-import type { SessionView, Seat } from './session';
+import { OwnHelpCall, type SessionView, type Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
 export const PROTOCOL_VERSION = 1;
@@ -31,11 +31,16 @@ export const BroadcastEvent = z.object({
 });
 export type BroadcastEvent = z.infer<typeof BroadcastEvent>;
 
+/** To the caller's own connections: what became of their call for help (null: none open). */
+export const HelpStatusEvent = z.object({ call: OwnHelpCall.nullable(), serverNow: z.number() });
+export type HelpStatusEvent = z.infer<typeof HelpStatusEvent>;
+
 export interface ServerToClientEvents {
   welcome: (payload: { seat: Seat; protocol: number; serverNow: number }) => void;
   state: (view: SessionView) => void;
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
+  'help:status': (event: HelpStatusEvent) => void;
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
@@ -46,6 +51,7 @@ export interface ClientToServerEvents {
   'broadcast:send': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:call': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:update': (command: unknown, ack: (reply: Ack) => void) => void;
+  'help:cancel': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:preview': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:move': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:lock': (command: unknown, ack: (reply: Ack) => void) => void;

@@ -52,11 +52,15 @@ export const HelpCallView = z.object({
   from: z.object({ id: z.string(), name: z.string(), role: Role }),
   groupId: z.string().nullable(),
   message: z.string(),
-  status: z.enum(['open', 'acknowledged', 'resolved']),
+  status: z.enum(['open', 'acknowledged', 'resolved', 'cancelled']),
   createdAt: z.number(),
   handledBy: z.string().nullable(),
 });
 export type HelpCallView = z.infer<typeof HelpCallView>;
+
+/** The caller's own call for help, as only they see it: sent, on the way, resolved or cancelled. */
+export const OwnHelpCall = HelpCallView.pick({ id: true, message: true, status: true, createdAt: true, handledBy: true });
+export type OwnHelpCall = z.infer<typeof OwnHelpCall>;
 
 export const AssignmentView = z.object({
   stepIndex: z.number().int(),

@@ -196,7 +196,7 @@ describe('accessibility of every screen in English and French', () => {
     const fr = tr('fr');
     await participants.fr.getByLabel(fr('help.messageLabel')).fill('Le son ne passe pas.');
     await participants.fr.getByRole('button', { name: fr('help.call') }).click();
-    await participants.fr.getByTestId('help-status').getByText(fr('help.sent')).waitFor();
+    await participants.fr.getByTestId('help-status').getByText(fr('help.status.open')).waitFor();
     await both('breakout with a broadcast, a warning and a call for help', participants);
 
     for (const language of languages) await consoles[language].getByTestId('help-call').waitFor();

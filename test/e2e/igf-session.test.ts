@@ -232,12 +232,15 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await screenshots(byName('Hana').page, 'breakout-warning-fr');
   });
 
-  it('carries a call for help to the moderator, who acknowledges, visits and resolves it', async () => {
+  it('carries a call for help to the moderator, who acknowledges, visits and resolves it; the caller sees each answer', async () => {
     const farah = byName('Farah'); // a facilitator
     const groupId = [...groups].find(([, ids]) => ids.includes(farah.id))![0];
     await farah.page.getByLabel(en('help.messageLabel')).fill('Two people cannot hear each other.');
     await farah.page.getByRole('button', { name: en('help.call') }).click();
-    await farah.page.getByTestId('help-status').getByText(en('help.sent')).waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.open')).waitFor();
+    // One call at a time: the form gives way to the call's status and a way to take it back.
+    expect(await farah.page.getByRole('button', { name: en('help.call') }).count()).toBe(0);
+    await farah.page.getByRole('button', { name: en('help.cancel') }).waitFor();
 
     const call = moderator.getByTestId('help-call');
     await call.getByText('Two people cannot hear each other.').waitFor();
@@ -245,6 +248,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await moderator.locator(`[data-testid="room"][data-group="${groupId}"]`).getByText(en('rooms.calls', { count: 1 })).waitFor();
     await call.getByRole('button', { name: en('helpCalls.acknowledge') }).click();
     await moderator.locator('[data-testid="help-call"][data-status="acknowledged"]').waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.acknowledged', { name: 'Moderator' })).waitFor();
 
     const visitButton = moderator.getByRole('button', { name: en('rooms.visit', { group: groupLabel(en, groupId) }) });
     await visitButton.click();
@@ -260,6 +264,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await call.getByRole('button', { name: en('helpCalls.resolve') }).click();
     await moderator.getByText(en('helpCalls.none')).waitFor();
     await moderator.getByText(en('helpCalls.resolvedCount', { count: 1 })).waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.resolved', { name: 'Moderator' })).waitFor();
+    await farah.page.getByRole('button', { name: en('help.call') }).waitFor();
   });
 
   it('brings everyone back to plenary when the moderator ends the breakout early', async () => {

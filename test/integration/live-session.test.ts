@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ack, BroadcastEvent, WarningEvent } from '../../shared/protocol';
+import type { Ack, BroadcastEvent, HelpStatusEvent, WarningEvent } from '../../shared/protocol';
 import { SessionView, type CreateSessionInput, type Seat } from '../../shared/session';
 import { ManualClock } from '../support/manual-clock';
 import { createSession, igfAgenda, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
@@ -28,11 +28,13 @@ interface Person {
   states: SessionView[];
   warnings: WarningEvent[];
   broadcasts: BroadcastEvent[];
+  helpStatus: HelpStatusEvent[];
   latest(): SessionView;
   /** Resolves with the first state received (or already received) that matches. */
   state(match: (view: SessionView) => boolean): Promise<SessionView>;
   warning(match: (event: WarningEvent) => boolean): Promise<WarningEvent>;
   broadcast(match: (event: BroadcastEvent) => boolean): Promise<BroadcastEvent>;
+  help(match: (event: HelpStatusEvent) => boolean): Promise<HelpStatusEvent>;
   send(event: string, payload: unknown): Promise<Ack>;
 }
 
@@ -60,16 +62,19 @@ function person(id: string, client: LiveClient): Person {
     states: [],
     warnings: [],
     broadcasts: [],
+    helpStatus: [],
     latest: () => p.states.at(-1)!,
     state: (match) => waitIn(p.states, match),
     warning: (match) => waitIn(p.warnings, match),
     broadcast: (match) => waitIn(p.broadcasts, match),
+    help: (match) => waitIn(p.helpStatus, match),
     send: (event, payload) => (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)(event, payload),
   };
   client.on('welcome', (w) => (p.seat = w.seat));
   client.on('state', (view) => received(p.states, SessionView.parse(view)));
   client.on('warning', (event) => received(p.warnings, event));
   client.on('broadcast', (event) => received(p.broadcasts, event));
+  client.on('help:status', (event) => received(p.helpStatus, event));
   return p;
 }
 
@@ -406,6 +411,39 @@ describe('a live session over real sockets', () => {
     // Once resolved, the same person may call again.
     expect(await caller.send('help:call', { message: 'One more thing' })).toMatchObject({ ok: true });
     expect((await r.moderator.state((s) => (s.helpCalls ?? []).length === 2)).helpCalls![1]).toMatchObject({ status: 'open', message: 'One more thing' });
+  });
+
+  it('tells the caller, on each of their connections, that help is on the way, then resolved; the caller may cancel', async () => {
+    const r = await room(rosterCsv(6));
+    await command(r.moderator, { type: 'start' });
+    await command(r.moderator, { type: 'next' });
+    const caller = r.participants.find((p) => p.id === 'p03')!;
+    const other = r.participants.find((p) => p.id === 'p04')!;
+    expect(await caller.send('help:call', { message: 'No sound' })).toMatchObject({ ok: true });
+    const sent = await caller.help((e) => e.call?.status === 'open');
+    const id = sent.call!.id;
+    refusal(await caller.send('help:call', { message: 'Again' }), 'CONFLICT');
+    refusal(await other.send('help:cancel', { id }), 'NOT_FOUND');
+    refusal(await caller.send('help:cancel', {}), 'BAD_INPUT');
+
+    // A second tab, opened after the call, is told where it stands.
+    const secondTab = await join('p03', r.tokens.get('p03')!);
+    await secondTab.help((e) => e.call?.id === id && e.call.status === 'open');
+    expect((await r.moderator.send('help:update', { id, action: 'acknowledge' })).ok).toBe(true);
+    for (const tab of [caller, secondTab]) {
+      expect((await tab.help((e) => e.call?.status === 'acknowledged')).call).toMatchObject({ id, handledBy: 'Moderator' });
+    }
+    expect((await r.moderator.send('help:update', { id, action: 'resolve' })).ok).toBe(true);
+    await caller.help((e) => e.call?.status === 'resolved');
+
+    expect(await caller.send('help:call', { message: 'Still no sound' })).toMatchObject({ ok: true });
+    const again = await caller.help((e) => e.call?.status === 'open' && e.call.id !== id);
+    expect(await caller.send('help:cancel', { id: again.call!.id })).toMatchObject({ ok: true });
+    await caller.help((e) => e.call?.status === 'cancelled');
+    const staffView = await r.moderator.state((s) => s.helpCalls?.some((c) => c.status === 'cancelled') ?? false);
+    expect(staffView.helpCalls!.map((c) => c.status)).toEqual(['resolved', 'cancelled']);
+    await barrier(r.everyone);
+    expect(other.helpStatus).toEqual([]);
   });
 
   it('gives a reconnecting client the current state and the same group seat', async () => {

@@ -11,6 +11,7 @@ import {
   HandLowerCommand,
   HandsClearCommand,
   HelpCallCommand,
+  HelpCancelCommand,
   HelpUpdateCommand,
   ProfileCommand,
   ReportPresentCommand,
@@ -20,12 +21,13 @@ import { ErrorBody } from '../../../shared/errors';
 import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
+  HelpStatusEvent,
   PROTOCOL_VERSION,
   WarningEvent,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../../shared/protocol';
-import { Seat, SessionView } from '../../../shared/session';
+import { Seat, SessionView, type OwnHelpCall } from '../../../shared/session';
 import { offsetFrom, type ClockSample } from './clock';
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -58,6 +60,8 @@ export interface LiveState {
   notesScroll: (NotesScrollEvent & { seq: number }) | null;
   /** Staff and observers: the latest activity of the breakout's notes, per group. */
   notesActivity: NotesActivity | null;
+  /** This person's own call for help and what became of it. */
+  helpCall: OwnHelpCall | null;
 }
 
 /** Every command the client sends, with the schema the server validates it against. */
@@ -66,6 +70,7 @@ const commands = {
   'broadcast:send': BroadcastCommand,
   'help:call': HelpCallCommand,
   'help:update': HelpUpdateCommand,
+  'help:cancel': HelpCancelCommand,
   'groups:preview': GroupsPreviewCommand,
   'groups:move': GroupsMoveCommand,
   'groups:lock': GroupsLockCommand,
@@ -111,7 +116,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, helpCall: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -181,6 +186,11 @@ export class SessionClient {
       if (!event.success) return console.error('Roundtable: unexpected broadcast', event.error);
       const { id, text, from, groupId } = event.data;
       this.#set({ broadcasts: [...this.#state.broadcasts.filter((b) => b.id !== id), { id, text, from, groupId }].slice(-keptBroadcasts) });
+    });
+    socket.on('help:status', (payload) => {
+      const event = HelpStatusEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected help:status', event.error);
+      this.#set({ helpCall: event.data.call });
     });
     socket.on('notes:scroll', (payload) => {
       const event = NotesScrollEvent.safeParse(payload);

@@ -1,5 +1,5 @@
 import { useId, useState } from 'preact/hooks';
-import type { GroupView, Seat, SessionView } from '../../../shared/session';
+import type { GroupView, OwnHelpCall, Seat, SessionView } from '../../../shared/session';
 import { languageName, useT, useTranslation } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -66,7 +66,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <Members members={group.members} me={seat.memberId} />
             </div>
           </section>
-          <HelpCall client={client} />
+          <HelpCall client={client} call={live.helpCall} />
           <Agenda view={view} />
         </div>
       </div>
@@ -74,35 +74,42 @@ export function Breakout({ client, live, view, seat, group }: Props) {
   );
 }
 
-/** Asks the moderators to come to the room; one open call at a time, as the server rules. */
-function HelpCall({ client }: { client: SessionClient }) {
+/**
+ * Asks the moderators to come to the room, and tells the caller what became of it: sent, a
+ * moderator on the way, resolved. One open call at a time, as the server rules; it can be cancelled.
+ */
+function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall | null }) {
   const t = useT();
   const ids = { heading: useId(), message: useId() };
   const [message, setMessage] = useState('');
-  const [sent, setSent] = useState(false);
   const { run, error, busy } = useCommand(client);
+  const open = call !== null && (call.status === 'open' || call.status === 'acknowledged');
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (await run('help:call', { message: message.trim() })) {
-      setSent(true);
-      setMessage('');
-    }
+    if (await run('help:call', { message: message.trim() })) setMessage('');
   };
   return (
-    <section class="card help" aria-labelledby={ids.heading}>
+    <section class="card help" aria-labelledby={ids.heading} data-testid="help">
       <h2 id={ids.heading}>{t('help.heading')}</h2>
-      <form onSubmit={submit} class="form">
-        <div class="field">
-          <label for={ids.message}>{t('help.messageLabel')}</label>
-          <textarea id={ids.message} rows={2} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
-        </div>
-        <button type="submit" class="primary" disabled={busy}>
-          {t('help.call')}
-        </button>
-      </form>
-      <p role="status" class="status-text" data-testid="help-status">
-        {sent ? t('help.sent') : ''}
+      {!open && (
+        <form onSubmit={submit} class="form">
+          <div class="field">
+            <label for={ids.message}>{t('help.messageLabel')}</label>
+            <textarea id={ids.message} rows={2} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
+          </div>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('help.call')}
+          </button>
+        </form>
+      )}
+      <p role="status" class="status-text" data-testid="help-status" data-status={call?.status ?? 'none'}>
+        {call ? t(`help.status.${call.status}`, { name: call.handledBy ?? '' }) : ''}
       </p>
+      {open && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run('help:cancel', { id: call.id })}>
+          {t('help.cancel')}
+        </button>
+      )}
       <ErrorText error={error} />
     </section>
   );

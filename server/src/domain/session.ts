@@ -26,7 +26,8 @@ export interface HelpCall {
   fromRole: Member['role'] | 'organizer';
   groupId: string | null;
   message: string;
-  status: 'open' | 'acknowledged' | 'resolved';
+  /** `cancelled`: the caller no longer needs help. */
+  status: 'open' | 'acknowledged' | 'resolved' | 'cancelled';
   createdAt: number;
   handledBy: string | null;
 }

@@ -13,6 +13,7 @@ import {
   HandLowerCommand,
   HandsClearCommand,
   HelpCallCommand,
+  HelpCancelCommand,
   HelpUpdateCommand,
   ProfileCommand,
   ReportPresentCommand,
@@ -26,7 +27,7 @@ import { sendBroadcast } from '../domain/broadcasts';
 import type { Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
-import { callForHelp, handleHelpCall } from '../domain/help-calls';
+import { callForHelp, cancelHelpCall, handleHelpCall, isClosed, ownHelpCall } from '../domain/help-calls';
 import { scrollNotes } from '../domain/notes-access';
 import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
@@ -158,6 +159,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('broadcast:send', command(BroadcastCommand, (s, c, ctx) => sendBroadcast(s, actor, c, ctx)));
     socket.on('help:call', command(HelpCallCommand, (s, c, ctx) => callForHelp(s, actor, c, ctx)));
     socket.on('help:update', command(HelpUpdateCommand, (s, c, ctx) => handleHelpCall(s, actor, c, ctx)));
+    socket.on('help:cancel', command(HelpCancelCommand, (s, c, ctx) => cancelHelpCall(s, actor, c, ctx)));
     socket.on('groups:preview', command(GroupsPreviewCommand, (s, c, ctx) => previewGroups(s, actor, c, ctx)));
     socket.on('groups:move', command(GroupsMoveCommand, (s, c, ctx) => moveMember(s, actor, c, ctx)));
     socket.on('groups:lock', command(GroupsLockCommand, (s, c, ctx) => lockGroups(s, actor, c, ctx)));
@@ -204,6 +206,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
         placeInAudience(socket, state.id, rendering);
         socket.emit('state', rendering.view(socket.data.audience!));
+        // Back after a reload or a drop: a call still waiting or on its way is shown again.
+        const call = actor.memberId ? ownHelpCall(state, actor.memberId) : null;
+        if (call && !isClosed(call)) socket.emit('help:status', { call, serverNow: deps.clock.now() });
         if (seesAllGroups(socket.data.audience)) {
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
@@ -301,6 +306,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           ? io.to(everyone(state.id))
           : io.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
         target.emit('broadcast', message);
+      } else if (event.type === 'help.changed' && event.fromId !== null) {
+        const call = ownHelpCall(state, event.fromId);
+        for (const socket of sockets.get(state.id) ?? []) {
+          if (socket.data.actor.memberId === event.fromId) socket.emit('help:status', { call, serverNow: now });
+        }
       }
     }
   });
