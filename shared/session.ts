@@ -90,6 +90,8 @@ export type GroupPreviewView = z.infer<typeof GroupPreviewView>;
 export const ReportBackView = z.object({
   queue: z.array(z.object({ groupId: z.string(), rapporteur: Person.nullable() })),
   presenting: z.string().nullable(),
+  /** Groups that have presented, in the order they did. */
+  presented: z.array(z.string()),
 });
 export type ReportBackView = z.infer<typeof ReportBackView>;
 

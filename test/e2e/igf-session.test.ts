@@ -278,7 +278,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     });
   });
 
-  it('runs the report-back: the moderator orders the queue and each rapporteur presents in turn', async () => {
+  it('runs the report-back: the moderator orders the queue and each rapporteur presents in turn, marked once presented', async () => {
     const queue = moderator.getByTestId('report-queue');
     const order = async () => Promise.all((await queue.getByTestId('queue-item').all()).map(async (li) => (await li.getAttribute('data-group'))!));
     const before = await order();
@@ -300,6 +300,12 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
         await p.page.getByRole('region', { name: p.t('report.notesHeading', { group: groupLabel(p.t, groupId) }) }).waitFor();
       });
       await rapporteur.page.getByText(rapporteur.t('report.youPresent')).waitFor();
+      // The group before has presented: marked so in the console and on everyone's queue.
+      const done = reordered.slice(0, turn);
+      for (const page of [moderator, people[0]!.page]) {
+        for (const g of done) await page.locator(`[data-testid="queue-item"][data-group="${g}"][data-presented="true"]`).waitFor();
+        expect(await page.locator('[data-testid="queue-item"][data-presented="true"]').count()).toBe(done.length);
+      }
       if (groups.get(groupId)!.includes('p02')) {
         // What the table wrote is on every screen, read-only.
         await everyone((p) => p.page.getByTestId('notes-panel').getByText('Trust comes first.').waitFor());
@@ -316,6 +322,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     }
     await queue.getByRole('button', { name: en('report.stop') }).click();
     await everyone((p) => p.page.getByTestId('presenting').getByText(p.t('report.nobody')).waitFor());
+    await expect.poll(() => moderator.locator('[data-testid="queue-item"][data-presented="true"]').count()).toBe(reordered.length);
+    await moderator.getByTestId('report-queue').getByText(en('report.presented')).first().waitFor();
   });
 
   it('ends the session for everyone', async () => {

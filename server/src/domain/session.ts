@@ -85,8 +85,11 @@ export interface SessionState {
    * Media grants follow it. Absent in sessions stored before the floor existed.
    */
   floor?: string | null;
-  /** The rapporteurs' queue after a breakout: group ids in presenting order, and who presents now. */
-  reportBack: { queue: string[]; presenting: string | null };
+  /**
+   * The rapporteurs' queue after a breakout: group ids in presenting order, who presents now, and
+   * who has presented (absent in sessions stored before it was kept).
+   */
+  reportBack: { queue: string[]; presenting: string | null; presented?: string[] };
   helpCalls: HelpCall[];
   /** Ids handed out so far (help calls, broadcasts): deterministic, no randomness in the domain. */
   sequence: number;
@@ -120,7 +123,7 @@ export function newSession(input: {
     preview: null,
     hands: [],
     floor: null,
-    reportBack: { queue: [], presenting: null },
+    reportBack: { queue: [], presenting: null, presented: [] },
     helpCalls: [],
     sequence: 0,
     version: 1,

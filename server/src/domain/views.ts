@@ -2,7 +2,7 @@ import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared
 import type { PlannedGroup } from '../grouping/types';
 import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
-import { rapporteurOf } from './report-back';
+import { presentedGroups, rapporteurOf } from './report-back';
 import { currentStep, inBreakout, shownName, type SessionState } from './session';
 
 /**
@@ -107,6 +107,7 @@ export class SessionRendering {
           return { groupId, rapporteur: rapporteur ? { id: rapporteur.id, name: shownName(rapporteur) } : null };
         }),
         presenting: state.reportBack.presenting,
+        presented: presentedGroups(state),
       },
     };
     return this.#shared;

@@ -112,6 +112,23 @@ describe('report-back', () => {
     expect(renderView(s, 'plenary', new Set(), t0).reportBack.presenting).toBe(reversed[0]);
     expect(() => presentGroup(s, participant('p1'), { groupId: null }, ctx(t0))).toThrow(/may not/);
   });
+
+  it('marks a group as presented once the next one stands up or the moderator stops, and starts afresh next round', () => {
+    let s = driveAgenda(started(), moderator, { type: 'next' }, ctx(t0, present)).state;
+    s = driveAgenda(s, moderator, { type: 'next' }, ctx(t0 + minute)).state;
+    const [a, b] = s.reportBack.queue;
+    expect(renderView(s, 'plenary', new Set(), t0).reportBack.presented).toEqual([]);
+    s = presentGroup(s, moderator, { groupId: a! }, ctx(t0)).state;
+    expect(s.reportBack.presented).toEqual([]);
+    const t = presentGroup(s, moderator, { groupId: b! }, ctx(t0));
+    expect(t.audit[0]!.detail).toEqual({ groupId: b, presented: a });
+    s = t.state;
+    expect(renderView(s, 'plenary', new Set(), t0).reportBack).toMatchObject({ presenting: b, presented: [a] });
+    s = presentGroup(s, moderator, { groupId: null }, ctx(t0)).state;
+    s = presentGroup(s, moderator, { groupId: a! }, ctx(t0)).state;
+    s = presentGroup(s, moderator, { groupId: null }, ctx(t0)).state;
+    expect(renderView(s, 'staff', new Set(), t0).reportBack.presented).toEqual([a, b]);
+  });
 });
 
 describe('join profile', () => {
