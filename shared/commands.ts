@@ -63,6 +63,8 @@ export const ProfileCommand = z.object({
   displayName: z.string().trim().min(1).max(60),
   language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/),
   consent: z.literal(true, { error: 'The session terms must be accepted to take part.' }),
+  /** Which text of the terms the person agreed to (`termsVersion`); required the first time. */
+  terms: z.string().trim().min(1).max(64).optional(),
 });
 export type ProfileCommand = z.infer<typeof ProfileCommand>;
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, BroadcastEvent, HelpStatusEvent, WarningEvent } from '../../shared/protocol';
-import { SessionView, type CreateSessionInput, type Seat } from '../../shared/session';
+import { SessionView, termsVersion, type CreateSessionInput, type Seat } from '../../shared/session';
 import { ManualClock } from '../support/manual-clock';
-import { createSession, igfAgenda, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, igfAgenda, joinScreen, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 const minute = 60_000;
 
@@ -78,13 +78,14 @@ function person(id: string, client: LiveClient): Person {
   return p;
 }
 
-/** Connects with an invite token and resolves once the first state has arrived. */
-async function join(id: string, token: string): Promise<Person> {
+/** Opens an invitation and resolves once the first state has arrived; without `open`, joins too, as the join screen does. */
+async function join(id: string, token: string, options: { open?: boolean } = {}): Promise<Person> {
   const client = liveClient(server.url, token, { autoConnect: false });
   opened.push(client);
   const p = person(id, client);
   client.connect();
   await p.state(() => true);
+  if (!options.open) await joinScreen(client, p.seat);
   return p;
 }
 
@@ -102,7 +103,11 @@ async function room(roster = rosterCsv(12), agenda: CreateSessionInput = igfAgen
   const moderator = await join('moderator', moderatorToken);
   const ids = connect ?? [...tokens.keys()];
   const participants = await Promise.all(ids.map((m) => join(m, tokens.get(m)!)));
-  return { id, tokens, moderator, participants, everyone: [moderator, ...participants] };
+  const everyone = [moderator, ...participants];
+  // Everyone has heard of everyone joining, so a command's state is the next one each receives.
+  const joined = SessionView.parse(await (await server.api(`/api/sessions/${id}`)).json()).version;
+  await Promise.all(everyone.map((p) => p.state((s) => s.version >= joined)));
+  return { id, tokens, moderator, participants, everyone };
 }
 
 /** Sends an agenda command that must succeed; resolves with the sender's view of the session after it. */
@@ -153,6 +158,7 @@ describe('a live session over real sockets', () => {
     expect(r.everyone).toHaveLength(13);
     // Presence refreshes re-send the version everyone already has.
     clock.advance(1000);
+    const joined = (await sessionNow(r.id)).version; // the roster import, then each person joining
     await allReach(r.everyone, (await command(r.moderator, { type: 'start' })).version);
     clock.advance(1000);
     await allReach(r.everyone, (await command(r.moderator, { type: 'next' })).version);
@@ -169,14 +175,14 @@ describe('a live session over real sockets', () => {
       const versions: number[] = [];
       const steps: Array<number | 'ended'> = [];
       for (const s of p.states) {
-        if (versions.includes(s.version)) continue;
+        if (versions.includes(s.version) || s.version < joined) continue;
         expect(s.version, `${p.id} received an older version after a newer one`).toBeGreaterThan(versions.at(-1) ?? 0);
         versions.push(s.version);
         const step = s.status === 'ended' ? 'ended' : s.stepIndex;
         if (steps.at(-1) !== step) steps.push(step);
       }
       expect(steps, p.id).toEqual([-1, 0, 1, 2, 'ended']);
-      expect(versions, p.id).toEqual([2, 3, 4, 5, 6]);
+      expect(versions, p.id).toEqual([joined, joined + 1, joined + 2, joined + 3, joined + 4]);
     }
   });
 
@@ -318,6 +324,7 @@ describe('a live session over real sockets', () => {
   it('limits each connection to 20 commands a second (RATE_LIMITED, nothing changes) and refills as time passes', async () => {
     const r = await room(rosterCsv(3));
     const [a, b] = r.participants;
+    clock.advance(1_000); // joining took a command from each allowance
     const acks = await Promise.all(Array.from({ length: 25 }, () => a!.send('hand:raise', { raised: 'maybe' })));
     expect(acks.filter((ack) => !ack.ok && ack.error.code === 'BAD_INPUT')).toHaveLength(20);
     for (const ack of acks.slice(20)) refusal(ack, 'RATE_LIMITED');
@@ -479,11 +486,11 @@ describe('a live session over real sockets', () => {
     expect([...seated.values()].flat()).not.toContain('p13');
 
     const late = await join('p13', r.tokens.get('p13')!);
-    const own = late.states[0]!.group!;
+    const own = (await late.state((s) => s.group !== null)).group!;
     expect(own.members.map((m) => m.id)).toContain('p13');
     expect(own.language).toBe('fr');
     const bilingual = await join('p14', r.tokens.get('p14')!);
-    const theirs = bilingual.states[0]!.group!;
+    const theirs = (await bilingual.state((s) => s.group !== null)).group!;
     expect(['en', 'fr']).toContain(theirs.language);
     expect(theirs.members.length).toBeGreaterThan(1);
 
@@ -493,6 +500,34 @@ describe('a live session over real sockets', () => {
       expect(now.slice(0, members.length)).toEqual(members);
     }
     expect(after.groups!.flatMap((g) => g.members.map((m) => m.id)).sort()).toEqual([...r.tokens.keys()].sort());
+  });
+
+  it('counts and seats a person only once they joined; opening the invitation takes no seat; the consent is audited', async () => {
+    const r = await room(rosterCsv(12), igfAgenda, [...Array(10).keys()].map((i) => `p${String(i + 1).padStart(2, '0')}`));
+    const looking = await join('p11', r.tokens.get('p11')!, { open: true });
+    expect(looking.seat.consented).toBe(false);
+    clock.advance(1000);
+    await barrier(r.everyone);
+    expect((await sessionNow(r.id)).presence).toMatchObject({ connected: 10, roster: 12 });
+    await command(r.moderator, { type: 'start' });
+    const breakout = await command(r.moderator, { type: 'next' });
+    expect(breakout.groups!.flatMap((g) => g.members.map((m) => m.id))).not.toContain('p11');
+    // Still only looking during the breakout: no seat, and the counts say so.
+    const peeking = await join('p12', r.tokens.get('p12')!, { open: true });
+    await barrier([peeking, looking]);
+    expect(peeking.latest().group).toBeNull();
+    expect((await sessionNow(r.id)).groups!.flatMap((g) => g.members.map((m) => m.id))).not.toContain('p12');
+
+    refusal(await looking.send('profile:update', { displayName: 'Eleven', language: 'en', consent: true }), 'BAD_INPUT');
+    expect(await looking.send('profile:update', { displayName: 'Eleven', language: 'en', consent: true, terms: termsVersion })).toMatchObject({ ok: true });
+    const seated = await looking.state((s) => s.group?.members.some((m) => m.id === 'p11') ?? false);
+    expect(seated.group!.members.find((m) => m.id === 'p11')).toMatchObject({ name: 'Eleven', present: true });
+    clock.advance(1000);
+    await r.moderator.state((s) => s.presence.connected === 11);
+    const log = (await (await server.api(`/api/sessions/${r.id}/audit`)).json()) as { entries: Array<{ action: string; at: number; detail: Record<string, unknown> }> };
+    const consent = log.entries.filter((e) => e.action === 'join' && e.detail.memberId === 'p11');
+    expect(consent).toEqual([expect.objectContaining({ at: clock.now() - 1000, detail: { memberId: 'p11', language: 'en', consent: { at: clock.now() - 1000, terms: termsVersion, language: 'en' } } })]);
+    expect(log.entries.some((e) => e.detail.memberId === 'p12')).toBe(false);
   });
 
   it('refuses connections with a wrong protocol, a bad token or a revoked invitation', async () => {

@@ -11,7 +11,7 @@ import { SessionCreated, SessionView, type CreateSessionInput } from '../../shar
 import { createServer } from '../../server/src/app';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
 import { ManualClock } from '../support/manual-clock';
-import { adminToken, createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { adminToken, createSession, igfAgenda, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleRoster = (name: string) => readFileSync(join(repoRoot, 'test/fixtures', name), 'utf8');
@@ -67,14 +67,17 @@ async function audit(id: string, token?: string) {
   return (await ok(await server.api(`/api/sessions/${id}/audit`, token === undefined ? {} : { token }), 200, AuditLog)).entries;
 }
 
-/** Connects live clients and resolves once each is in the session (so it counts as present). */
+/** Connects live clients and resolves once each has joined the session (so it counts as present). */
 async function connect(tokens: string[]): Promise<LiveClient[]> {
-  const connected = tokens.map((token) => {
+  const connected = tokens.map(async (token) => {
     const client = liveClient(server.url, token, { autoConnect: false });
     clients.push(client);
+    const welcome = nextEvent(client, 'welcome');
     const first = nextEvent(client, 'state');
     client.connect();
-    return first.then(() => client);
+    await first;
+    await joinScreen(client, (await welcome).seat);
+    return client;
   });
   return Promise.all(connected);
 }
@@ -515,7 +518,11 @@ describe('audit log', () => {
     const breakout = await step(minute, 'next');
     await step(minute, 'end');
 
-    const entries = await audit(id, moderatorToken);
+    const all = await audit(id, moderatorToken);
+    // Each person joined (agreed to the terms) before the session started.
+    const joins = all.filter((e) => e.action === 'join');
+    expect(joins.map((e) => e.actor.split(':')[1]).sort()).toEqual([...tokens.keys()].sort());
+    const entries = all.filter((e) => e.action !== 'join');
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
       ['session.create', 'organizer'],
       ['roster.import', 'organizer'],
@@ -529,12 +536,12 @@ describe('audit log', () => {
       ['end', 'moderator'],
     ]);
     expect(entries.slice(2).filter((e) => e.actor !== 'clock').map((e) => e.at)).toEqual(times);
-    expect(entries[0]!.fromVersion).toBe(0);
-    for (const [i, e] of entries.entries()) {
+    expect(all[0]!.fromVersion).toBe(0);
+    for (const [i, e] of all.entries()) {
       expect(e.toVersion).toBe(e.fromVersion + 1);
       if (i > 0) {
-        expect(e.fromVersion).toBe(entries[i - 1]!.toVersion);
-        expect(e.at).toBeGreaterThanOrEqual(entries[i - 1]!.at);
+        expect(e.fromVersion).toBe(all[i - 1]!.toVersion);
+        expect(e.at).toBeGreaterThanOrEqual(all[i - 1]!.at);
       }
     }
     expect(entries.at(-1)!.toVersion).toBe((await view(id)).version);

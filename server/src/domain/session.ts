@@ -10,8 +10,10 @@ export interface Member extends RosterEntry {
   displayName?: string;
   /** The language the person chose for the interface and discussion. */
   language?: string;
-  /** When the person accepted the session's terms. */
+  /** When the person accepted the session's terms: from then on they take part (present, seated). */
   consentedAt?: number;
+  /** Which version of the terms text they accepted. */
+  consentedTerms?: string;
 }
 
 /** The name others see. */

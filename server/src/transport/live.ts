@@ -32,7 +32,7 @@ import { scrollNotes } from '../domain/notes-access';
 import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
-import { arrive } from '../domain/presence';
+import { arrive, hasJoined } from '../domain/presence';
 import { TokenBucket } from '../access/token-bucket';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
@@ -49,6 +49,8 @@ interface SocketData {
   /** What the link said: checked against the roster again on every change and command. */
   claims: LinkClaims;
   audience: Audience | null;
+  /** Whether this connection counts in presence: only once its person has joined. */
+  counted: boolean;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -103,7 +105,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }
       const claims = await deps.invites.claimsOf(handshake.data.token);
       const state = await deps.host.get(claims.sid);
-      socket.data = { sessionId: claims.sid, actor: admit(state, claims), claims, audience: null };
+      socket.data = { sessionId: claims.sid, actor: admit(state, claims), claims, audience: null, counted: false };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -118,12 +120,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     sockets.set(sessionId, members);
     members.add(socket);
     void socket.join(everyone(sessionId));
-    const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
 
     socket.on('disconnect', () => {
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
-      if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
+      if (socket.data.counted && deps.presence.disconnect(sessionId, actor.memberId!)) schedulePresence(sessionId);
     });
 
     // A stuck button or a misbehaving client must not flood the session's command queue.
@@ -171,7 +172,20 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
     socket.on(
       'profile:update',
-      command(ProfileCommand, (s, c, ctx) => updateProfile(s, actor, c, ctx), (s) => ({ seat: seatOf(s, actor) })),
+      request(async (payload) => {
+        const input = ProfileCommand.parse(payload);
+        const { state } = await deps.host.execute(sessionId, (s, ctx) => {
+          if (!stillAdmitted(socket, s)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+          return updateProfile(s, actor, input, ctx);
+        });
+        // Joining is what takes a seat: every open tab of this person now counts, and a
+        // breakout under way seats them.
+        if (actor.memberId && hasJoined(state, actor.memberId)) {
+          for (const other of sockets.get(sessionId) ?? []) if (other.data.actor.memberId === actor.memberId) countIn(other);
+          await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
+        }
+        return { seat: seatOf(await deps.host.get(sessionId), actor) };
+      }),
     );
     socket.on(
       'notes:token',
@@ -198,6 +212,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       try {
         const { state } = await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
         if (!socket.connected) return;
+        if (actor.memberId && hasJoined(state, actor.memberId)) countIn(socket);
         socket.emit('welcome', {
           seat: seatOf(state, actor),
           protocol: PROTOCOL_VERSION,
@@ -213,13 +228,19 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
         }
-        if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
         deps.logger.error({ err: error, sessionId }, 'joining the session failed');
         socket.disconnect(true);
       }
     })();
   });
+
+  /** From now on this connection counts in presence (its person has joined); once per connection. */
+  function countIn(socket: LiveSocket): void {
+    if (socket.data.counted || !socket.data.actor.memberId || !socket.connected) return;
+    socket.data.counted = true;
+    if (deps.presence.connect(socket.data.sessionId, socket.data.actor.memberId)) schedulePresence(socket.data.sessionId);
+  }
 
   /** Moves the socket to the room of what it should now see; true when that changed. */
   function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {

@@ -6,6 +6,7 @@ import { updateProfile } from '../../../server/src/domain/profile';
 import { orderReportQueue, presentGroup } from '../../../server/src/domain/report-back';
 import { groupOf } from '../../../server/src/domain/session';
 import { renderView, seatOf } from '../../../server/src/domain/views';
+import { termsVersion } from '../../../shared/session';
 import { ctx, forum, minute, moderator, participant, session, t0 } from './fixtures';
 
 const present = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
@@ -135,12 +136,26 @@ describe('join profile', () => {
   it('records the shown name, the language and consent once', () => {
     const s = session(forum);
     expect(seatOf(s, participant('p1')).consented).toBe(false);
-    const t = updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true }, ctx(t0));
+    expect(() => updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true }, ctx(t0))).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringMatching(/terms/) }),
+    );
+    const t = updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true, terms: termsVersion }, ctx(t0));
     expect(seatOf(t.state, participant('p1'))).toMatchObject({ name: 'Awa', language: 'fr', consented: true });
-    expect(t.state.roster.p1!.consentedAt).toBe(t0);
+    expect(t.state.roster.p1).toMatchObject({ consentedAt: t0, consentedTerms: termsVersion });
+    // Joining is audited as such: when, which terms text, read in which language.
+    expect(t.audit[0]).toMatchObject({ action: 'join', actor: 'participant:p1', at: t0, detail: { memberId: 'p1', consent: { at: t0, terms: termsVersion, language: 'fr' } } });
     const again = updateProfile(t.state, participant('p1'), { displayName: 'Awa D.', language: 'en', consent: true }, ctx(t0 + 5));
     expect(again.state.roster.p1!.consentedAt).toBe(t0);
+    expect(again.audit[0]).toMatchObject({ action: 'profile.update', detail: { memberId: 'p1', language: 'en' } });
+    expect(again.audit[0]!.detail).not.toHaveProperty('consent');
     expect(() => updateProfile(s, participant('p1'), { displayName: 'X', language: 'de', consent: true }, ctx(t0))).toThrow(/held in en, fr/);
     expect(() => updateProfile(s, moderator, { displayName: 'X', language: 'en', consent: true }, ctx(t0))).toThrow(/roster/);
+  });
+
+  it('lets nobody join a session that has ended', () => {
+    const ended = driveAgenda(started(), moderator, { type: 'end' }, ctx(t0)).state;
+    expect(() => updateProfile(ended, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true, terms: termsVersion }, ctx(t0))).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
   });
 });
