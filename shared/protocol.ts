@@ -35,12 +35,17 @@ export type BroadcastEvent = z.infer<typeof BroadcastEvent>;
 export const HelpStatusEvent = z.object({ call: OwnHelpCall.nullable(), serverNow: z.number() });
 export type HelpStatusEvent = z.infer<typeof HelpStatusEvent>;
 
+/** To a person the moderator moved to another room during the breakout: from where, to where. */
+export const MovedEvent = z.object({ from: z.string(), to: z.string(), serverNow: z.number() });
+export type MovedEvent = z.infer<typeof MovedEvent>;
+
 export interface ServerToClientEvents {
   welcome: (payload: { seat: Seat; protocol: number; serverNow: number }) => void;
   state: (view: SessionView) => void;
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
   'help:status': (event: HelpStatusEvent) => void;
+  'groups:moved': (event: MovedEvent) => void;
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;

@@ -22,6 +22,7 @@ import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesT
 import {
   BroadcastEvent,
   HelpStatusEvent,
+  MovedEvent,
   PROTOCOL_VERSION,
   WarningEvent,
   type ClientToServerEvents,
@@ -62,6 +63,8 @@ export interface LiveState {
   notesActivity: NotesActivity | null;
   /** This person's own call for help and what became of it. */
   helpCall: OwnHelpCall | null;
+  /** The moderator moved this person to another room of the current breakout. */
+  moved: { from: string; to: string } | null;
 }
 
 /** Every command the client sends, with the schema the server validates it against. */
@@ -116,7 +119,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, helpCall: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, helpCall: null, moved: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -174,7 +177,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, moved: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -191,6 +194,11 @@ export class SessionClient {
       const event = HelpStatusEvent.safeParse(payload);
       if (!event.success) return console.error('Roundtable: unexpected help:status', event.error);
       this.#set({ helpCall: event.data.call });
+    });
+    socket.on('groups:moved', (payload) => {
+      const event = MovedEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected groups:moved', event.error);
+      this.#set({ moved: { from: event.data.from, to: event.data.to } });
     });
     socket.on('notes:scroll', (payload) => {
       const event = NotesScrollEvent.safeParse(payload);
@@ -232,6 +240,10 @@ export class SessionClient {
   /** The server's clock now, as well as this client can tell. */
   serverNow(): number {
     return Date.now() + this.#state.offsetMs;
+  }
+
+  dismissMoved(): void {
+    this.#set({ moved: null });
   }
 
   dismissBroadcast(id: string): void {

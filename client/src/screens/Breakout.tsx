@@ -33,6 +33,14 @@ export function Breakout({ client, live, view, seat, group }: Props) {
         {t('breakout.title', { group: label })}
       </h1>
       <p class="lead">{t('breakout.lead', { title: step?.title ?? '', language: languageName(group.language, language) })}</p>
+      {live.moved && live.moved.to === group.id && (
+        <div class="broadcast moved-notice" role="alert" data-testid="moved-notice">
+          <p>{t('moved.notice', { from: groupLabel(t, live.moved.from), to: label })}</p>
+          <button type="button" class="ghost" onClick={() => client.dismissMoved()}>
+            {t('moved.dismiss')}
+          </button>
+        </div>
+      )}
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="layout">
         <div class="primary">

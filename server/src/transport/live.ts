@@ -327,6 +327,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           ? io.to(everyone(state.id))
           : io.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
         target.emit('broadcast', message);
+      } else if (event.type === 'member.moved') {
+        // After the state: their screen already shows the new room when they read where it is.
+        for (const socket of sockets.get(state.id) ?? []) {
+          if (socket.data.actor.memberId === event.memberId) socket.emit('groups:moved', { from: event.from, to: event.to, serverNow: now });
+        }
       } else if (event.type === 'help.changed' && event.fromId !== null) {
         const call = ownHelpCall(state, event.fromId);
         for (const socket of sockets.get(state.id) ?? []) {

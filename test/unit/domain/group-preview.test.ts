@@ -69,8 +69,13 @@ describe('group preview', () => {
     const open = driveAgenda(started(), moderator, { type: 'next' }, ctx(t0, present)).state;
     const [g1, g2] = open.groups;
     const who = g1!.members[0]!;
-    const moved = moveMember(open, moderator, { memberId: who, groupId: g2!.id }, ctx(t0)).state;
-    expect(groupOf(moved, who)!.id).toBe(g2!.id);
+    const t = moveMember(open, moderator, { memberId: who, groupId: g2!.id }, ctx(t0));
+    expect(groupOf(t.state, who)!.id).toBe(g2!.id);
+    // The person moved is told where to: one event, for them.
+    expect(t.events).toEqual([{ type: 'member.moved', memberId: who, from: g1!.id, to: g2!.id }]);
+    const preview = previewGroups(started(), moderator, { step: 1 }, ctx(t0, present)).state;
+    const [p1, p2] = preview.preview!.groups;
+    expect(moveMember(preview, moderator, { memberId: p1!.members[0]!, groupId: p2!.id }, ctx(t0)).events).toEqual([]);
   });
 });
 
