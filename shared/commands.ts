@@ -9,9 +9,11 @@ export const AgendaCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('extend'), minutes: z.number().min(-24 * 60).max(24 * 60).refine((m) => m !== 0, 'must not be 0') }),
   z.object({ type: z.literal('end') }),
+  /** Keeps the rooms of a closing breakout open: the countdown to closing stops. */
+  z.object({ type: z.literal('keep-open') }),
 ]);
 export type AgendaCommand = z.infer<typeof AgendaCommand>;
-export const agendaCommandTypes = ['start', 'next', 'goto', 'pause', 'resume', 'extend', 'end'] as const;
+export const agendaCommandTypes = ['start', 'next', 'goto', 'pause', 'resume', 'extend', 'end', 'keep-open'] as const;
 
 export const ExtendBody = z.object({
   minutes: z.number().min(-24 * 60).max(24 * 60).refine((m) => m !== 0, 'must not be 0'),

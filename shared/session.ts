@@ -118,6 +118,8 @@ export const SessionView = z.object({
   endsAt: z.number().nullable(),
   /** Set while paused: what the countdown shows. */
   remainingMs: z.number().nullable(),
+  /** The breakout's rooms close at `at` (server ms) and the agenda moves to `toStep` (null: the end). */
+  closing: z.object({ at: z.number(), toStep: z.number().int().nullable() }).nullable(),
   version: z.number().int(),
   serverNow: z.number(),
   presence: PresenceCounts,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, BroadcastEvent, HelpStatusEvent, WarningEvent } from '../../shared/protocol';
 import { SessionView, termsVersion, type CreateSessionInput, type Seat } from '../../shared/session';
@@ -91,6 +94,7 @@ async function join(id: string, token: string, options: { open?: boolean } = {})
 
 interface Room {
   id: string;
+  moderatorToken: string;
   tokens: Map<string, string>;
   moderator: Person;
   participants: Person[];
@@ -107,7 +111,7 @@ async function room(roster = rosterCsv(12), agenda: CreateSessionInput = igfAgen
   // Everyone has heard of everyone joining, so a command's state is the next one each receives.
   const joined = SessionView.parse(await (await server.api(`/api/sessions/${id}`)).json()).version;
   await Promise.all(everyone.map((p) => p.state((s) => s.version >= joined)));
-  return { id, tokens, moderator, participants, everyone };
+  return { id, moderatorToken, tokens, moderator, participants, everyone };
 }
 
 /** Sends an agenda command that must succeed; resolves with the sender's view of the session after it. */
@@ -274,6 +278,52 @@ describe('a live session over real sockets', () => {
         [5, shortened.endsAt! - 2 * minute],
         [1, shortened.endsAt! - minute],
       ]);
+    }
+  });
+
+  it('closes the rooms after a grace every room sees, which the moderator can cancel, and which survives a restart', async () => {
+    const dataDir = mkdtempSync(joinPath(tmpdir(), 'roundtable-closing-'));
+    await server.close();
+    server = await startServer({ clock, config: { dataDir } });
+    try {
+      const agenda: CreateSessionInput = { ...igfAgenda, agenda: igfAgenda.agenda.map((s) => (s.kind === 'breakout' ? { ...s, closeSeconds: 45 } : s)) };
+      const r = await room(rosterCsv(10), agenda);
+      await command(r.moderator, { type: 'start' });
+      await command(r.moderator, { type: 'next' });
+      const closing = await command(r.moderator, { type: 'next' });
+      expect(closing).toMatchObject({ stepIndex: 1, closing: { at: clock.now() + 45_000, toStep: 2 } });
+      await allReach(r.everyone, closing.version);
+      for (const p of r.participants) expect(p.latest().group, p.id).not.toBeNull();
+      refusal(await r.participants[0]!.send('agenda:command', { type: 'keep-open' }), 'NOT_ALLOWED');
+      const kept = await command(r.moderator, { type: 'keep-open' });
+      expect(kept).toMatchObject({ stepIndex: 1, closing: null });
+      refusal(await r.moderator.send('agenda:command', { type: 'keep-open' }), 'CONFLICT');
+      clock.advance(2 * minute);
+      await flush(r, 'still talking');
+      expect((await sessionNow(r.id)).stepIndex).toBe(1);
+
+      const again = await command(r.moderator, { type: 'next' });
+      const at = again.closing!.at;
+      for (const c of opened.splice(0)) c.close();
+      await server.close();
+      clock.advance(30_000);
+      server = await startServer({ clock, config: { dataDir } });
+      expect(await sessionNow(r.id)).toMatchObject({ stepIndex: 1, closing: { at, toStep: 2 } });
+      clock.advance(15_000); // the deadline the restarted server armed from the stored state
+      const moderator = await join('moderator', r.moderatorToken);
+      const report = await moderator.state((s) => s.stepIndex === 2);
+      expect(report).toMatchObject({ closing: null, endsAt: at + 20 * minute });
+      const log = (await (await server.api(`/api/sessions/${r.id}/audit`)).json()) as { entries: Array<{ action: string; actor: string }> };
+      expect(log.entries.filter((e) => e.action.startsWith('rooms.')).map((e) => [e.action, e.actor])).toEqual([
+        ['rooms.closing', 'moderator'],
+        ['rooms.keep-open', 'moderator'],
+        ['rooms.closing', 'moderator'],
+        ['rooms.close', 'clock'],
+      ]);
+    } finally {
+      await server.close();
+      server = await startServer({ clock });
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -623,8 +673,15 @@ describe('a live session over real sockets', () => {
     for (const p of r.participants) expect(p.latest().group?.members.some((m) => m.id === p.id)).toBe(true);
 
     clock.advance(10 * minute); // past the breakout's deadline in one go
+    // Its rooms are told they close in a minute (the default grace), counted from the deadline.
+    const closing = await r.moderator.state((s) => s.closing !== null);
+    expect(closing).toMatchObject({ stepIndex: 1, closing: { at: t0 + 21 * minute, toStep: 2 } });
+    await allReach(r.everyone, closing.version);
+    for (const p of r.participants) expect(p.latest().closing, p.id).toEqual({ at: t0 + 21 * minute, toStep: 2 });
+    await Promise.all(r.everyone.map((p) => p.warning((w) => w.stepIndex === 1 && w.minutesLeft === 0)));
+    clock.advance(minute);
     const report = await r.moderator.state((s) => s.stepIndex === 2);
-    expect(report).toMatchObject({ status: 'running', endsAt: t0 + 30 * minute });
+    expect(report).toMatchObject({ status: 'running', endsAt: t0 + 31 * minute, closing: null });
     const reportEndsAt = report.endsAt!;
     clock.advance(reportEndsAt - 5 * minute - clock.now());
     await Promise.all(r.everyone.map((p) => p.warning((w) => w.stepIndex === 2 && w.minutesLeft === 5)));
@@ -640,7 +697,9 @@ describe('a live session over real sockets', () => {
       expect(p.warnings.map((w) => [w.stepIndex, w.minutesLeft, w.serverNow]), p.id).toEqual([
         [0, 5, t0 + 5 * minute],
         [0, 1, t0 + 9 * minute],
-        // The clock jumped past the breakout's marks and deadline at once: nothing is said late.
+        // The clock jumped past the breakout's marks and deadline at once: nothing is said late,
+        // but that its time is up, as its rooms are told they close.
+        [1, 0, t0 + 20.5 * minute],
         [2, 5, reportEndsAt - 5 * minute],
         [2, 1, reportEndsAt - minute],
         [2, 0, reportEndsAt],

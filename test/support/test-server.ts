@@ -64,6 +64,8 @@ export const igfAgenda: CreateSessionInput = {
       minutes: 35,
       groupSize: 5,
       questions: ['How do these results inspire me?', 'What do they mean for us as a community?'],
+      // The rooms close at once when the agenda moves on; tests of the grace before closing set their own.
+      closeSeconds: 0,
     },
     { kind: 'plenary', title: 'Report-back and conclusion', minutes: 20 },
   ],

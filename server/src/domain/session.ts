@@ -21,6 +21,11 @@ export function shownName(member: Member): string {
   return member.displayName ?? member.name;
 }
 
+export interface RoomsClosing {
+  at: number;
+  toStep: number | null;
+}
+
 export interface HelpCall {
   id: string;
   fromId: string | null;
@@ -72,6 +77,11 @@ export interface SessionState {
   stepMinutes?: number;
   /** What was left when paused. */
   remainingMs: number | null;
+  /**
+   * The breakout's rooms are closing: at `at` the agenda moves to `toStep` (null: the session
+   * ends). Kept here so a restart closes them on time.
+   */
+  closing?: RoomsClosing | null;
   /** Warning marks (minutes left; 0 = time is up) already announced for the current step. */
   announced: number[];
   /** Groups of the current breakout, or of the last one (kept for report-back and `keep`). */

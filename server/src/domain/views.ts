@@ -94,6 +94,7 @@ export class SessionRendering {
       stepIndex: state.stepIndex,
       endsAt: state.endsAt,
       remainingMs: state.remainingMs,
+      closing: state.closing ?? null,
       version: state.version,
       serverNow: this.#now,
       presence: { connected: this.#present.size, roster: Object.keys(state.roster).length, plenary: this.#present.size - seated, byGroup },
