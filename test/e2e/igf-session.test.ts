@@ -268,8 +268,13 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await farah.page.getByRole('button', { name: en('help.call') }).waitFor();
   });
 
-  it('brings everyone back to plenary when the moderator ends the breakout early', async () => {
+  it('brings everyone back to plenary when the moderator ends the breakout early, after telling every room', async () => {
     await moderator.getByRole('button', { name: en('console.next', { title: 'Report-back and conclusion' }) }).click();
+    // No room closes silently: each is told, and the moderator may close them now or keep them open.
+    await everyone((p) => p.page.getByTestId('rooms-closing').getByText(p.t('closing.then', { title: 'Report-back and conclusion' })).waitFor());
+    await expect.poll(async () => Number((await people[0]!.page.getByTestId('rooms-closing').getByRole('timer').textContent())?.match(/\d+/)?.[0])).toBeLessThanOrEqual(60);
+    await screenshots(byName('Hana').page, 'rooms-closing-fr');
+    await moderator.getByRole('button', { name: en('closing.closeNow') }).click();
     await everyone(async (p) => {
       await p.page.getByRole('heading', { level: 1, name: p.t('plenary.title', { title: 'Report-back and conclusion' }) }).waitFor();
       await p.page.getByRole('region', { name: p.t('report.heading'), exact: true }).waitFor();

@@ -11,6 +11,7 @@ import { MediaStrip } from '../ui/MediaStrip';
 import { Members } from '../ui/Members';
 import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
+import { RoomsClosing } from '../ui/RoomsClosing';
 
 interface Props {
   client: SessionClient;
@@ -41,6 +42,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
           </button>
         </div>
       )}
+      <RoomsClosing client={client} view={view} />
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="layout">
         <div class="primary">
