@@ -40,6 +40,10 @@ export type HelpUpdateCommand = z.infer<typeof HelpUpdateCommand>;
 export const HelpCancelCommand = z.object({ id: z.string().min(1).max(100) });
 export type HelpCancelCommand = z.infer<typeof HelpCancelCommand>;
 
+/** A missing person's invitation link, for the moderator to send them again. */
+export const InviteLinkRequest = z.object({ memberId: z.string().min(1).max(200) });
+export type InviteLinkRequest = z.infer<typeof InviteLinkRequest>;
+
 export const RevokeBody = z.object({ memberId: z.string().min(1) });
 
 /** Forms (or re-forms with another seed) the groups a breakout step will open with, for review. */

@@ -68,6 +68,7 @@ export interface ClientToServerEvents {
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
+  'invites:link': (request: unknown, ack: (reply: Ack<{ link: string }>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;
 }

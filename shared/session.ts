@@ -95,6 +95,15 @@ export const ReportBackView = z.object({
 });
 export type ReportBackView = z.infer<typeof ReportBackView>;
 
+/** Someone on the roster who is not here: never joined, or joined and not connected now. */
+export const MissingPerson = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  status: z.enum(['not-joined', 'away']),
+});
+export type MissingPerson = z.infer<typeof MissingPerson>;
+
 /** Who is connected and where: in plenary (or the lobby) or in each breakout group. */
 export const PresenceCounts = z.object({
   connected: z.number().int(),
@@ -138,6 +147,8 @@ export const SessionView = z.object({
   helpCalls: z.array(HelpCallView).optional(),
   /** The groups the next breakout will open with, for moderators to review. */
   preview: GroupPreviewView.nullable().optional(),
+  /** Organizers and moderators: who on the roster is not here. */
+  missing: z.array(MissingPerson).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

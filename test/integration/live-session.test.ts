@@ -580,6 +580,35 @@ describe('a live session over real sockets', () => {
     expect(log.entries.some((e) => e.detail.memberId === 'p12')).toBe(false);
   });
 
+  it('shows the moderator who is missing and hands out their invitation again, which opens their seat', async () => {
+    const r = await room(rosterCsv(5), igfAgenda, ['p01', 'p02', 'p03']);
+    clock.advance(1000);
+    await barrier(r.everyone);
+    const view = await r.moderator.state((s) => (s.missing ?? []).length === 2);
+    expect(view.missing).toEqual([
+      { id: 'p04', name: 'Person 4', role: 'participant', status: 'not-joined' },
+      { id: 'p05', name: 'Person 5', role: 'participant', status: 'not-joined' },
+    ]);
+    for (const p of r.participants) expect(p.latest()).not.toHaveProperty('missing');
+    refusal(await r.participants[0]!.send('invites:link', { memberId: 'p04' }), 'NOT_ALLOWED');
+    refusal(await r.moderator.send('invites:link', { memberId: 'p99' }), 'NOT_FOUND');
+    refusal(await r.moderator.send('invites:link', {}), 'BAD_INPUT');
+    const ack = (await r.moderator.send('invites:link', { memberId: 'p04' })) as Ack<{ link: string }>;
+    expect(ack.ok).toBe(true);
+    const link = ack.ok ? ack.result!.link : '';
+    expect(link).toMatch(/\/join#/);
+    const p04 = await join('p04', link.split('#')[1]!);
+    expect(p04.seat).toMatchObject({ memberId: 'p04', sessionId: r.id });
+    clock.advance(1000);
+    await r.moderator.state((s) => s.missing?.map((m) => m.id).join() === 'p05');
+    // Gone again: listed as joined earlier, not connected now.
+    p04.client.close();
+    await untilConnected(r.id, 3);
+    clock.advance(1000);
+    const away = await r.moderator.state((s) => s.missing?.some((m) => m.id === 'p04' && m.status === 'away') ?? false);
+    expect(away.missing!.map((m) => m.id)).toEqual(['p04', 'p05']);
+  });
+
   it('refuses connections with a wrong protocol, a bad token or a revoked invitation', async () => {
     const { id, tokens } = await createSession(server, rosterCsv(3));
     const refused = async (token: string, protocol?: number) => {

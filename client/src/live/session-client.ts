@@ -13,6 +13,7 @@ import {
   HelpCallCommand,
   HelpCancelCommand,
   HelpUpdateCommand,
+  InviteLinkRequest,
   ProfileCommand,
   ReportPresentCommand,
   ReportQueueCommand,
@@ -95,6 +96,7 @@ const AckReply = z.discriminatedUnion('ok', [
 ]);
 const ProfileResult = z.object({ seat: Seat });
 const SyncResult = z.object({ clientSentAt: z.number().nullable() });
+const InviteLinkResult = z.object({ link: z.url() });
 const Welcome = z.object({ seat: Seat, protocol: z.number().int(), serverNow: z.number() });
 
 /** A refused or failed command: the server's code, or OFFLINE/TIMEOUT when it never got an answer. */
@@ -286,6 +288,22 @@ export class SessionClient {
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
     const grant = NotesGrant.safeParse(reply.data.result);
     return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+  }
+
+  /** A missing person's invitation link, issued again for the moderator to send them. */
+  async inviteLink(memberId: string): Promise<{ ok: true; link: string } | { ok: false; error: CommandError }> {
+    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
+    let raw: unknown;
+    try {
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('invites:link', InviteLinkRequest.parse({ memberId }));
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
+    }
+    const reply = AckReply.safeParse(raw);
+    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
+    if (!reply.data.ok) return { ok: false, error: reply.data.error };
+    const link = InviteLinkResult.safeParse(reply.data.result);
+    return link.success ? { ok: true, link: link.data.link } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -1,5 +1,6 @@
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
+import { missingPeople } from './attendance';
 import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
 import { presentedGroups, rapporteurOf } from './report-back';
@@ -12,7 +13,7 @@ import { currentStep, inBreakout, shownName, type SessionState } from './session
  */
 export type Audience = 'staff' | 'observers' | 'plenary' | `group:${string}`;
 
-type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview'>;
+type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'missing'>;
 
 /**
  * One session at one moment, rendered for any number of audiences: the parts every audience
@@ -68,6 +69,7 @@ export class SessionRendering {
       if (staff) {
         view.helpCalls = state.helpCalls.map(helpCallView);
         view.preview = state.preview ? { ...state.preview, groups: state.preview.groups.map((g) => this.#groupView(g, true)) } : null;
+        view.missing = missingPeople(state, this.#present);
       }
     }
     return view;

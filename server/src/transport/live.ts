@@ -15,6 +15,7 @@ import {
   HelpCallCommand,
   HelpCancelCommand,
   HelpUpdateCommand,
+  InviteLinkRequest,
   ProfileCommand,
   ReportPresentCommand,
   ReportQueueCommand,
@@ -33,6 +34,7 @@ import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenar
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive, hasJoined } from '../domain/presence';
+import { inviteLinkSubject } from '../domain/attendance';
 import { TokenBucket } from '../access/token-bucket';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
@@ -192,6 +194,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       request(async (payload) => {
         if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
         return deps.notes.grant(sessionId, actor, NotesTokenRequest.parse(payload ?? undefined));
+      }),
+    );
+    socket.on(
+      'invites:link',
+      request(async (payload) => {
+        const input = InviteLinkRequest.parse(payload);
+        const state = await deps.host.get(sessionId);
+        if (!stillAdmitted(socket, state)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+        return { link: (await deps.invites.issue(state, inviteLinkSubject(state, actor, input))).link };
       }),
     );
     socket.on(
