@@ -41,7 +41,7 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
         {view.status === 'ended' && t('console.statusEnded')}
       </p>
       {active && <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />}
-      <RoomsClosing client={client} view={view} />
+      <RoomsClosing client={client} view={view} offsetMs={live.offsetMs} />
       {canDrive && view.closing && (
         <div class="button-row" role="group" aria-label={t('closing.controls')}>
           <button type="button" class="primary" disabled={busy} onClick={() => void run('agenda:command', { type: 'next' })}>

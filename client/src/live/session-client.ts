@@ -276,34 +276,31 @@ export class SessionClient {
 
   /** Asks for a token to open one group's notes (the caller's own by default); the server decides read or write. */
   async notesGrant(request: z.input<typeof NotesTokenRequest>): Promise<{ ok: true; grant: NotesGrant } | { ok: false; error: CommandError }> {
-    if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
-    let raw: unknown;
-    try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('notes:token', NotesTokenRequest.parse(request));
-    } catch {
-      return { ok: false, error: { code: 'TIMEOUT', message: '' } };
-    }
-    const reply = AckReply.safeParse(raw);
-    if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
-    if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const grant = NotesGrant.safeParse(reply.data.result);
-    return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const reply = await this.#ask('notes:token', NotesTokenRequest.parse(request), NotesGrant);
+    return reply.ok ? { ok: true, grant: reply.result } : reply;
   }
 
   /** A missing person's invitation link, issued again for the moderator to send them. */
   async inviteLink(memberId: string): Promise<{ ok: true; link: string } | { ok: false; error: CommandError }> {
+    const reply = await this.#ask('invites:link', InviteLinkRequest.parse({ memberId }), InviteLinkResult);
+    return reply.ok ? { ok: true, link: reply.result.link } : reply;
+  }
+
+  /** A request whose answer the client reads: acked, checked against `result`, errors by code. */
+  async #ask<T>(event: 'notes:token' | 'invites:link', payload: unknown, result: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
     if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
     let raw: unknown;
     try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('invites:link', InviteLinkRequest.parse({ memberId }));
+      // Both requests have the same (payload, ack) signature; one name stands for them.
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(event as 'notes:token', payload);
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: '' } };
     }
     const reply = AckReply.safeParse(raw);
     if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const link = InviteLinkResult.safeParse(reply.data.result);
-    return link.success ? { ok: true, link: link.data.link } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const parsed = result.safeParse(reply.data.result);
+    return parsed.success ? { ok: true, result: parsed.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

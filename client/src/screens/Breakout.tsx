@@ -42,7 +42,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
           </button>
         </div>
       )}
-      <RoomsClosing client={client} view={view} />
+      <RoomsClosing client={client} view={view} offsetMs={live.offsetMs} />
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="layout">
         <div class="primary">

@@ -183,7 +183,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         // Joining is what takes a seat: every open tab of this person now counts, and a
         // breakout under way seats them.
         if (actor.memberId && hasJoined(state, actor.memberId)) {
-          for (const other of sockets.get(sessionId) ?? []) if (other.data.actor.memberId === actor.memberId) countIn(other);
+          for (const other of connectionsOf(sessionId, actor.memberId)) countIn(other);
           await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
         }
         return { seat: seatOf(await deps.host.get(sessionId), actor) };
@@ -245,6 +245,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }
     })();
   });
+
+  /** Every open connection of one person (tabs, devices) to a session. */
+  function connectionsOf(sessionId: string, memberId: string): LiveSocket[] {
+    return [...(sockets.get(sessionId) ?? [])].filter((s) => s.data.actor.memberId === memberId);
+  }
 
   /** From now on this connection counts in presence (its person has joined); once per connection. */
   function countIn(socket: LiveSocket): void {
@@ -340,14 +345,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         target.emit('broadcast', message);
       } else if (event.type === 'member.moved') {
         // After the state: their screen already shows the new room when they read where it is.
-        for (const socket of sockets.get(state.id) ?? []) {
-          if (socket.data.actor.memberId === event.memberId) socket.emit('groups:moved', { from: event.from, to: event.to, serverNow: now });
-        }
+        for (const socket of connectionsOf(state.id, event.memberId)) socket.emit('groups:moved', { from: event.from, to: event.to, serverNow: now });
       } else if (event.type === 'help.changed' && event.fromId !== null) {
         const call = ownHelpCall(state, event.fromId);
-        for (const socket of sockets.get(state.id) ?? []) {
-          if (socket.data.actor.memberId === event.fromId) socket.emit('help:status', { call, serverNow: now });
-        }
+        for (const socket of connectionsOf(state.id, event.fromId)) socket.emit('help:status', { call, serverNow: now });
       }
     }
   });
