@@ -592,6 +592,7 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/agenda/resume'],
     ['post', '/api/sessions/{id}/agenda/extend'],
     ['post', '/api/sessions/{id}/agenda/end'],
+    ['post', '/api/sessions/{id}/agenda/keep-open'],
     ['post', '/api/sessions/{id}/broadcast'],
     ['get', '/api/sessions/{id}/audit'],
     ['post', '/api/sessions/{id}/groups/preview'],
