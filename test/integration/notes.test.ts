@@ -323,6 +323,8 @@ describe('restart and export', () => {
     const b = await begin();
     const g = groupOf(b, 0);
     const writer = open(await notesToken(b.people.get(g.members[0]!)!));
+    // Synced first, so the edit lands after the questions and a witness never sees it alone.
+    await writer.synced;
     writer.text.insert(writer.text.length, 'Kept while nobody looks.');
     const text = await witness(b, g.members[1]!, 'Kept while nobody looks.');
     const notes = server.roundtable.notes;
