@@ -32,7 +32,15 @@ export const BreakoutStep = z.object({
   minGroupSize: z.number().int().min(1).max(12).optional(),
   /** `new`: fresh groups for this step; `keep`: the groups of the previous breakout. */
   groups: z.enum(['new', 'keep']).default('new'),
+  /**
+   * Seconds every room is warned before it closes when the agenda moves on from this breakout
+   * (default 60; 0 closes at once). The moderator may close at once or keep the rooms open.
+   */
+  closeSeconds: z.number().int().min(0).max(600).optional(),
 });
+
+/** Rooms close this long after the agenda moves on from a breakout, unless the step says otherwise. */
+export const defaultCloseSeconds = 60;
 
 /** Step kinds are a discriminated union so later kinds (survey, vote) slot in beside these. */
 export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep]);

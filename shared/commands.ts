@@ -10,9 +10,11 @@ export const AgendaCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('extend'), minutes: z.number().min(-24 * 60).max(24 * 60).refine((m) => m !== 0, 'must not be 0') }),
   z.object({ type: z.literal('end') }),
+  /** Keeps the rooms of a closing breakout open: the countdown to closing stops. */
+  z.object({ type: z.literal('keep-open') }),
 ]);
 export type AgendaCommand = z.infer<typeof AgendaCommand>;
-export const agendaCommandTypes = ['start', 'next', 'goto', 'pause', 'resume', 'extend', 'end'] as const;
+export const agendaCommandTypes = ['start', 'next', 'goto', 'pause', 'resume', 'extend', 'end', 'keep-open'] as const;
 
 export const ExtendBody = z.object({
   minutes: z.number().min(-24 * 60).max(24 * 60).refine((m) => m !== 0, 'must not be 0'),
@@ -34,6 +36,14 @@ export const HelpUpdateCommand = z.object({
   action: z.enum(['acknowledge', 'resolve']),
 });
 export type HelpUpdateCommand = z.infer<typeof HelpUpdateCommand>;
+
+/** The caller takes back their own call for help (the matter sorted itself out). */
+export const HelpCancelCommand = z.object({ id: z.string().min(1).max(100) });
+export type HelpCancelCommand = z.infer<typeof HelpCancelCommand>;
+
+/** A missing person's invitation link, for the moderator to send them again. */
+export const InviteLinkRequest = z.object({ memberId: z.string().min(1).max(200) });
+export type InviteLinkRequest = z.infer<typeof InviteLinkRequest>;
 
 /**
  * One member's links (`memberId`, or "@moderator"), or in bulk: `participants` (everyone who sits
@@ -71,6 +81,8 @@ export const ProfileCommand = z.object({
     .refine((name) => !controlCharacters.test(name), 'A name cannot hold control characters.'),
   language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/),
   consent: z.literal(true, { error: 'The session terms must be accepted to take part.' }),
+  /** Which text of the terms the person agreed to (`termsVersion`); required the first time. */
+  terms: z.string().trim().min(1).max(64).optional(),
 });
 export type ProfileCommand = z.infer<typeof ProfileCommand>;
 

@@ -47,7 +47,7 @@ export type NotesScrollEvent = z.infer<typeof NotesScrollEvent>;
 
 /** One group's notes as the moderators see them: who is connected, and when it last changed. */
 export const NotesGroupActivity = z.object({
-  /** Open connections that may write. */
+  /** People who typed in these notes in the last 30 s (not everyone with the editor open). */
   writers: z.number().int().min(0),
   /** Open connections that may only read. */
   readers: z.number().int().min(0),

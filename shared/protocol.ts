@@ -3,7 +3,7 @@ import type { ErrorBody } from './errors';
 import type { MediaChanged, MediaPresence, MediaTicket, MeshPeers, MeshSignal } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
 import type { SpeakingBalance } from './speaking';
-import type { SessionView, Seat } from './session';
+import { OwnHelpCall, type SessionView, type Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
 export const PROTOCOL_VERSION = 1;
@@ -34,11 +34,21 @@ export const BroadcastEvent = z.object({
 });
 export type BroadcastEvent = z.infer<typeof BroadcastEvent>;
 
+/** To the caller's own connections: what became of their call for help (null: none open). */
+export const HelpStatusEvent = z.object({ call: OwnHelpCall.nullable(), serverNow: z.number() });
+export type HelpStatusEvent = z.infer<typeof HelpStatusEvent>;
+
+/** To a person the moderator moved to another room during the breakout: from where, to where. */
+export const MovedEvent = z.object({ from: z.string(), to: z.string(), serverNow: z.number() });
+export type MovedEvent = z.infer<typeof MovedEvent>;
+
 export interface ServerToClientEvents {
   welcome: (payload: { seat: Seat; protocol: number; serverNow: number }) => void;
   state: (view: SessionView) => void;
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
+  'help:status': (event: HelpStatusEvent) => void;
+  'groups:moved': (event: MovedEvent) => void;
   'notes:scroll': (event: NotesScrollEvent) => void;
   /** To staff and observers only, at most every couple of seconds per session. */
   'notes:activity': (payload: NotesActivity) => void;
@@ -58,6 +68,7 @@ export interface ClientToServerEvents {
   'broadcast:send': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:call': (command: unknown, ack: (reply: Ack) => void) => void;
   'help:update': (command: unknown, ack: (reply: Ack) => void) => void;
+  'help:cancel': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:preview': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:move': (command: unknown, ack: (reply: Ack) => void) => void;
   'groups:lock': (command: unknown, ack: (reply: Ack) => void) => void;
@@ -69,6 +80,7 @@ export interface ClientToServerEvents {
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
+  'invites:link': (request: unknown, ack: (reply: Ack<{ link: string }>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;
   'media:token': (request: unknown, ack: (reply: Ack<MediaTicket>) => void) => void;
   'time:sync': (payload: unknown, ack: (reply: Ack<{ clientSentAt: number | null }>) => void) => void;

@@ -54,11 +54,15 @@ export const HelpCallView = z.object({
   from: z.object({ id: z.string(), name: z.string(), role: Role }),
   groupId: z.string().nullable(),
   message: z.string(),
-  status: z.enum(['open', 'acknowledged', 'resolved']),
+  status: z.enum(['open', 'acknowledged', 'resolved', 'cancelled']),
   createdAt: z.number(),
   handledBy: z.string().nullable(),
 });
 export type HelpCallView = z.infer<typeof HelpCallView>;
+
+/** The caller's own call for help, as only they see it: sent, on the way, resolved or cancelled. */
+export const OwnHelpCall = HelpCallView.pick({ id: true, message: true, status: true, createdAt: true, handledBy: true });
+export type OwnHelpCall = z.infer<typeof OwnHelpCall>;
 
 export const AssignmentView = z.object({
   stepIndex: z.number().int(),
@@ -107,8 +111,19 @@ export type GroupPreviewView = z.infer<typeof GroupPreviewView>;
 export const ReportBackView = z.object({
   queue: z.array(z.object({ groupId: z.string(), rapporteur: Person.nullable() })),
   presenting: z.string().nullable(),
+  /** Groups that have presented, in the order they did. */
+  presented: z.array(z.string()),
 });
 export type ReportBackView = z.infer<typeof ReportBackView>;
+
+/** Someone on the roster who is not here: never joined, or joined and not connected now. */
+export const MissingPerson = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  status: z.enum(['not-joined', 'away']),
+});
+export type MissingPerson = z.infer<typeof MissingPerson>;
 
 /** Who is connected and where: in plenary (or the lobby) or in each breakout group. */
 export const PresenceCounts = z.object({
@@ -133,6 +148,8 @@ export const SessionView = z.object({
   endsAt: z.number().nullable(),
   /** Set while paused: what the countdown shows. */
   remainingMs: z.number().nullable(),
+  /** The breakout's rooms close at `at` (server ms) and the agenda moves to `toStep` (null: the end). */
+  closing: z.object({ at: z.number(), toStep: z.number().int().nullable() }).nullable(),
   version: z.number().int(),
   serverNow: z.number(),
   presence: PresenceCounts,
@@ -153,8 +170,16 @@ export const SessionView = z.object({
   preview: GroupPreviewView.nullable().optional(),
   /** People on the roster who speak none of the session's languages, for organizers and moderators. */
   languageWarnings: z.array(LanguageWarningView).optional(),
+  /** Organizers and moderators: who on the roster is not here. */
+  missing: z.array(MissingPerson).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
+
+/**
+ * The version of the terms text on the join screen (`join.terms` in every language): bump it
+ * whenever that text changes, so the audit log says which words each person agreed to.
+ */
+export const termsVersion = '2026-11-1';
 
 export const Seat = z.object({
   sessionId: z.string(),

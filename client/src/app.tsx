@@ -150,9 +150,9 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
 function screenOf({ seat, view, problem }: LiveState): string {
   if (problem) return `problem:${problem.kind}`;
   if (!seat || !view) return 'loading';
+  if (view.status === 'ended' && (takesPart(seat.role) || !seat.consented)) return 'ended';
   if (seat.memberId && !seat.consented) return 'join';
   if (!takesPart(seat.role)) return 'console';
-  if (view.status === 'ended') return 'ended';
   if (currentStep(view)?.kind === 'breakout' && view.group) return `breakout:${view.group.id}`;
   return `plenary:${view.stepIndex}`;
 }
@@ -161,9 +161,10 @@ function Screen({ client, live, onLanguage }: { client: SessionClient; live: Liv
   const { seat, view, problem } = live;
   if (problem) return <Problem problem={problem} />;
   if (!seat || !view) return <Loading />;
+  // An invitation opened after the end has nothing left to join.
+  if (view.status === 'ended' && (takesPart(seat.role) || !seat.consented)) return <Ended view={view} />;
   if (seat.memberId && !seat.consented) return <Join client={client} seat={seat} view={view} onLanguage={onLanguage} />;
   if (!takesPart(seat.role)) return <Console client={client} live={live} view={view} seat={seat} />;
-  if (view.status === 'ended') return <Ended view={view} />;
   if (currentStep(view)?.kind === 'breakout' && view.group) {
     return <Breakout key={view.group.id} client={client} live={live} view={view} seat={seat} group={view.group} />;
   }

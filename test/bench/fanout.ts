@@ -26,6 +26,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
+import { change } from '../../server/src/domain/transition';
 import { renderView, type Audience } from '../../server/src/domain/views';
 import type { CreateSessionInput } from '../../shared/session';
 import { PROTOCOL_VERSION, type Ack } from '../../shared/protocol';
@@ -328,6 +329,13 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
       if (!ack.ok) throw new Error(`fan-out bench: the moderator's ${JSON.stringify(command)} was refused: ${ack.error.message}`);
       return Date.now();
     };
+    // Everyone agreed to the terms on an earlier visit (one change, before any of them connects):
+    // only people who joined are present and seated, and joining one by one is not what this measures.
+    await server.roundtable.host.execute(session.id, (s, ctx) =>
+      change(s, ctx, { role: 'organizer', memberId: null, name: 'bench' }, 'bench.joined', (d) => {
+        for (const member of Object.values(d.roster)) member.consentedAt ??= ctx.now;
+      }),
+    );
     await drive({ type: 'start' });
 
     const before = await memory();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UiLanguage } from '../../client/src/i18n/i18n';
-import { createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, igfAgenda, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 import { axeViolations, launchChromium, screenshots, shownSeconds } from './support/browser';
 import { join, tr } from './support/people';
 
@@ -47,7 +47,8 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   others = ['p03', 'p04', 'p05', 'p06', 'p07', 'p08', 'p09'].map((id) => liveClient(server.url, session.tokens.get(id)!));
-  await Promise.all(others.map((socket) => nextEvent(socket, 'state')));
+  // Joined, so they are present and seated.
+  await Promise.all(others.map(async (socket) => joinScreen(socket, (await nextEvent(socket, 'welcome')).seat)));
   for (const language of languages) {
     consoles[language] = await newPage(language);
     participants[language] = await newPage(language, 360);
@@ -196,7 +197,7 @@ describe('accessibility of every screen in English and French', () => {
     const fr = tr('fr');
     await participants.fr.getByLabel(fr('help.messageLabel')).fill('Le son ne passe pas.');
     await participants.fr.getByRole('button', { name: fr('help.call') }).click();
-    await participants.fr.getByTestId('help-status').getByText(fr('help.sent')).waitFor();
+    await participants.fr.getByTestId('help-status').getByText(fr('help.status.open')).waitFor();
     await both('breakout with a broadcast, a warning and a call for help', participants);
 
     for (const language of languages) await consoles[language].getByTestId('help-call').waitFor();

@@ -199,11 +199,12 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await screenshots(byName('Chloé').page, 'breakout-fr');
     await moderator.getByTestId('rooms').getByTestId('room').first().waitFor();
     expect(await moderator.getByTestId('room').count()).toBe(3);
-    // The console shows, in words, that Bruno's table is writing and has edited; another has not.
+    // The console shows, in words, that Bruno's table is writing (one person typed, though all have
+    // the editor open) and has edited; another has not.
     const brunoNotes = moderator.locator(`[data-testid="room"][data-group="${brunoGroup[0]}"]`).getByTestId('notes-activity');
     await expect
       .poll(() => brunoNotes.textContent(), { timeout: 15_000 })
-      .toBe(en('rooms.notes', { activity: `${en('rooms.notesWriting', { count: brunoGroup[1].length })} · ${en('rooms.notesEditedNow')}` }));
+      .toBe(en('rooms.notes', { activity: `${en('rooms.notesWriting', { count: 1 })} · ${en('rooms.notesEditedNow')}` }));
     const quiet = [...groups.keys()].find((id) => id !== brunoGroup[0])!;
     await expect
       .poll(() => moderator.locator(`[data-testid="room"][data-group="${quiet}"]`).getByTestId('notes-activity').textContent())
@@ -236,12 +237,15 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await screenshots(byName('Hana').page, 'breakout-warning-fr');
   });
 
-  it('carries a call for help to the moderator, who acknowledges, visits and resolves it', async () => {
+  it('carries a call for help to the moderator, who acknowledges, visits and resolves it; the caller sees each answer', async () => {
     const farah = byName('Farah'); // a facilitator
     const groupId = [...groups].find(([, ids]) => ids.includes(farah.id))![0];
     await farah.page.getByLabel(en('help.messageLabel')).fill('Two people cannot hear each other.');
     await farah.page.getByRole('button', { name: en('help.call') }).click();
-    await farah.page.getByTestId('help-status').getByText(en('help.sent')).waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.open')).waitFor();
+    // One call at a time: the form gives way to the call's status and a way to take it back.
+    expect(await farah.page.getByRole('button', { name: en('help.call') }).count()).toBe(0);
+    await farah.page.getByRole('button', { name: en('help.cancel') }).waitFor();
 
     const call = moderator.getByTestId('help-call');
     await call.getByText('Two people cannot hear each other.').waitFor();
@@ -249,6 +253,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await moderator.locator(`[data-testid="room"][data-group="${groupId}"]`).getByText(en('rooms.calls', { count: 1 })).waitFor();
     await call.getByRole('button', { name: en('helpCalls.acknowledge') }).click();
     await moderator.locator('[data-testid="help-call"][data-status="acknowledged"]').waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.acknowledged', { name: 'Moderator' })).waitFor();
 
     const visitButton = moderator.getByRole('button', { name: en('rooms.visit', { group: groupLabel(en, groupId) }) });
     await visitButton.click();
@@ -264,10 +269,17 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     await call.getByRole('button', { name: en('helpCalls.resolve') }).click();
     await moderator.getByText(en('helpCalls.none')).waitFor();
     await moderator.getByText(en('helpCalls.resolvedCount', { count: 1 })).waitFor();
+    await farah.page.getByTestId('help-status').getByText(en('help.status.resolved', { name: 'Moderator' })).waitFor();
+    await farah.page.getByRole('button', { name: en('help.call') }).waitFor();
   });
 
-  it('brings everyone back to plenary when the moderator ends the breakout early', async () => {
+  it('brings everyone back to plenary when the moderator ends the breakout early, after telling every room', async () => {
     await moderator.getByRole('button', { name: en('console.next', { title: 'Report-back and conclusion' }) }).click();
+    // No room closes silently: each is told, and the moderator may close them now or keep them open.
+    await everyone((p) => p.page.getByTestId('rooms-closing').getByText(p.t('closing.then', { title: 'Report-back and conclusion' })).waitFor());
+    await expect.poll(async () => Number((await people[0]!.page.getByTestId('rooms-closing').getByRole('timer').textContent())?.match(/\d+/)?.[0])).toBeLessThanOrEqual(60);
+    await screenshots(byName('Hana').page, 'rooms-closing-fr');
+    await moderator.getByRole('button', { name: en('closing.closeNow') }).click();
     await everyone(async (p) => {
       await p.page.getByRole('heading', { level: 1, name: p.t('plenary.title', { title: 'Report-back and conclusion' }) }).waitFor();
       await p.page.getByRole('region', { name: p.t('report.heading'), exact: true }).waitFor();
@@ -276,7 +288,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     });
   });
 
-  it('runs the report-back: the moderator orders the queue and each rapporteur presents in turn', async () => {
+  it('runs the report-back: the moderator orders the queue and each rapporteur presents in turn, marked once presented', async () => {
     const queue = moderator.getByTestId('report-queue');
     const order = async () => Promise.all((await queue.getByTestId('queue-item').all()).map(async (li) => (await li.getAttribute('data-group'))!));
     const before = await order();
@@ -298,6 +310,12 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
         await p.page.getByRole('region', { name: p.t('report.notesHeading', { group: groupLabel(p.t, groupId) }) }).waitFor();
       });
       await rapporteur.page.getByText(rapporteur.t('report.youPresent')).waitFor();
+      // The group before has presented: marked so in the console and on everyone's queue.
+      const done = reordered.slice(0, turn);
+      for (const page of [moderator, people[0]!.page]) {
+        for (const g of done) await page.locator(`[data-testid="queue-item"][data-group="${g}"][data-presented="true"]`).waitFor();
+        expect(await page.locator('[data-testid="queue-item"][data-presented="true"]').count()).toBe(done.length);
+      }
       if (groups.get(groupId)!.includes('p02')) {
         // What the table wrote is on every screen, read-only.
         await everyone((p) => p.page.getByTestId('notes-panel').getByText('Trust comes first.').waitFor());
@@ -314,6 +332,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     }
     await queue.getByRole('button', { name: en('report.stop') }).click();
     await everyone((p) => p.page.getByTestId('presenting').getByText(p.t('report.nobody')).waitFor());
+    await expect.poll(() => moderator.locator('[data-testid="queue-item"][data-presented="true"]').count()).toBe(reordered.length);
+    await moderator.getByTestId('report-queue').getByText(en('report.presented')).first().waitFor();
   });
 
   it('ends the session for everyone', async () => {

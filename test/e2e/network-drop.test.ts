@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, igfAgenda, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 import { launchChromium, screenshots, shownSeconds } from './support/browser';
 import { join, tr } from './support/people';
 
@@ -26,9 +26,9 @@ beforeAll(async () => {
   moderator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   participantContext = await browser.newContext({ viewport: { width: 360, height: 780 } });
   participant = await participantContext.newPage();
-  // The other nine take part over plain sockets: present, so they are seated, at no browser's cost.
+  // The other nine take part over plain sockets: joined, so they are seated, at no browser's cost.
   others = [...session.tokens].filter(([id]) => id !== 'p01').map(([, token]) => liveClient(server.url, token));
-  await Promise.all(others.map((socket) => nextEvent(socket, 'state')));
+  await Promise.all(others.map(async (socket) => joinScreen(socket, (await nextEvent(socket, 'welcome')).seat)));
   await moderator.goto(`${server.url}/console#${session.moderatorToken}`);
   await join(participant, server.url, session.tokens.get('p01')!, { name: 'Amina', language: 'en' });
   await moderator.getByText(en('console.presence', { connected: 10, roster: 10 })).waitFor();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog, RosterImported } from '../../shared/api';
 import { SessionCreated, SessionView, type CreateSessionInput } from '../../shared/session';
-import { adminToken, igfAgenda, liveClient, nextEvent, rosterCsv, type LiveClient } from '../support/test-server';
+import { adminToken, igfAgenda, joinScreen, liveClient, nextEvent, rosterCsv, type LiveClient } from '../support/test-server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const minute = 60_000;
@@ -112,13 +112,16 @@ const auditOf = async (server: Running, id: string) => (await json(await server.
 const agenda = async (server: Running, id: string, command: string) =>
   json(await server.api(`/api/sessions/${id}/agenda/${command}`, { method: 'POST' }), 200, SessionView);
 
-/** Connects with an invite token; resolves with the client and its first state. */
-async function connect(url: string, token: string): Promise<{ client: LiveClient; first: SessionView }> {
+/** Connects with an invite token and, unless only opening it, joins if not joined before; resolves with the client and its first state. */
+async function connect(url: string, token: string, options: { open?: boolean } = {}): Promise<{ client: LiveClient; first: SessionView }> {
   const client = liveClient(url, token, { autoConnect: false });
   clients.push(client);
+  const welcome = nextEvent(client, 'welcome');
   const first = nextEvent(client, 'state');
   client.connect();
-  return { client, first: SessionView.parse(await first) };
+  const view = SessionView.parse(await first);
+  if (!options.open) await joinScreen(client, (await welcome).seat);
+  return { client, first: view };
 }
 
 function newDataDir(): string {
@@ -200,7 +203,7 @@ describe('kill -9 and restart on the same data directory', () => {
     const { second, id, tokens, started, deadline, killedAt } = await killMidStep('auto', 30);
     // Usually the deadline passed during the restart and the session caught up before the server said
     // it was running; on a very fast restart the restarted clock moves it. Either way the same state.
-    const { first: seen, client } = await connect(second.url, tokens.get('p01')!);
+    const { first: seen, client } = await connect(second.url, tokens.get('p01')!, { open: true });
     const moved = seen.stepIndex === 1 ? seen : SessionView.parse(await nextEvent(client, 'state', (s) => s.stepIndex === 1));
     expect(moved).toMatchObject({ status: 'running', stepIndex: 1, endsAt: deadline + 30 * minute, version: started.version + 1 });
     const after = await view(second, id);
@@ -214,7 +217,7 @@ describe('kill -9 and restart on the same data directory', () => {
   it('keeps a hold step whose deadline passed while it was down at zero, and says time is up once', async () => {
     const { second, id, tokens, started, deadline, killedAt } = await killMidStep('hold', 5);
     // The "time is up" announcement is one more version, whether made on resuming or by the restarted clock.
-    const { first: seen, client } = await connect(second.url, tokens.get('p01')!);
+    const { first: seen, client } = await connect(second.url, tokens.get('p01')!, { open: true });
     const atZero = seen.version > started.version ? seen : SessionView.parse(await nextEvent(client, 'state', (s) => s.version > started.version));
     expect(atZero).toMatchObject({ status: 'running', stepIndex: 0, endsAt: deadline, version: started.version + 1 });
     const byClock = (await auditOf(second, id)).filter((e) => e.actor === 'clock');

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ack, BroadcastEvent, WarningEvent } from '../../shared/protocol';
-import { SessionView, type CreateSessionInput, type Seat } from '../../shared/session';
+import type { Ack, BroadcastEvent, HelpStatusEvent, WarningEvent } from '../../shared/protocol';
+import { SessionView, termsVersion, type CreateSessionInput, type Seat } from '../../shared/session';
 import { ManualClock } from '../support/manual-clock';
-import { createSession, igfAgenda, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, igfAgenda, joinScreen, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 const minute = 60_000;
 
@@ -28,11 +31,13 @@ interface Person {
   states: SessionView[];
   warnings: WarningEvent[];
   broadcasts: BroadcastEvent[];
+  helpStatus: HelpStatusEvent[];
   latest(): SessionView;
   /** Resolves with the first state received (or already received) that matches. */
   state(match: (view: SessionView) => boolean): Promise<SessionView>;
   warning(match: (event: WarningEvent) => boolean): Promise<WarningEvent>;
   broadcast(match: (event: BroadcastEvent) => boolean): Promise<BroadcastEvent>;
+  help(match: (event: HelpStatusEvent) => boolean): Promise<HelpStatusEvent>;
   send(event: string, payload: unknown): Promise<Ack>;
 }
 
@@ -60,31 +65,36 @@ function person(id: string, client: LiveClient): Person {
     states: [],
     warnings: [],
     broadcasts: [],
+    helpStatus: [],
     latest: () => p.states.at(-1)!,
     state: (match) => waitIn(p.states, match),
     warning: (match) => waitIn(p.warnings, match),
     broadcast: (match) => waitIn(p.broadcasts, match),
+    help: (match) => waitIn(p.helpStatus, match),
     send: (event, payload) => (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)(event, payload),
   };
   client.on('welcome', (w) => (p.seat = w.seat));
   client.on('state', (view) => received(p.states, SessionView.parse(view)));
   client.on('warning', (event) => received(p.warnings, event));
   client.on('broadcast', (event) => received(p.broadcasts, event));
+  client.on('help:status', (event) => received(p.helpStatus, event));
   return p;
 }
 
-/** Connects with an invite token and resolves once the first state has arrived. */
-async function join(id: string, token: string): Promise<Person> {
+/** Opens an invitation and resolves once the first state has arrived; without `open`, joins too, as the join screen does. */
+async function join(id: string, token: string, options: { open?: boolean } = {}): Promise<Person> {
   const client = liveClient(server.url, token, { autoConnect: false });
   opened.push(client);
   const p = person(id, client);
   client.connect();
   await p.state(() => true);
+  if (!options.open) await joinScreen(client, p.seat);
   return p;
 }
 
 interface Room {
   id: string;
+  moderatorToken: string;
   tokens: Map<string, string>;
   moderator: Person;
   participants: Person[];
@@ -97,7 +107,11 @@ async function room(roster = rosterCsv(12), agenda: CreateSessionInput = igfAgen
   const moderator = await join('moderator', moderatorToken);
   const ids = connect ?? [...tokens.keys()];
   const participants = await Promise.all(ids.map((m) => join(m, tokens.get(m)!)));
-  return { id, tokens, moderator, participants, everyone: [moderator, ...participants] };
+  const everyone = [moderator, ...participants];
+  // Everyone has heard of everyone joining, so a command's state is the next one each receives.
+  const joined = SessionView.parse(await (await server.api(`/api/sessions/${id}`)).json()).version;
+  await Promise.all(everyone.map((p) => p.state((s) => s.version >= joined)));
+  return { id, moderatorToken, tokens, moderator, participants, everyone };
 }
 
 /** Sends an agenda command that must succeed; resolves with the sender's view of the session after it. */
@@ -148,6 +162,7 @@ describe('a live session over real sockets', () => {
     expect(r.everyone).toHaveLength(13);
     // Presence refreshes re-send the version everyone already has.
     clock.advance(1000);
+    const joined = (await sessionNow(r.id)).version; // the roster import, then each person joining
     await allReach(r.everyone, (await command(r.moderator, { type: 'start' })).version);
     clock.advance(1000);
     await allReach(r.everyone, (await command(r.moderator, { type: 'next' })).version);
@@ -164,14 +179,14 @@ describe('a live session over real sockets', () => {
       const versions: number[] = [];
       const steps: Array<number | 'ended'> = [];
       for (const s of p.states) {
-        if (versions.includes(s.version)) continue;
+        if (versions.includes(s.version) || s.version < joined) continue;
         expect(s.version, `${p.id} received an older version after a newer one`).toBeGreaterThan(versions.at(-1) ?? 0);
         versions.push(s.version);
         const step = s.status === 'ended' ? 'ended' : s.stepIndex;
         if (steps.at(-1) !== step) steps.push(step);
       }
       expect(steps, p.id).toEqual([-1, 0, 1, 2, 'ended']);
-      expect(versions, p.id).toEqual([2, 3, 4, 5, 6]);
+      expect(versions, p.id).toEqual([joined, joined + 1, joined + 2, joined + 3, joined + 4]);
     }
   });
 
@@ -245,21 +260,70 @@ describe('a live session over real sockets', () => {
     expect(report).toMatchObject({ status: 'running', stepIndex: 2, endsAt: clock.now() + 20 * minute });
   });
 
-  it('does not announce a mark that shortening the step skipped over', async () => {
+  it('says a mark that shortening the step jumped over at once, once, then the next mark on time', async () => {
     const r = await room(rosterCsv(5));
     await command(r.moderator, { type: 'start' });
     const breakout = await command(r.moderator, { type: 'next' });
     clock.advance(20 * minute); // 15 minutes left
-    const shortened = await command(r.moderator, { type: 'extend', minutes: -13 }); // 2 left: the 5-minute mark is past
+    const shortened = await command(r.moderator, { type: 'extend', minutes: -13 }); // 2 left: the 5-minute mark is jumped over
     expect(shortened.endsAt).toBe(breakout.endsAt! - 13 * minute);
+    await Promise.all(r.everyone.map((p) => p.warning((w) => w.minutesLeft === 5)));
     clock.advance(minute / 2);
-    // The flush's broadcast queues behind whatever the clock set off, and arrives after what it said.
     await flush(r, 'one and a half minutes left');
     clock.advance(minute / 2);
     await Promise.all(r.everyone.map((p) => p.warning((w) => w.minutesLeft === 1)));
     await flush(r, 'after shortening');
     for (const p of r.everyone) {
-      expect(p.warnings.map((w) => [w.minutesLeft, w.serverNow]), p.id).toEqual([[1, shortened.endsAt! - minute]]);
+      expect(p.warnings.map((w) => [w.minutesLeft, w.serverNow]), p.id).toEqual([
+        [5, shortened.endsAt! - 2 * minute],
+        [1, shortened.endsAt! - minute],
+      ]);
+    }
+  });
+
+  it('closes the rooms after a grace every room sees, which the moderator can cancel, and which survives a restart', async () => {
+    const dataDir = mkdtempSync(joinPath(tmpdir(), 'roundtable-closing-'));
+    await server.close();
+    server = await startServer({ clock, config: { dataDir } });
+    try {
+      const agenda: CreateSessionInput = { ...igfAgenda, agenda: igfAgenda.agenda.map((s) => (s.kind === 'breakout' ? { ...s, closeSeconds: 45 } : s)) };
+      const r = await room(rosterCsv(10), agenda);
+      await command(r.moderator, { type: 'start' });
+      await command(r.moderator, { type: 'next' });
+      const closing = await command(r.moderator, { type: 'next' });
+      expect(closing).toMatchObject({ stepIndex: 1, closing: { at: clock.now() + 45_000, toStep: 2 } });
+      await allReach(r.everyone, closing.version);
+      for (const p of r.participants) expect(p.latest().group, p.id).not.toBeNull();
+      refusal(await r.participants[0]!.send('agenda:command', { type: 'keep-open' }), 'NOT_ALLOWED');
+      const kept = await command(r.moderator, { type: 'keep-open' });
+      expect(kept).toMatchObject({ stepIndex: 1, closing: null });
+      refusal(await r.moderator.send('agenda:command', { type: 'keep-open' }), 'CONFLICT');
+      clock.advance(2 * minute);
+      await flush(r, 'still talking');
+      expect((await sessionNow(r.id)).stepIndex).toBe(1);
+
+      const again = await command(r.moderator, { type: 'next' });
+      const at = again.closing!.at;
+      for (const c of opened.splice(0)) c.close();
+      await server.close();
+      clock.advance(30_000);
+      server = await startServer({ clock, config: { dataDir } });
+      expect(await sessionNow(r.id)).toMatchObject({ stepIndex: 1, closing: { at, toStep: 2 } });
+      clock.advance(15_000); // the deadline the restarted server armed from the stored state
+      const moderator = await join('moderator', r.moderatorToken);
+      const report = await moderator.state((s) => s.stepIndex === 2);
+      expect(report).toMatchObject({ closing: null, endsAt: at + 20 * minute });
+      const log = (await (await server.api(`/api/sessions/${r.id}/audit`)).json()) as { entries: Array<{ action: string; actor: string }> };
+      expect(log.entries.filter((e) => e.action.startsWith('rooms.')).map((e) => [e.action, e.actor])).toEqual([
+        ['rooms.closing', 'moderator'],
+        ['rooms.keep-open', 'moderator'],
+        ['rooms.closing', 'moderator'],
+        ['rooms.close', 'clock'],
+      ]);
+    } finally {
+      await server.close();
+      server = await startServer({ clock });
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -310,6 +374,7 @@ describe('a live session over real sockets', () => {
   it('limits each connection to 20 commands a second (RATE_LIMITED, nothing changes) and refills as time passes', async () => {
     const r = await room(rosterCsv(3));
     const [a, b] = r.participants;
+    clock.advance(1_000); // joining took a command from each allowance
     const acks = await Promise.all(Array.from({ length: 25 }, () => a!.send('hand:raise', { raised: 'maybe' })));
     expect(acks.filter((ack) => !ack.ok && ack.error.code === 'BAD_INPUT')).toHaveLength(20);
     for (const ack of acks.slice(20)) refusal(ack, 'RATE_LIMITED');
@@ -405,6 +470,39 @@ describe('a live session over real sockets', () => {
     expect((await r.moderator.state((s) => (s.helpCalls ?? []).length === 2)).helpCalls![1]).toMatchObject({ status: 'open', message: 'One more thing' });
   });
 
+  it('tells the caller, on each of their connections, that help is on the way, then resolved; the caller may cancel', async () => {
+    const r = await room(rosterCsv(6));
+    await command(r.moderator, { type: 'start' });
+    await command(r.moderator, { type: 'next' });
+    const caller = r.participants.find((p) => p.id === 'p03')!;
+    const other = r.participants.find((p) => p.id === 'p04')!;
+    expect(await caller.send('help:call', { message: 'No sound' })).toMatchObject({ ok: true });
+    const sent = await caller.help((e) => e.call?.status === 'open');
+    const id = sent.call!.id;
+    refusal(await caller.send('help:call', { message: 'Again' }), 'CONFLICT');
+    refusal(await other.send('help:cancel', { id }), 'NOT_FOUND');
+    refusal(await caller.send('help:cancel', {}), 'BAD_INPUT');
+
+    // A second tab, opened after the call, is told where it stands.
+    const secondTab = await join('p03', r.tokens.get('p03')!);
+    await secondTab.help((e) => e.call?.id === id && e.call.status === 'open');
+    expect((await r.moderator.send('help:update', { id, action: 'acknowledge' })).ok).toBe(true);
+    for (const tab of [caller, secondTab]) {
+      expect((await tab.help((e) => e.call?.status === 'acknowledged')).call).toMatchObject({ id, handledBy: 'Moderator' });
+    }
+    expect((await r.moderator.send('help:update', { id, action: 'resolve' })).ok).toBe(true);
+    await caller.help((e) => e.call?.status === 'resolved');
+
+    expect(await caller.send('help:call', { message: 'Still no sound' })).toMatchObject({ ok: true });
+    const again = await caller.help((e) => e.call?.status === 'open' && e.call.id !== id);
+    expect(await caller.send('help:cancel', { id: again.call!.id })).toMatchObject({ ok: true });
+    await caller.help((e) => e.call?.status === 'cancelled');
+    const staffView = await r.moderator.state((s) => s.helpCalls?.some((c) => c.status === 'cancelled') ?? false);
+    expect(staffView.helpCalls!.map((c) => c.status)).toEqual(['resolved', 'cancelled']);
+    await barrier(r.everyone);
+    expect(other.helpStatus).toEqual([]);
+  });
+
   it('gives a reconnecting client the current state and the same group seat', async () => {
     const r = await room();
     await command(r.moderator, { type: 'start' });
@@ -438,11 +536,11 @@ describe('a live session over real sockets', () => {
     expect([...seated.values()].flat()).not.toContain('p13');
 
     const late = await join('p13', r.tokens.get('p13')!);
-    const own = late.states[0]!.group!;
+    const own = (await late.state((s) => s.group !== null)).group!;
     expect(own.members.map((m) => m.id)).toContain('p13');
     expect(own.language).toBe('fr');
     const bilingual = await join('p14', r.tokens.get('p14')!);
-    const theirs = bilingual.states[0]!.group!;
+    const theirs = (await bilingual.state((s) => s.group !== null)).group!;
     expect(['en', 'fr']).toContain(theirs.language);
     expect(theirs.members.length).toBeGreaterThan(1);
 
@@ -452,6 +550,63 @@ describe('a live session over real sockets', () => {
       expect(now.slice(0, members.length)).toEqual(members);
     }
     expect(after.groups!.flatMap((g) => g.members.map((m) => m.id)).sort()).toEqual([...r.tokens.keys()].sort());
+  });
+
+  it('counts and seats a person only once they joined; opening the invitation takes no seat; the consent is audited', async () => {
+    const r = await room(rosterCsv(12), igfAgenda, [...Array(10).keys()].map((i) => `p${String(i + 1).padStart(2, '0')}`));
+    const looking = await join('p11', r.tokens.get('p11')!, { open: true });
+    expect(looking.seat.consented).toBe(false);
+    clock.advance(1000);
+    await barrier(r.everyone);
+    expect((await sessionNow(r.id)).presence).toMatchObject({ connected: 10, roster: 12 });
+    await command(r.moderator, { type: 'start' });
+    const breakout = await command(r.moderator, { type: 'next' });
+    expect(breakout.groups!.flatMap((g) => g.members.map((m) => m.id))).not.toContain('p11');
+    // Still only looking during the breakout: no seat, and the counts say so.
+    const peeking = await join('p12', r.tokens.get('p12')!, { open: true });
+    await barrier([peeking, looking]);
+    expect(peeking.latest().group).toBeNull();
+    expect((await sessionNow(r.id)).groups!.flatMap((g) => g.members.map((m) => m.id))).not.toContain('p12');
+
+    refusal(await looking.send('profile:update', { displayName: 'Eleven', language: 'en', consent: true }), 'BAD_INPUT');
+    expect(await looking.send('profile:update', { displayName: 'Eleven', language: 'en', consent: true, terms: termsVersion })).toMatchObject({ ok: true });
+    const seated = await looking.state((s) => s.group?.members.some((m) => m.id === 'p11') ?? false);
+    expect(seated.group!.members.find((m) => m.id === 'p11')).toMatchObject({ name: 'Eleven', present: true });
+    clock.advance(1000);
+    await r.moderator.state((s) => s.presence.connected === 11);
+    const log = (await (await server.api(`/api/sessions/${r.id}/audit`)).json()) as { entries: Array<{ action: string; at: number; detail: Record<string, unknown> }> };
+    const consent = log.entries.filter((e) => e.action === 'join' && e.detail.memberId === 'p11');
+    expect(consent).toEqual([expect.objectContaining({ at: clock.now() - 1000, detail: { memberId: 'p11', language: 'en', consent: { at: clock.now() - 1000, terms: termsVersion, language: 'en' } } })]);
+    expect(log.entries.some((e) => e.detail.memberId === 'p12')).toBe(false);
+  });
+
+  it('shows the moderator who is missing and hands out their invitation again, which opens their seat', async () => {
+    const r = await room(rosterCsv(5), igfAgenda, ['p01', 'p02', 'p03']);
+    clock.advance(1000);
+    await barrier(r.everyone);
+    const view = await r.moderator.state((s) => (s.missing ?? []).length === 2);
+    expect(view.missing).toEqual([
+      { id: 'p04', name: 'Person 4', role: 'participant', status: 'not-joined' },
+      { id: 'p05', name: 'Person 5', role: 'participant', status: 'not-joined' },
+    ]);
+    for (const p of r.participants) expect(p.latest()).not.toHaveProperty('missing');
+    refusal(await r.participants[0]!.send('invites:link', { memberId: 'p04' }), 'NOT_ALLOWED');
+    refusal(await r.moderator.send('invites:link', { memberId: 'p99' }), 'NOT_FOUND');
+    refusal(await r.moderator.send('invites:link', {}), 'BAD_INPUT');
+    const ack = (await r.moderator.send('invites:link', { memberId: 'p04' })) as Ack<{ link: string }>;
+    expect(ack.ok).toBe(true);
+    const link = ack.ok ? ack.result!.link : '';
+    expect(link).toMatch(/\/join#/);
+    const p04 = await join('p04', link.split('#')[1]!);
+    expect(p04.seat).toMatchObject({ memberId: 'p04', sessionId: r.id });
+    clock.advance(1000);
+    await r.moderator.state((s) => s.missing?.map((m) => m.id).join() === 'p05');
+    // Gone again: listed as joined earlier, not connected now.
+    p04.client.close();
+    await untilConnected(r.id, 3);
+    clock.advance(1000);
+    const away = await r.moderator.state((s) => s.missing?.some((m) => m.id === 'p04' && m.status === 'away') ?? false);
+    expect(away.missing!.map((m) => m.id)).toEqual(['p04', 'p05']);
   });
 
   it('refuses connections with a wrong protocol, a bad token or a revoked invitation', async () => {
@@ -547,8 +702,15 @@ describe('a live session over real sockets', () => {
     for (const p of r.participants) expect(p.latest().group?.members.some((m) => m.id === p.id)).toBe(true);
 
     clock.advance(10 * minute); // past the breakout's deadline in one go
+    // Its rooms are told they close in a minute (the default grace), counted from the deadline.
+    const closing = await r.moderator.state((s) => s.closing !== null);
+    expect(closing).toMatchObject({ stepIndex: 1, closing: { at: t0 + 21 * minute, toStep: 2 } });
+    await allReach(r.everyone, closing.version);
+    for (const p of r.participants) expect(p.latest().closing, p.id).toEqual({ at: t0 + 21 * minute, toStep: 2 });
+    await Promise.all(r.everyone.map((p) => p.warning((w) => w.stepIndex === 1 && w.minutesLeft === 0)));
+    clock.advance(minute);
     const report = await r.moderator.state((s) => s.stepIndex === 2);
-    expect(report).toMatchObject({ status: 'running', endsAt: t0 + 30 * minute });
+    expect(report).toMatchObject({ status: 'running', endsAt: t0 + 31 * minute, closing: null });
     const reportEndsAt = report.endsAt!;
     clock.advance(reportEndsAt - 5 * minute - clock.now());
     await Promise.all(r.everyone.map((p) => p.warning((w) => w.stepIndex === 2 && w.minutesLeft === 5)));
@@ -564,7 +726,9 @@ describe('a live session over real sockets', () => {
       expect(p.warnings.map((w) => [w.stepIndex, w.minutesLeft, w.serverNow]), p.id).toEqual([
         [0, 5, t0 + 5 * minute],
         [0, 1, t0 + 9 * minute],
-        // The clock jumped past the breakout's marks and deadline at once: nothing is said late.
+        // The clock jumped past the breakout's marks and deadline at once: nothing is said late,
+        // but that its time is up, as its rooms are told they close.
+        [1, 0, t0 + 20.5 * minute],
         [2, 5, reportEndsAt - 5 * minute],
         [2, 1, reportEndsAt - minute],
         [2, 0, reportEndsAt],

@@ -142,6 +142,35 @@ describe('who may open what', () => {
     expect(server.roundtable.notes.stats.upgradesRefused).toBe(3);
   });
 
+  it('a person moved to another room is told where, and their notes follow: the old room closes to them, the new one opens for writing', async () => {
+    const b = await begin();
+    const a = groupOf(b, 0);
+    const other = groupOf(b, 1);
+    const who = a.members[2]!;
+    const member = b.people.get(who)!;
+    const before = open(await notesToken(member));
+    await before.synced;
+    const moved = nextEvent(member, 'groups:moved');
+    const seated = nextEvent(member, 'state', (v) => v.group?.id === other.id);
+    const bystander = b.people.get(a.members[3]!)!;
+    const bystanderHeard: unknown[] = [];
+    bystander.on('groups:moved', (e) => bystanderHeard.push(e));
+    expect(await send(b.moderator, 'groups:move', { memberId: who, groupId: other.id })).toMatchObject({ ok: true });
+    expect((await seated).group!.members.map((m) => m.id)).toContain(who);
+    expect(await moved).toMatchObject({ from: a.id, to: other.id, serverNow: clock.now() });
+    // The old room's notes close to them; the new room's open to them for writing, by default.
+    expect((await before.closed).code).toBe(notesCloseCodes.forbidden);
+    const now = await notesToken(member);
+    expect(now).toMatchObject({ groupId: other.id, access: 'write' });
+    const writer = open(now);
+    await writer.synced;
+    writer.text.insert(writer.text.length, 'Moved here.');
+    expect(await witness(b, other.members[0]!, 'Moved here.')).toContain('Moved here.');
+    await expect(notesToken(member, { groupId: a.id })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(await send(bystander, 'time:sync', {})).toMatchObject({ ok: true });
+    expect(bystanderHeard).toEqual([]);
+  });
+
   it('a token expires after ten minutes', async () => {
     const b = await begin();
     const grant = await notesToken(b.people.get(groupOf(b, 0).members[0]!)!);
@@ -343,6 +372,8 @@ describe('restart and export', () => {
     const b = await begin();
     const g = groupOf(b, 0);
     const writer = open(await notesToken(b.people.get(g.members[0]!)!));
+    // Synced first, so the edit lands after the questions and a witness never sees it alone.
+    await writer.synced;
     writer.text.insert(writer.text.length, 'Kept while nobody looks.');
     await witness(b, g.members[1]!, 'Kept while nobody looks.');
     const notes = server.roundtable.notes;

@@ -11,7 +11,7 @@ import { SessionCreated, SessionView, type CreateSessionInput } from '../../shar
 import { createServer } from '../../server/src/app';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
 import { ManualClock } from '../support/manual-clock';
-import { adminToken, createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { adminToken, createSession, igfAgenda, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleRoster = (name: string) => readFileSync(join(repoRoot, 'test/fixtures', name), 'utf8');
@@ -74,14 +74,17 @@ async function refusalOf(token: string): Promise<{ code?: string; message?: stri
   return (await new Promise<{ data?: { code?: string; message?: string } }>((resolve) => client.on('connect_error', resolve))).data;
 }
 
-/** Connects live clients and resolves once each is in the session (so it counts as present). */
+/** Connects live clients and resolves once each has joined the session (so it counts as present). */
 async function connect(tokens: string[]): Promise<LiveClient[]> {
-  const connected = tokens.map((token) => {
+  const connected = tokens.map(async (token) => {
     const client = liveClient(server.url, token, { autoConnect: false });
     clients.push(client);
+    const welcome = nextEvent(client, 'welcome');
     const first = nextEvent(client, 'state');
     client.connect();
-    return first.then(() => client);
+    await first;
+    await joinScreen(client, (await welcome).seat);
+    return client;
   });
   return Promise.all(connected);
 }
@@ -638,7 +641,11 @@ describe('audit log', () => {
     const breakout = await step(minute, 'next');
     await step(minute, 'end');
 
-    const entries = await audit(id, moderatorToken);
+    const all = await audit(id, moderatorToken);
+    // Each person joined (agreed to the terms) before the session started.
+    const joins = all.filter((e) => e.action === 'join');
+    expect(joins.map((e) => e.actor.split(':')[1]).sort()).toEqual([...tokens.keys()].sort());
+    const entries = all.filter((e) => e.action !== 'join');
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
       ['session.create', 'organizer'],
       ['roster.import', 'organizer'],
@@ -652,13 +659,13 @@ describe('audit log', () => {
       ['end', 'moderator'],
     ]);
     expect(entries.slice(2).filter((e) => e.actor !== 'clock').map((e) => e.at)).toEqual(times);
-    for (const e of entries) expect(e.atIso).toBe(new Date(e.at).toISOString());
-    expect(entries[0]!.fromVersion).toBe(0);
-    for (const [i, e] of entries.entries()) {
+    for (const e of all) expect(e.atIso).toBe(new Date(e.at).toISOString());
+    expect(all[0]!.fromVersion).toBe(0);
+    for (const [i, e] of all.entries()) {
       expect(e.toVersion).toBe(e.fromVersion + 1);
       if (i > 0) {
-        expect(e.fromVersion).toBe(entries[i - 1]!.toVersion);
-        expect(e.at).toBeGreaterThanOrEqual(entries[i - 1]!.at);
+        expect(e.fromVersion).toBe(all[i - 1]!.toVersion);
+        expect(e.at).toBeGreaterThanOrEqual(all[i - 1]!.at);
       }
     }
     expect(entries.at(-1)!.toVersion).toBe((await view(id)).version);
@@ -709,6 +716,7 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/agenda/resume'],
     ['post', '/api/sessions/{id}/agenda/extend'],
     ['post', '/api/sessions/{id}/agenda/end'],
+    ['post', '/api/sessions/{id}/agenda/keep-open'],
     ['post', '/api/sessions/{id}/broadcast'],
     ['get', '/api/sessions/{id}/audit'],
     ['post', '/api/sessions/{id}/groups/preview'],

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { NOTES_TEXT, NotesNotice, authNotesAccess, authPermissionDenied, messageAuth, type NotesGrant } from '../../shared/notes';
 import type { Ack } from '../../shared/protocol';
 import type { SessionView } from '../../shared/session';
-import { createSession, liveClient, nextEvent, type LiveClient, type RunningServer } from './test-server';
+import { createSession, joinScreen, liveClient, nextEvent, type LiveClient, type RunningServer } from './test-server';
 
 /** Asks for a notes token over the live session; throws with the error code when refused. */
 export async function notesToken(client: LiveClient, request: { stepIndex?: number; groupId?: string } = {}): Promise<NotesGrant> {
@@ -119,14 +119,23 @@ export async function startBreakout(server: RunningServer, roster: string, agend
   const { id, moderatorToken, tokens } = await createSession(server, roster, agenda);
   const moderator = liveClient(server.url, moderatorToken);
   let view = await nextEvent(moderator, 'state');
+  let latest = view;
+  moderator.on('state', (v) => {
+    if (v.version > latest.version) latest = v;
+  });
   const people = new Map<string, LiveClient>();
   await Promise.all(
     [...tokens].map(async ([member, token]) => {
       const client = liveClient(server.url, token);
       people.set(member, client);
+      const welcome = nextEvent(client, 'welcome');
       await nextEvent(client, 'state');
+      await joinScreen(client, (await welcome).seat);
     }),
   );
+  // The moderator has heard of everyone joining before the agenda moves.
+  const joined = ((await (await server.api(`/api/sessions/${id}`)).json()) as { version: number }).version;
+  view = latest.version >= joined ? latest : await nextEvent(moderator, 'state', (v) => v.version >= joined);
   const agendaCommand = async (command: { type: string; step?: number }) => {
     const changed = nextEvent(moderator, 'state', (v) => v.version > view.version);
     const reply = await send(moderator, 'agenda:command', command);

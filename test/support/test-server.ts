@@ -5,8 +5,8 @@ import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createServer, type Overrides, type Roundtable } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
-import type { CreateSessionInput } from '../../shared/session';
+import { PROTOCOL_VERSION, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
+import { termsVersion, type CreateSessionInput, type Seat } from '../../shared/session';
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -64,6 +64,8 @@ export const igfAgenda: CreateSessionInput = {
       minutes: 35,
       groupSize: 5,
       questions: ['How do these results inspire me?', 'What do they mean for us as a community?'],
+      // The rooms close at once when the agenda moves on; tests of the grace before closing set their own.
+      closeSeconds: 0,
     },
     { kind: 'plenary', title: 'Report-back and conclusion', minutes: 20 },
   ],
@@ -124,4 +126,15 @@ export function rosterCsv(n: number, options: { moderators?: number } = {}): str
   }
   for (let i = 1; i <= (options.moderators ?? 0); i++) lines.push(`m${i},Moderator ${i},en,moderator,,`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Does what the join screen does for a person who has not joined yet: their roster name, the
+ * first language they speak, consent to the current terms. Resolves once the server has answered;
+ * does nothing for someone who joined before (or a staff link).
+ */
+export async function joinScreen(client: LiveClient, seat: Seat): Promise<void> {
+  if (seat.consented) return;
+  const ack = (await client.emitWithAck('profile:update', { displayName: seat.name, language: seat.languages[0] ?? 'en', consent: true, terms: termsVersion })) as Ack;
+  if (!ack.ok) throw new Error(`joining failed: ${ack.error.code} ${ack.error.message}`);
 }

@@ -5,6 +5,7 @@ import type { LiveState, SessionClient } from '../live/session-client';
 import { useCommand } from '../ui/command';
 import { Countdown } from '../ui/Countdown';
 import { ErrorText } from '../ui/ErrorText';
+import { RoomsClosing } from '../ui/RoomsClosing';
 import { currentStep } from '../ui/names';
 
 interface Props {
@@ -40,6 +41,17 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
         {view.status === 'ended' && t('console.statusEnded')}
       </p>
       {active && <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />}
+      <RoomsClosing client={client} view={view} offsetMs={live.offsetMs} />
+      {canDrive && view.closing && (
+        <div class="button-row" role="group" aria-label={t('closing.controls')}>
+          <button type="button" class="primary" disabled={busy} onClick={() => void run('agenda:command', { type: 'next' })}>
+            {t('closing.closeNow')}
+          </button>
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run('agenda:command', { type: 'keep-open' })}>
+            {t('closing.keepOpen')}
+          </button>
+        </div>
+      )}
       {canDrive && view.status !== 'ended' && (
         <div class="controls">
           <div class="button-row">
@@ -48,7 +60,7 @@ export function AgendaControl({ client, live, view, canDrive }: Props) {
                 {t('console.start', { title: view.agenda[0]?.title ?? '' })}
               </button>
             )}
-            {active && next && (
+            {active && next && !view.closing && (
               <button type="button" class="primary" disabled={busy} onClick={() => void run('agenda:command', { type: 'next' })}>
                 {t('console.next', { title: next.title })}
               </button>

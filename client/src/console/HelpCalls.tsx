@@ -11,7 +11,7 @@ export function HelpCalls({ client, view, offsetMs, canDrive }: { client: Sessio
   const { t, language } = useTranslation();
   const headingId = useId();
   const { run, error, busy } = useCommand(client);
-  const calls = (view.helpCalls ?? []).filter((c) => c.status !== 'resolved');
+  const calls = (view.helpCalls ?? []).filter((c) => c.status !== 'resolved' && c.status !== 'cancelled');
   const resolved = (view.helpCalls ?? []).length - calls.length;
   const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
   return (

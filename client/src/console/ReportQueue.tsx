@@ -13,7 +13,7 @@ export function ReportQueue({ client, live, view, seat, canDrive }: { client: Se
   const t = useT();
   const headingId = useId();
   const { run, error, busy } = useCommand(client);
-  const { queue, presenting } = view.reportBack;
+  const { queue, presenting, presented } = view.reportBack;
   const order = queue.map((q) => q.groupId);
   const swap = (i: number, j: number) => {
     const next = [...order];
@@ -28,10 +28,12 @@ export function ReportQueue({ client, live, view, seat, canDrive }: { client: Se
           {queue.map((q, i) => {
             const group = groupLabel(t, q.groupId);
             const now = q.groupId === presenting;
+            const done = !now && presented.includes(q.groupId);
             return (
-              <li key={q.groupId} class={now ? 'current' : ''} aria-current={now ? 'true' : undefined} data-testid="queue-item" data-group={q.groupId}>
+              <li key={q.groupId} class={now ? 'current' : done ? 'presented' : ''} aria-current={now ? 'true' : undefined} data-testid="queue-item" data-group={q.groupId} data-presented={done}>
                 <span class="queue-name">{q.rapporteur ? t('report.queueItem', { group, name: q.rapporteur.name }) : group}</span>
                 {now && <span class="pill pill-now">{t('report.now')}</span>}
+                {done && <span class="pill pill-done">{t('report.presented')}</span>}
                 {canDrive && (
                   <span class="button-row">
                     <button type="button" class="secondary small" disabled={busy || i === 0} onClick={() => swap(i, i - 1)}>

@@ -59,7 +59,7 @@ export function Rooms({ client, view, canDrive, activity, media, onVisit }: Prop
   const notes = activity && activity.stepIndex === view.stepIndex ? activity.groups : {};
   const serverNow = client.serverNow();
   const groups = view.groups ?? [];
-  const openCalls = (view.helpCalls ?? []).filter((c) => c.status !== 'resolved');
+  const openCalls = (view.helpCalls ?? []).filter((c) => c.status === 'open' || c.status === 'acknowledged');
   return (
     <section class="card rooms" aria-labelledby={headingId} data-testid="rooms">
       <h2 id={headingId}>{t('rooms.heading')}</h2>

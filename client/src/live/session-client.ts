@@ -11,7 +11,9 @@ import {
   HandLowerCommand,
   HandsClearCommand,
   HelpCallCommand,
+  HelpCancelCommand,
   HelpUpdateCommand,
+  InviteLinkRequest,
   ProfileCommand,
   ReportPresentCommand,
   ReportQueueCommand,
@@ -21,12 +23,14 @@ import { MediaPresence } from '../../../shared/media';
 import { NotesActivity, NotesGrant, NotesScrollCommand, NotesScrollEvent, NotesTokenRequest } from '../../../shared/notes';
 import {
   BroadcastEvent,
+  HelpStatusEvent,
+  MovedEvent,
   PROTOCOL_VERSION,
   WarningEvent,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../../shared/protocol';
-import { Seat, SessionView } from '../../../shared/session';
+import { Seat, SessionView, type OwnHelpCall } from '../../../shared/session';
 import { SpeakingBalance } from '../../../shared/speaking';
 import { offsetFrom, type ClockSample } from './clock';
 
@@ -66,6 +70,10 @@ export interface LiveState {
   mediaPresence: MediaPresence | null;
   /** Staff, observers and facilitators: speaking time per member of the tables they watch. */
   speaking: SpeakingBalance | null;
+  /** This person's own call for help and what became of it. */
+  helpCall: OwnHelpCall | null;
+  /** The moderator moved this person to another room of the current breakout. */
+  moved: { from: string; to: string } | null;
 }
 
 /** Requests and events of the call, which the lazily loaded media code checks against its own schemas. */
@@ -78,6 +86,7 @@ const commands = {
   'broadcast:send': BroadcastCommand,
   'help:call': HelpCallCommand,
   'help:update': HelpUpdateCommand,
+  'help:cancel': HelpCancelCommand,
   'groups:preview': GroupsPreviewCommand,
   'groups:move': GroupsMoveCommand,
   'groups:lock': GroupsLockCommand,
@@ -99,6 +108,7 @@ const AckReply = z.discriminatedUnion('ok', [
 ]);
 const ProfileResult = z.object({ seat: Seat });
 const SyncResult = z.object({ clientSentAt: z.number().nullable() });
+const InviteLinkResult = z.object({ link: z.url() });
 const Welcome = z.object({ seat: Seat, protocol: z.number().int(), serverNow: z.number() });
 
 /** A refused or failed command: the server's code, or OFFLINE/TIMEOUT when it never got an answer. */
@@ -123,7 +133,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null, helpCall: null, moved: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -183,7 +193,7 @@ export class SessionClient {
       const previous = this.#state.view;
       // A new step starts with a clean slate: the last step's warning and messages no longer apply.
       const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null } : {}) });
+      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null, moved: null } : {}) });
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -195,6 +205,16 @@ export class SessionClient {
       if (!event.success) return console.error('Roundtable: unexpected broadcast', event.error);
       const { id, text, from, groupId } = event.data;
       this.#set({ broadcasts: [...this.#state.broadcasts.filter((b) => b.id !== id), { id, text, from, groupId }].slice(-keptBroadcasts) });
+    });
+    socket.on('help:status', (payload) => {
+      const event = HelpStatusEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected help:status', event.error);
+      this.#set({ helpCall: event.data.call });
+    });
+    socket.on('groups:moved', (payload) => {
+      const event = MovedEvent.safeParse(payload);
+      if (!event.success) return console.error('Roundtable: unexpected groups:moved', event.error);
+      this.#set({ moved: { from: event.data.from, to: event.data.to } });
     });
     socket.on('notes:scroll', (payload) => {
       const event = NotesScrollEvent.safeParse(payload);
@@ -273,6 +293,10 @@ export class SessionClient {
     return Date.now() + this.#state.offsetMs;
   }
 
+  dismissMoved(): void {
+    this.#set({ moved: null });
+  }
+
   dismissBroadcast(id: string): void {
     this.#set({ broadcasts: this.#state.broadcasts.filter((b) => b.id !== id) });
   }
@@ -301,18 +325,31 @@ export class SessionClient {
 
   /** Asks for a token to open one group's notes (the caller's own by default); the server decides read or write. */
   async notesGrant(request: z.input<typeof NotesTokenRequest>): Promise<{ ok: true; grant: NotesGrant } | { ok: false; error: CommandError }> {
+    const reply = await this.#ask('notes:token', NotesTokenRequest.parse(request), NotesGrant);
+    return reply.ok ? { ok: true, grant: reply.result } : reply;
+  }
+
+  /** A missing person's invitation link, issued again for the moderator to send them. */
+  async inviteLink(memberId: string): Promise<{ ok: true; link: string } | { ok: false; error: CommandError }> {
+    const reply = await this.#ask('invites:link', InviteLinkRequest.parse({ memberId }), InviteLinkResult);
+    return reply.ok ? { ok: true, link: reply.result.link } : reply;
+  }
+
+  /** A request whose answer the client reads: acked, checked against `result`, errors by code. */
+  async #ask<T>(event: 'notes:token' | 'invites:link', payload: unknown, result: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
     if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
     let raw: unknown;
     try {
-      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('notes:token', NotesTokenRequest.parse(request));
+      // Both requests have the same (payload, ack) signature; one name stands for them.
+      raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(event as 'notes:token', payload);
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: '' } };
     }
     const reply = AckReply.safeParse(raw);
     if (!reply.success) return { ok: false, error: { code: 'INTERNAL', message: '' } };
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
-    const grant = NotesGrant.safeParse(reply.data.result);
-    return grant.success ? { ok: true, grant: grant.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+    const parsed = result.safeParse(reply.data.result);
+    return parsed.success ? { ok: true, result: parsed.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -1,5 +1,5 @@
 import { useId, useState } from 'preact/hooks';
-import type { GroupView, Seat, SessionView } from '../../../shared/session';
+import type { GroupView, OwnHelpCall, Seat, SessionView } from '../../../shared/session';
 import { languageName, useT, useTranslation } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -12,6 +12,7 @@ import { Members } from '../ui/Members';
 import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
 import { TableBalance } from '../ui/SpeakingBalance';
+import { RoomsClosing } from '../ui/RoomsClosing';
 
 interface Props {
   client: SessionClient;
@@ -37,6 +38,15 @@ export function Breakout({ client, live, view, seat, group }: Props) {
         {t('breakout.title', { group: label })}
       </h1>
       <p class="lead">{t('breakout.lead', { title: step?.title ?? '', language: languageName(group.language, language) })}</p>
+      {live.moved && live.moved.to === group.id && (
+        <div class="broadcast moved-notice" role="alert" data-testid="moved-notice">
+          <p>{t('moved.notice', { from: groupLabel(t, live.moved.from), to: label })}</p>
+          <button type="button" class="ghost" onClick={() => client.dismissMoved()}>
+            {t('moved.dismiss')}
+          </button>
+        </div>
+      )}
+      <RoomsClosing client={client} view={view} offsetMs={live.offsetMs} />
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="layout">
         <div class="primary">
@@ -53,7 +63,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               <p class="muted">{t('breakout.noQuestions')}</p>
             )}
           </section>
-          <HelpCall client={client} />
+          <HelpCall client={client} call={live.helpCall} />
           <NotesPanel
             heading={t('breakout.notesHeading')}
             client={client}
@@ -79,35 +89,42 @@ export function Breakout({ client, live, view, seat, group }: Props) {
   );
 }
 
-/** Asks the moderators to come to the room; one open call at a time, as the server rules. */
-function HelpCall({ client }: { client: SessionClient }) {
+/**
+ * Asks the moderators to come to the room, and tells the caller what became of it: sent, a
+ * moderator on the way, resolved. One open call at a time, as the server rules; it can be cancelled.
+ */
+function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall | null }) {
   const t = useT();
   const ids = { heading: useId(), message: useId() };
   const [message, setMessage] = useState('');
-  const [sent, setSent] = useState(false);
   const { run, error, busy } = useCommand(client);
+  const open = call !== null && (call.status === 'open' || call.status === 'acknowledged');
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (await run('help:call', { message: message.trim() })) {
-      setSent(true);
-      setMessage('');
-    }
+    if (await run('help:call', { message: message.trim() })) setMessage('');
   };
   return (
-    <section class="card help" aria-labelledby={ids.heading}>
+    <section class="card help" aria-labelledby={ids.heading} data-testid="help">
       <h2 id={ids.heading}>{t('help.heading')}</h2>
-      <form onSubmit={submit} class="help-form">
-        <label for={ids.message}>{t('help.messageLabel')}</label>
-        <div class="help-row">
-          <textarea id={ids.message} rows={1} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
-          <button type="submit" class="primary" disabled={busy}>
-            {t('help.call')}
-          </button>
-        </div>
-      </form>
-      <p role="status" class="status-text" data-testid="help-status">
-        {sent ? t('help.sent') : ''}
+      {!open && (
+        <form onSubmit={submit} class="help-form">
+          <label for={ids.message}>{t('help.messageLabel')}</label>
+          <div class="help-row">
+            <textarea id={ids.message} rows={1} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
+            <button type="submit" class="primary" disabled={busy}>
+              {t('help.call')}
+            </button>
+          </div>
+        </form>
+      )}
+      <p role="status" class="status-text" data-testid="help-status" data-status={call?.status ?? 'none'}>
+        {call ? t(`help.status.${call.status}`, { name: call.handledBy ?? '' }) : ''}
       </p>
+      {open && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run('help:cancel', { id: call.id })}>
+          {t('help.cancel')}
+        </button>
+      )}
       <ErrorText error={error} />
     </section>
   );

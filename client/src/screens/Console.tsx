@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Seat, SessionView } from '../../../shared/session';
 import { AgendaControl } from '../console/AgendaControl';
+import { Attendance } from '../console/Attendance';
 import { BroadcastForm } from '../console/BroadcastForm';
 import { GroupPreview } from '../console/GroupPreview';
 import { HelpCalls } from '../console/HelpCalls';
@@ -75,6 +76,7 @@ export function Console({ client, live, view, seat }: Props) {
         <div class="secondary">
           <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />
           <LanguageWarnings view={view} />
+          {canDrive && view.status !== 'ended' && view.missing && <Attendance client={client} view={view} />}
           {canDrive && <BroadcastForm client={client} view={view} />}
           <Agenda view={view} />
         </div>

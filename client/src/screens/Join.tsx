@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Seat, SessionView } from '../../../shared/session';
+import { termsVersion, type Seat, type SessionView } from '../../../shared/session';
 import { languageName, useTranslation } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { useCommand } from '../ui/command';
@@ -35,7 +35,7 @@ export function Join({ client, seat, view, onLanguage }: Props) {
       setConsentMissing(true);
       return;
     }
-    await run('profile:update', { displayName: name.trim(), language: chosen, consent: true });
+    await run('profile:update', { displayName: name.trim(), language: chosen, consent: true, terms: termsVersion });
   };
 
   return (

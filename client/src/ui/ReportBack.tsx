@@ -30,7 +30,7 @@ export function ReportBack({ client, live, view, seat }: { client: SessionClient
   const t = useT();
   const ids = { heading: useId(), guide: useId() };
   const { run, error, busy } = useCommand(client);
-  const { queue, presenting } = view.reportBack;
+  const { queue, presenting, presented } = view.reportBack;
   const current = queue.find((q) => q.groupId === presenting);
   const iPresent = !!current && current.rapporteur?.id === seat.memberId;
   const scroll = scrollFor(live, presenting);
@@ -53,9 +53,17 @@ export function ReportBack({ client, live, view, seat }: { client: SessionClient
         <h3>{t('report.queueHeading')}</h3>
         <ol class="queue">
           {queue.map((q) => (
-            <li key={q.groupId} aria-current={q.groupId === presenting ? 'true' : undefined} class={q.groupId === presenting ? 'current' : ''}>
+            <li
+              key={q.groupId}
+              aria-current={q.groupId === presenting ? 'true' : undefined}
+              class={q.groupId === presenting ? 'current' : presented.includes(q.groupId) ? 'presented' : ''}
+              data-testid="queue-item"
+              data-group={q.groupId}
+              data-presented={q.groupId !== presenting && presented.includes(q.groupId)}
+            >
               {q.rapporteur ? t('report.queueItem', { group: groupLabel(t, q.groupId), name: q.rapporteur.name }) : groupLabel(t, q.groupId)}
               {q.groupId === presenting && <span class="pill pill-now">{t('report.now')}</span>}
+              {q.groupId !== presenting && presented.includes(q.groupId) && <span class="pill pill-done">{t('report.presented')}</span>}
             </li>
           ))}
         </ol>

@@ -15,21 +15,18 @@ export function useLive(client: SessionClient): LiveState {
 }
 
 /**
- * Time left of the current step, re-rendered when the shown second changes. The deadline is the
- * server's; the client's clock is corrected by the measured offset.
+ * Milliseconds until the server's moment `at` (null: nothing counts), re-rendered when the shown
+ * second changes. The client's clock is corrected by the measured offset, and never reads earlier
+ * than `serverNow`, when the server sent the view.
  */
-export function useRemaining(client: SessionClient, view: SessionView, offsetMs: number): number | null {
+export function useMsUntil(client: SessionClient, at: number | null, serverNow: number, offsetMs: number): number | null {
   const [, setTick] = useState(0);
-  // The server sent this view at view.serverNow and time has only moved on since: a clock estimate
-  // behind that (an offset a few ms off) would show 05:01 at the start of a five-minute step.
-  const now = Math.max(Date.now() + offsetMs, view.serverNow);
-  const ms = remainingMs(view, now);
   useEffect(() => {
-    if (view.status !== 'running' || view.endsAt === null) return;
+    if (at === null) return;
     let timer: ReturnType<typeof setTimeout>;
     const schedule = () => {
-      const left = remainingMs(view, Math.max(client.serverNow(), view.serverNow));
-      if (left === null || left <= 0) return;
+      const left = at - Math.max(client.serverNow(), serverNow);
+      if (left <= 0) return;
       timer = setTimeout(() => {
         setTick((n) => n + 1);
         schedule();
@@ -37,6 +34,18 @@ export function useRemaining(client: SessionClient, view: SessionView, offsetMs:
     };
     schedule();
     return () => clearTimeout(timer);
-  }, [client, view.status, view.endsAt, view.serverNow, offsetMs]);
-  return ms;
+  }, [client, at, serverNow, offsetMs]);
+  return at === null ? null : Math.max(0, at - Math.max(Date.now() + offsetMs, serverNow));
+}
+
+/**
+ * Time left of the current step, re-rendered when the shown second changes. The deadline is the
+ * server's; the client's clock is corrected by the measured offset.
+ */
+export function useRemaining(client: SessionClient, view: SessionView, offsetMs: number): number | null {
+  const running = view.status === 'running' && view.endsAt !== null;
+  // The server sent this view at view.serverNow and time has only moved on since: a clock estimate
+  // behind that (an offset a few ms off) would show 05:01 at the start of a five-minute step.
+  const untilEnd = useMsUntil(client, running ? view.endsAt : null, view.serverNow, offsetMs);
+  return running ? untilEnd : remainingMs(view, Math.max(Date.now() + offsetMs, view.serverNow));
 }

@@ -89,7 +89,7 @@ export function openBreakout(draft: SessionState, step: BreakoutStep, ctx: Conte
   const preview = draft.preview?.stepIndex === draft.stepIndex ? draft.preview : null;
   draft.preview = null;
   // The last round's report-back is over once new groups meet; group ids are reused.
-  draft.reportBack = { queue: [], presenting: null };
+  draft.reportBack = { queue: [], presenting: null, presented: [] };
   if (!preview && step.groups === 'keep' && draft.groups.length > 0) return { groups: 'kept', count: draft.groups.length };
   const assignment = preview
     ? { ...preview, repeatedPairs: [] as Array<[string, string]> }
@@ -130,7 +130,7 @@ export function closeBreakout(draft: SessionState): void {
   const round = draft.groups.map((g) => [...g.members]);
   const last = draft.previousRounds.at(-1);
   if (!last || JSON.stringify(last) !== JSON.stringify(round)) draft.previousRounds.push(round);
-  draft.reportBack = { queue: draft.groups.map((g) => g.id), presenting: null };
+  draft.reportBack = { queue: draft.groups.map((g) => g.id), presenting: null, presented: [] };
 }
 
 /**

@@ -35,7 +35,7 @@ export function moveMember(state: SessionState, actor: Actor, command: GroupsMov
   if (!inPreview && !(inBreakout(state) && state.groups.some((g) => g.members.includes(member.id)))) {
     throw conflict(`${member.name} is in no group to move from.`);
   }
-  return change(state, ctx, actor, 'groups.move', (d) => {
+  return change(state, ctx, actor, 'groups.move', (d, events) => {
     const groups = inPreview ? d.preview!.groups : d.groups;
     const from = groups.find((g) => g.members.includes(member.id))!;
     // Someone who speaks none of the session's languages may be moved to any group, as the
@@ -54,6 +54,7 @@ export function moveMember(state: SessionState, actor: Actor, command: GroupsMov
     const scores = rescoreGroups(d, groups, step?.kind === 'breakout' ? step.groupSize : 5);
     if (inPreview) Object.assign(d.preview!, scores);
     else if (d.assignment) Object.assign(d.assignment, { score: scores.score, upperBound: scores.upperBound });
+    if (!inPreview) events.push({ type: 'member.moved', memberId: member.id, from: from.id, to: to.id });
     return { memberId: member.id, from: from.id, to: to.id, where: inPreview ? 'preview' : 'rooms', score: scores.score };
   });
 }

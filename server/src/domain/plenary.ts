@@ -45,7 +45,9 @@ export function lowerAllHands(state: SessionState, actor: Actor, _command: Hands
  */
 export function floorHolder(state: SessionState): string | null {
   if (state.status === 'ended' || inBreakout(state)) return null;
-  return state.floor ?? null;
+  const holder = state.floor ?? null;
+  // Someone taken off the roster since has no floor to speak from.
+  return holder !== null && state.roster[holder] ? holder : null;
 }
 
 /**

@@ -11,6 +11,11 @@ export function rapporteurOf(state: SessionState, group: PlannedGroup): Member |
   return members.find((m) => m.role === 'notetaker') ?? members.find((m) => m.role === 'facilitator') ?? members[0];
 }
 
+/** The groups that have presented in this report-back, in the order they did. */
+export function presentedGroups(state: SessionState): string[] {
+  return state.reportBack.presented ?? [];
+}
+
 function assertReportBack(state: SessionState): void {
   if (state.status === 'ended') throw conflict('The session has ended.');
   if (inBreakout(state)) throw conflict('Groups are still meeting; the report-back comes after the breakout.');
@@ -36,7 +41,10 @@ export function presentGroup(state: SessionState, actor: Actor, command: ReportP
   if (command.groupId !== null && !state.groups.some((g) => g.id === command.groupId)) throw notFound(`There is no group ${command.groupId}.`);
   if (state.reportBack.presenting === command.groupId) throw conflict(command.groupId ? `${command.groupId} is already presenting.` : 'Nobody is presenting.');
   return change(state, ctx, actor, 'report.present', (d) => {
+    const done = state.reportBack.presenting;
+    // A group that stood up has presented, whoever comes next; presenting again does not undo it.
+    if (done !== null) d.reportBack.presented = [...new Set([...presentedGroups(state), done])];
     d.reportBack.presenting = command.groupId;
-    return { groupId: command.groupId };
+    return { groupId: command.groupId, ...(done !== null ? { presented: done } : {}) };
   });
 }

@@ -10,8 +10,10 @@ export interface Member extends RosterEntry {
   displayName?: string;
   /** The language the person chose for the interface and discussion. */
   language?: string;
-  /** When the person accepted the session's terms. */
+  /** When the person accepted the session's terms: from then on they take part (present, seated). */
   consentedAt?: number;
+  /** Which version of the terms text they accepted. */
+  consentedTerms?: string;
 }
 
 /**
@@ -32,6 +34,11 @@ export function shownName(member: Member): string {
   return member.displayName ?? member.name;
 }
 
+export interface RoomsClosing {
+  at: number;
+  toStep: number | null;
+}
+
 export interface HelpCall {
   id: string;
   fromId: string | null;
@@ -39,7 +46,8 @@ export interface HelpCall {
   fromRole: Member['role'] | 'organizer';
   groupId: string | null;
   message: string;
-  status: 'open' | 'acknowledged' | 'resolved';
+  /** `cancelled`: the caller no longer needs help. */
+  status: 'open' | 'acknowledged' | 'resolved' | 'cancelled';
   createdAt: number;
   handledBy: string | null;
 }
@@ -84,6 +92,11 @@ export interface SessionState {
   stepMinutes?: number;
   /** What was left when paused. */
   remainingMs: number | null;
+  /**
+   * The breakout's rooms are closing: at `at` the agenda moves to `toStep` (null: the session
+   * ends). Kept here so a restart closes them on time.
+   */
+  closing?: RoomsClosing | null;
   /** Warning marks (minutes left; 0 = time is up) already announced for the current step. */
   announced: number[];
   /** Groups of the current breakout, or of the last one (kept for report-back and `keep`). */
@@ -99,8 +112,11 @@ export interface SessionState {
    * Media grants follow it. Absent in sessions stored before the floor existed.
    */
   floor?: string | null;
-  /** The rapporteurs' queue after a breakout: group ids in presenting order, and who presents now. */
-  reportBack: { queue: string[]; presenting: string | null };
+  /**
+   * The rapporteurs' queue after a breakout: group ids in presenting order, who presents now, and
+   * who has presented (absent in sessions stored before it was kept).
+   */
+  reportBack: { queue: string[]; presenting: string | null; presented?: string[] };
   helpCalls: HelpCall[];
   /** Ids handed out so far (help calls, broadcasts): deterministic, no randomness in the domain. */
   sequence: number;
@@ -136,7 +152,7 @@ export function newSession(input: {
     preview: null,
     hands: [],
     floor: null,
-    reportBack: { queue: [], presenting: null },
+    reportBack: { queue: [], presenting: null, presented: [] },
     helpCalls: [],
     sequence: 0,
     version: 1,

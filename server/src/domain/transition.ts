@@ -5,6 +5,10 @@ import { rosterRecord, type Member, type SessionState } from './session';
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
   | { type: 'broadcast'; id: string; text: string; from: string | null; groupId: string | null }
+  /** The moderator moved someone to another room of the open breakout: they are told where. */
+  | { type: 'member.moved'; memberId: string; from: string; to: string }
+  /** A call for help was made, answered or cancelled: its caller is told. */
+  | { type: 'help.changed'; id: string; fromId: string | null }
   /** The plenary floor passed to someone else, or back to nobody; who may publish follows it. */
   | { type: 'floor.changed'; stepIndex: number; floor: string | null };
 

@@ -1,9 +1,10 @@
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
 import { speaksNoneOf } from './language-warnings';
+import { missingPeople } from './attendance';
 import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
-import { rapporteurOf } from './report-back';
+import { presentedGroups, rapporteurOf } from './report-back';
 import { currentStep, inBreakout, shownName, type SessionState } from './session';
 
 /**
@@ -13,7 +14,7 @@ import { currentStep, inBreakout, shownName, type SessionState } from './session
  */
 export type Audience = 'staff' | 'observers' | 'plenary' | `group:${string}`;
 
-type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'languageWarnings'>;
+type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'languageWarnings' | 'missing'>;
 
 /**
  * One session at one moment, rendered for any number of audiences: the parts every audience
@@ -71,6 +72,7 @@ export class SessionRendering {
         view.preview = state.preview ? { ...state.preview, groups: state.preview.groups.map((g) => this.#groupView(g, true)) } : null;
         const warnings = Object.values(state.roster).filter((m) => speaksNoneOf(m, state.languages));
         if (warnings.length > 0) view.languageWarnings = warnings.map((m) => ({ id: m.id, name: shownName(m), languages: m.languages }));
+        view.missing = missingPeople(state, this.#present);
       }
     }
     return view;
@@ -97,6 +99,7 @@ export class SessionRendering {
       stepIndex: state.stepIndex,
       endsAt: state.endsAt,
       remainingMs: state.remainingMs,
+      closing: state.closing ?? null,
       version: state.version,
       serverNow: this.#now,
       presence: { connected: this.#present.size, roster: Object.keys(state.roster).length, plenary: this.#present.size - seated, byGroup },
@@ -110,6 +113,7 @@ export class SessionRendering {
           return { groupId, rapporteur: rapporteur ? { id: rapporteur.id, name: shownName(rapporteur) } : null };
         }),
         presenting: state.reportBack.presenting,
+        presented: presentedGroups(state),
       },
     };
     return this.#shared;

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock';
 import type { NotesKey, NotesStore } from '../store/notes-store';
 import { docNameOf } from './doc-name';
 import type { NotesPersistence } from './notes-persistence';
-import { NotesRoom, type NotesLimits } from './notes-room';
+import { NotesRoom, type NotesConnection, type NotesLimits } from './notes-room';
 import type { NotesStats } from './notes-stats';
 import { fillFromTemplate } from './notes-template';
 
@@ -16,8 +16,8 @@ export interface DocRegistryOptions {
   stats: NotesStats;
   /** A document nobody is connected to stays loaded this long, for quick reconnects. */
   idleMs: number;
-  /** Called after each edit applied to a document (not when one is loaded or filled from its template). */
-  onEdit?: (key: NotesKey) => void;
+  /** Called after each edit applied to a document, with the connection it came from (not when one is loaded or filled from its template). */
+  onEdit?: (key: NotesKey, origin: NotesConnection) => void;
 }
 
 /**
@@ -61,9 +61,9 @@ export class NotesDocRegistry {
       limits: this.opts.limits,
       clock: this.opts.clock,
       stats: this.opts.stats,
-      onChange: (update) => {
+      onChange: (update, origin) => {
         persistence.record(name, update);
-        this.opts.onEdit?.(key);
+        this.opts.onEdit?.(key, origin);
       },
     });
     persistence.track(name, key, doc, stored?.through ?? 0, (bytes) => room.measured(bytes));

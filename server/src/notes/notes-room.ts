@@ -87,12 +87,12 @@ export class NotesRoom {
   readonly #stats: NotesStats;
   /** An upper bound of the document's encoded size, made exact again when a snapshot is taken. */
   #approxBytes: number;
-  readonly #onChange: (update: Uint8Array) => void;
+  readonly #onChange: (update: Uint8Array, origin: NotesConnection) => void;
 
   constructor(
     readonly name: string,
     readonly doc: Y.Doc,
-    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats; onChange?: (update: Uint8Array) => void },
+    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats; onChange?: (update: Uint8Array, origin: NotesConnection) => void },
   ) {
     this.#limits = opts.limits;
     this.#clock = opts.clock;
@@ -271,7 +271,7 @@ export class NotesRoom {
       message = encoding.toUint8Array(encoder);
     }
     for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
-    this.#onChange(update);
+    this.#onChange(update, origin);
   }
 
   #fits(extra: number): boolean {

@@ -18,6 +18,7 @@ import { NotesPersistence, defaultPersistence, type FlushListener, type Persiste
 import { defaultNotesLimits, type NotesConnection, type NotesIdentity, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
 import { newNotesStats, type NotesStats } from './notes-stats';
 import { notesTemplate } from './notes-template';
+import { RecentWriters } from './recent-writers';
 import { admit, claimsFor, subjectOf } from '../domain/admission';
 import { NotesTokens, type NotesClaims } from './notes-token';
 import { InvitationLimits } from '../access/invitation-limits';
@@ -98,6 +99,12 @@ export class NotesService {
   readonly #activityListeners = new Set<(sessionId: string) => void>();
   /** Per session, per document name: server ms of the last edit applied. */
   readonly #lastEdit = new Map<string, Map<string, number>>();
+  /** Who typed where lately: "writing" in the staff's room cards. */
+  readonly #writers = new RecentWriters();
+  /** The person (link subject) behind each open connection, to credit their edits. */
+  readonly #personOf = new WeakMap<NotesConnection, string>();
+  /** Per session: the timer that refreshes the activity when someone stops counting as writing. */
+  readonly #writingTimers = new Map<string, () => void>();
   #open = 0;
   /** Open connections per document and invitation: as for the live session, a few tabs each. */
   readonly #invitations: InvitationLimits<NotesConnection>;
@@ -117,7 +124,7 @@ export class NotesService {
       limits: this.limits,
       stats: this.stats,
       idleMs: opts.idleMs ?? 30_000,
-      onEdit: (key) => this.#edited(key),
+      onEdit: (key, origin) => this.#edited(key, origin),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
     this.#invitations = new InvitationLimits(opts.clock);
@@ -187,6 +194,7 @@ export class NotesService {
       return { receive: () => undefined, leave: () => undefined };
     }
     const live: LiveConnection = { conn, room, key, claims, access };
+    this.#personOf.set(conn, claims.sub);
     const set = this.#live.get(key.sessionId) ?? new Set();
     this.#live.set(key.sessionId, set);
     set.add(live);
@@ -223,24 +231,22 @@ export class NotesService {
   }
 
   /**
-   * The notes of the breakout whose groups the session has now (null: no groups): per group, the
-   * open connections that may write and that may only read, and when it was last edited.
+   * The notes of the breakout whose groups the session has now (null: no groups): per group, how
+   * many people typed in the last 30 s, the open connections that may only read, and when it was
+   * last edited.
    */
   activity(state: SessionState): BreakoutNotesActivity | null {
     const stepIndex = breakoutOfGroups(state);
     if (stepIndex === null) return null;
     const edits = this.#lastEdit.get(state.id);
+    const now = this.#opts.clock.now();
     const groups: BreakoutNotesActivity['groups'] = {};
     for (const { id } of state.groups) {
       const name = docNameOf({ sessionId: state.id, stepIndex, groupId: id });
-      let writers = 0;
       let readers = 0;
       const room = this.#registry.peek(name);
-      for (const conn of room?.connections() ?? []) {
-        if (room!.accessOf(conn) === 'write') writers++;
-        else readers++;
-      }
-      groups[id] = { writers, readers, lastEditAt: edits?.get(name) ?? null };
+      for (const conn of room?.connections() ?? []) if (room!.accessOf(conn) !== 'write') readers++;
+      groups[id] = { writers: this.#writers.writing(name, now), readers, lastEditAt: edits?.get(name) ?? null };
     }
     return { stepIndex, groups };
   }
@@ -255,11 +261,30 @@ export class NotesService {
     for (const listener of this.#activityListeners) listener(sessionId);
   }
 
-  #edited(key: NotesKey): void {
+  #edited(key: NotesKey, origin: NotesConnection): void {
+    const now = this.#opts.clock.now();
     const edits = this.#lastEdit.get(key.sessionId) ?? new Map<string, number>();
     this.#lastEdit.set(key.sessionId, edits);
-    edits.set(docNameOf(key), this.#opts.clock.now());
+    edits.set(docNameOf(key), now);
+    const person = this.#personOf.get(origin);
+    if (person !== undefined) this.#writers.typed(docNameOf(key), person, now);
+    this.#armWritingTimer(key.sessionId);
     this.#activityChanged(key.sessionId);
+  }
+
+  /** Nobody types for 30 s: the count of people writing must fall without any message to say so. */
+  #armWritingTimer(sessionId: string): void {
+    if (this.#writingTimers.has(sessionId) || this.#closed) return;
+    const next = this.#writers.nextChange(this.#opts.clock.now());
+    if (next === null) return;
+    this.#writingTimers.set(
+      sessionId,
+      this.#opts.clock.setTimer(() => {
+        this.#writingTimers.delete(sessionId);
+        this.#activityChanged(sessionId);
+        this.#armWritingTimer(sessionId);
+      }, next - this.#opts.clock.now()),
+    );
   }
 
   #counted(delta: number): void {
@@ -307,6 +332,9 @@ export class NotesService {
       this.#latest.delete(state.id);
       this.#openBreakout.delete(state.id);
       this.#lastEdit.delete(state.id);
+      this.#writers.forget((name) => parseDocName(name)?.sessionId === state.id);
+      this.#writingTimers.get(state.id)?.();
+      this.#writingTimers.delete(state.id);
     }
     if (changed) this.#activityChanged(state.id);
   }
@@ -446,6 +474,8 @@ export class NotesService {
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe();
+    for (const cancel of this.#writingTimers.values()) cancel();
+    this.#writingTimers.clear();
     await this.settled();
     await this.#registry.close();
     await this.#persistence.idle();

@@ -13,7 +13,9 @@ import {
   HandLowerCommand,
   HandsClearCommand,
   HelpCallCommand,
+  HelpCancelCommand,
   HelpUpdateCommand,
+  InviteLinkRequest,
   ProfileCommand,
   ReportPresentCommand,
   ReportQueueCommand,
@@ -28,12 +30,13 @@ import { sendBroadcast } from '../domain/broadcasts';
 import type { Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
-import { callForHelp, handleHelpCall } from '../domain/help-calls';
+import { callForHelp, cancelHelpCall, handleHelpCall, isClosed, ownHelpCall } from '../domain/help-calls';
 import { scrollNotes } from '../domain/notes-access';
 import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
-import { arrive } from '../domain/presence';
+import { arrive, hasJoined } from '../domain/presence';
+import { inviteLinkSubject } from '../domain/attendance';
 import { TokenBucket } from '../access/token-bucket';
 import { InvitationLimits, defaultLiveLimits, type LiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
@@ -57,6 +60,8 @@ interface SocketData {
   /** What the link said: checked against the roster again on every change and command. */
   claims: LinkClaims;
   audience: Audience | null;
+  /** Whether this connection counts in presence: only once its person has joined. */
+  counted: boolean;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -131,7 +136,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       const state = await deps.host.get(claims.sid);
       const actor = deps.invites.admitted(state, claims);
       if (!allowance.mayConnect(claims.sid, claims.sub)) throw tooManyConnections(claims.sub);
-      socket.data = { sessionId: claims.sid, actor, claims, audience: null };
+      socket.data = { sessionId: claims.sid, actor, claims, audience: null, counted: false };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -152,7 +157,6 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     sockets.set(sessionId, members);
     members.add(socket);
     void socket.join(everyone(sessionId));
-    const firstConnection = actor.memberId ? deps.presence.connect(sessionId, actor.memberId) : false;
 
     socket.on('disconnect', () => {
       allowance.disconnected(sessionId, claims.sub, socket);
@@ -160,7 +164,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       members.delete(socket);
       if (members.size === 0) sockets.delete(sessionId);
       deps.livekit?.forget(socket.id);
-      if (actor.memberId && deps.presence.disconnect(sessionId, actor.memberId)) schedulePresence(sessionId);
+      if (socket.data.counted && deps.presence.disconnect(sessionId, actor.memberId!)) schedulePresence(sessionId);
     });
 
     // A stuck button or a misbehaving client must not flood the session's command queue, nor can
@@ -201,6 +205,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('broadcast:send', command(BroadcastCommand, (s, c, ctx) => sendBroadcast(s, actor, c, ctx)));
     socket.on('help:call', command(HelpCallCommand, (s, c, ctx) => callForHelp(s, actor, c, ctx)));
     socket.on('help:update', command(HelpUpdateCommand, (s, c, ctx) => handleHelpCall(s, actor, c, ctx)));
+    socket.on('help:cancel', command(HelpCancelCommand, (s, c, ctx) => cancelHelpCall(s, actor, c, ctx)));
     socket.on('groups:preview', command(GroupsPreviewCommand, (s, c, ctx) => previewGroups(s, actor, c, ctx)));
     socket.on('groups:move', command(GroupsMoveCommand, (s, c, ctx) => moveMember(s, actor, c, ctx)));
     socket.on('groups:lock', command(GroupsLockCommand, (s, c, ctx) => lockGroups(s, actor, c, ctx)));
@@ -212,13 +217,35 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
     socket.on(
       'profile:update',
-      command(ProfileCommand, (s, c, ctx) => updateProfile(s, actor, c, ctx), (s) => ({ seat: seatOf(s, actor) })),
+      request(async (payload) => {
+        const input = ProfileCommand.parse(payload);
+        const { state } = await deps.host.execute(sessionId, (s, ctx) => {
+          if (!stillAdmitted(socket, s)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+          return updateProfile(s, actor, input, ctx);
+        });
+        // Joining is what takes a seat: every open tab of this person now counts, and a
+        // breakout under way seats them.
+        if (actor.memberId && hasJoined(state, actor.memberId)) {
+          for (const other of connectionsOf(sessionId, actor.memberId)) countIn(other);
+          await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
+        }
+        return { seat: seatOf(await deps.host.get(sessionId), actor) };
+      }),
     );
     socket.on(
       'notes:token',
       request(async (payload) => {
         if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
         return deps.notes.grant(sessionId, actor, NotesTokenRequest.parse(payload ?? undefined));
+      }),
+    );
+    socket.on(
+      'invites:link',
+      request(async (payload) => {
+        const input = InviteLinkRequest.parse(payload);
+        const state = await deps.host.get(sessionId);
+        if (!stillAdmitted(socket, state)) throw new DomainError('UNAUTHORIZED', 'This invitation has been revoked.');
+        return { link: (await deps.invites.issue(state, inviteLinkSubject(state, actor, input))).link };
       }),
     );
     socket.on(
@@ -280,6 +307,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       try {
         const { state } = await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
         if (!socket.connected) return;
+        if (actor.memberId && hasJoined(state, actor.memberId)) countIn(socket);
         socket.emit('welcome', {
           seat: seatOf(state, actor),
           protocol: PROTOCOL_VERSION,
@@ -288,6 +316,9 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
         placeInAudience(socket, state.id, rendering);
         socket.emit('state', rendering.view(socket.data.audience!));
+        // Back after a reload or a drop: a call still waiting or on its way is shown again.
+        const call = actor.memberId ? ownHelpCall(state, actor.memberId) : null;
+        if (call && !isClosed(call)) socket.emit('help:status', { call, serverNow: deps.clock.now() });
         if (seesAllGroups(socket.data.audience)) {
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
@@ -296,13 +327,24 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           const media = mediaPresence(sessionId);
           if (media) socket.emit('media:presence', media);
         }
-        if (firstConnection) schedulePresence(sessionId);
       } catch (error) {
         deps.logger.error({ err: error, sessionId }, 'joining the session failed');
         socket.disconnect(true);
       }
     })();
   });
+
+  /** Every open connection of one person (tabs, devices) to a session. */
+  function connectionsOf(sessionId: string, memberId: string): LiveSocket[] {
+    return [...(sockets.get(sessionId) ?? [])].filter((s) => s.data.actor.memberId === memberId);
+  }
+
+  /** From now on this connection counts in presence (its person has joined); once per connection. */
+  function countIn(socket: LiveSocket): void {
+    if (socket.data.counted || !socket.data.actor.memberId || !socket.connected) return;
+    socket.data.counted = true;
+    if (deps.presence.connect(socket.data.sessionId, socket.data.actor.memberId)) schedulePresence(socket.data.sessionId);
+  }
 
   /** Moves the socket to the room of what it should now see; true when that changed. */
   function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
@@ -431,6 +473,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           ? io.to(everyone(state.id))
           : io.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
         target.emit('broadcast', message);
+      } else if (event.type === 'member.moved') {
+        // After the state: their screen already shows the new room when they read where it is.
+        for (const socket of connectionsOf(state.id, event.memberId)) socket.emit('groups:moved', { from: event.from, to: event.to, serverNow: now });
+      } else if (event.type === 'help.changed' && event.fromId !== null) {
+        const call = ownHelpCall(state, event.fromId);
+        for (const socket of connectionsOf(state.id, event.fromId)) socket.emit('help:status', { call, serverNow: now });
       }
     }
   });

@@ -118,6 +118,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       '/api/sessions/{id}/agenda/resume': sessionCommand('Resume the paused step'),
       '/api/sessions/{id}/agenda/extend': sessionCommand('Extend (positive) or shorten (negative) the current step', ExtendBody),
       '/api/sessions/{id}/agenda/end': sessionCommand('End the session'),
+      '/api/sessions/{id}/agenda/keep-open': sessionCommand("Keep a closing breakout's rooms open (stops the countdown to closing)"),
       '/api/sessions/{id}/groups/preview': sessionCommand(
         'Form the groups of an upcoming breakout for review (another seed reshuffles); the view carries the preview with per-group diversity and the score against its upper bound',
         GroupsPreviewCommand,

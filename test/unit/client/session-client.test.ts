@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionClient, type LiveState } from '../../../client/src/live/session-client';
+import { termsVersion } from '../../../shared/session';
 import { createSession, rosterCsv, startServer, type RunningServer } from '../../support/test-server';
 
 /**
@@ -83,7 +84,7 @@ describe('the web client session connection', () => {
     expect(invalid).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     const refused = await client.send('agenda:command', { type: 'start' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
-    const joined = await client.send('profile:update', { displayName: 'Bruno', language: 'fr', consent: true });
+    const joined = await client.send('profile:update', { displayName: 'Bruno', language: 'fr', consent: true, terms: termsVersion });
     expect(joined.ok).toBe(true);
     expect(client.state.seat).toMatchObject({ name: 'Bruno', language: 'fr', consented: true });
   });

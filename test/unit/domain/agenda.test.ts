@@ -70,6 +70,33 @@ describe('agenda state machine', () => {
     expect(s.remainingMs).toBe(3 * minute);
   });
 
+  it('says a warning mark that shortening jumps over at once, once, and the later marks on time', () => {
+    let s = driveAgenda(session(forum), moderator, { type: 'start' }, ctx(t0)).state;
+    s = driveAgenda(s, moderator, { type: 'next' }, ctx(t0, everyone)).state; // 35 minutes
+    const at = s.endsAt! - (7 * minute + 44_000); // 7:44 left
+    const t = driveAgenda(s, moderator, { type: 'extend', minutes: -3.0667 }, ctx(at));
+    const left = t.state.endsAt! - at;
+    expect(left).toBeLessThan(5 * minute);
+    expect(left).toBeGreaterThan(4 * minute);
+    expect(t.events).toEqual([{ type: 'warning', stepIndex: 1, minutesLeft: 5 }]);
+    expect(t.audit[0]!.detail).toMatchObject({ warned: 5 });
+    s = t.state;
+    // Not again when time passes, nor by a second shortening; the 1-minute mark comes on time.
+    expect(letTimePass(s, ctx(at + 1000))).toBeNull();
+    const again = driveAgenda(s, moderator, { type: 'extend', minutes: -1 }, ctx(at + 1000));
+    expect(again.events).toEqual([]);
+    expect(nextDeadline(s)).toBe(s.endsAt! - minute);
+    const one = letTimePass(s, ctx(s.endsAt! - minute))!;
+    expect(one.events).toEqual([{ type: 'warning', stepIndex: 1, minutesLeft: 1 }]);
+    // Jumping over both marks says only the latest of them.
+    const both = driveAgenda(s, moderator, { type: 'extend', minutes: -4.5 }, ctx(at));
+    expect(both.events).toEqual([{ type: 'warning', stepIndex: 1, minutesLeft: 1 }]);
+    // Lengthened past a mark again, it is said again when it comes.
+    const longer = driveAgenda(s, moderator, { type: 'extend', minutes: 10 }, ctx(at));
+    expect(longer.events).toEqual([]);
+    expect(nextDeadline(longer.state)).toBe(longer.state.endsAt! - 5 * minute);
+  });
+
   it('refuses commands that do not fit the state, changing nothing', () => {
     const lobby = session(forum);
     expectRefused(() => driveAgenda(lobby, moderator, { type: 'next' }, ctx(t0)), 'CONFLICT');

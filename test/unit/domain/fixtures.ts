@@ -33,8 +33,9 @@ export function ctx(now: number, present: Iterable<string> = []): Context {
   return { now, present: new Set(present), assigner: seededRandomAssigner };
 }
 
+/** Its rooms close at once when the agenda moves on; closing.test.ts is about the grace before they do. */
 export const forum: AgendaStepInput[] = [
   { kind: 'plenary', title: 'Opening', minutes: 5 },
-  { kind: 'breakout', title: 'Groups', minutes: 35, questions: ['Q1', 'Q2'] },
+  { kind: 'breakout', title: 'Groups', minutes: 35, questions: ['Q1', 'Q2'], closeSeconds: 0 },
   { kind: 'plenary', title: 'Report-back', minutes: 20 },
 ];

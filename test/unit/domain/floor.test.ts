@@ -55,6 +55,13 @@ describe('plenary floor', () => {
     expect(ended.events).toContainEqual({ type: 'floor.changed', stepIndex: 0, floor: null });
   });
 
+  it("is nobody's once its holder is no longer on the roster", () => {
+    const s = giveFloor(started(), moderator, { memberId: 'p2' }, ctx(t0)).state;
+    const { p2: _gone, ...rest } = s.roster;
+    expect(floorHolder({ ...s, roster: rest })).toBeNull();
+    expect(renderView({ ...s, roster: rest }, 'plenary', new Set(), t0).floor).toBeNull();
+  });
+
   it('a moderator lowers every hand at once', () => {
     let s = started();
     for (const id of ['p1', 'p2', 'p3']) s = raiseHand(s, participant(id), { raised: true }, ctx(t0)).state;

@@ -6,6 +6,7 @@ import { updateProfile } from '../../../server/src/domain/profile';
 import { orderReportQueue, presentGroup } from '../../../server/src/domain/report-back';
 import { groupOf } from '../../../server/src/domain/session';
 import { renderView, seatOf } from '../../../server/src/domain/views';
+import { termsVersion } from '../../../shared/session';
 import { ctx, forum, minute, moderator, participant, session, t0 } from './fixtures';
 
 const present = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
@@ -68,8 +69,13 @@ describe('group preview', () => {
     const open = driveAgenda(started(), moderator, { type: 'next' }, ctx(t0, present)).state;
     const [g1, g2] = open.groups;
     const who = g1!.members[0]!;
-    const moved = moveMember(open, moderator, { memberId: who, groupId: g2!.id }, ctx(t0)).state;
-    expect(groupOf(moved, who)!.id).toBe(g2!.id);
+    const t = moveMember(open, moderator, { memberId: who, groupId: g2!.id }, ctx(t0));
+    expect(groupOf(t.state, who)!.id).toBe(g2!.id);
+    // The person moved is told where to: one event, for them.
+    expect(t.events).toEqual([{ type: 'member.moved', memberId: who, from: g1!.id, to: g2!.id }]);
+    const preview = previewGroups(started(), moderator, { step: 1 }, ctx(t0, present)).state;
+    const [p1, p2] = preview.preview!.groups;
+    expect(moveMember(preview, moderator, { memberId: p1!.members[0]!, groupId: p2!.id }, ctx(t0)).events).toEqual([]);
   });
 });
 
@@ -112,18 +118,49 @@ describe('report-back', () => {
     expect(renderView(s, 'plenary', new Set(), t0).reportBack.presenting).toBe(reversed[0]);
     expect(() => presentGroup(s, participant('p1'), { groupId: null }, ctx(t0))).toThrow(/may not/);
   });
+
+  it('marks a group as presented once the next one stands up or the moderator stops, and starts afresh next round', () => {
+    let s = driveAgenda(started(), moderator, { type: 'next' }, ctx(t0, present)).state;
+    s = driveAgenda(s, moderator, { type: 'next' }, ctx(t0 + minute)).state;
+    const [a, b] = s.reportBack.queue;
+    expect(renderView(s, 'plenary', new Set(), t0).reportBack.presented).toEqual([]);
+    s = presentGroup(s, moderator, { groupId: a! }, ctx(t0)).state;
+    expect(s.reportBack.presented).toEqual([]);
+    const t = presentGroup(s, moderator, { groupId: b! }, ctx(t0));
+    expect(t.audit[0]!.detail).toEqual({ groupId: b, presented: a });
+    s = t.state;
+    expect(renderView(s, 'plenary', new Set(), t0).reportBack).toMatchObject({ presenting: b, presented: [a] });
+    s = presentGroup(s, moderator, { groupId: null }, ctx(t0)).state;
+    s = presentGroup(s, moderator, { groupId: a! }, ctx(t0)).state;
+    s = presentGroup(s, moderator, { groupId: null }, ctx(t0)).state;
+    expect(renderView(s, 'staff', new Set(), t0).reportBack.presented).toEqual([a, b]);
+  });
 });
 
 describe('join profile', () => {
   it('records the shown name, the language and consent once', () => {
     const s = session(forum);
     expect(seatOf(s, participant('p1')).consented).toBe(false);
-    const t = updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true }, ctx(t0));
+    expect(() => updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true }, ctx(t0))).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringMatching(/terms/) }),
+    );
+    const t = updateProfile(s, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true, terms: termsVersion }, ctx(t0));
     expect(seatOf(t.state, participant('p1'))).toMatchObject({ name: 'Awa', language: 'fr', consented: true });
-    expect(t.state.roster.p1!.consentedAt).toBe(t0);
+    expect(t.state.roster.p1).toMatchObject({ consentedAt: t0, consentedTerms: termsVersion });
+    // Joining is audited as such: when, which terms text, read in which language.
+    expect(t.audit[0]).toMatchObject({ action: 'join', actor: 'participant:p1', at: t0, detail: { memberId: 'p1', consent: { at: t0, terms: termsVersion, language: 'fr' } } });
     const again = updateProfile(t.state, participant('p1'), { displayName: 'Awa D.', language: 'en', consent: true }, ctx(t0 + 5));
     expect(again.state.roster.p1!.consentedAt).toBe(t0);
+    expect(again.audit[0]).toMatchObject({ action: 'profile.update', detail: { memberId: 'p1', language: 'en' } });
+    expect(again.audit[0]!.detail).not.toHaveProperty('consent');
     expect(() => updateProfile(s, participant('p1'), { displayName: 'X', language: 'de', consent: true }, ctx(t0))).toThrow(/held in en, fr/);
     expect(() => updateProfile(s, moderator, { displayName: 'X', language: 'en', consent: true }, ctx(t0))).toThrow(/roster/);
+  });
+
+  it('lets nobody join a session that has ended', () => {
+    const ended = driveAgenda(started(), moderator, { type: 'end' }, ctx(t0)).state;
+    expect(() => updateProfile(ended, participant('p1'), { displayName: 'Awa', language: 'fr', consent: true, terms: termsVersion }, ctx(t0))).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
   });
 });

@@ -15,6 +15,7 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'help.call': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'help.handle': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'audit.read': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'invite.read': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
   'invite.revoke': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
   'group.join': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'groups.arrange': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },

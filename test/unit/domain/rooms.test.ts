@@ -2,19 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { driveAgenda } from '../../../server/src/domain/agenda';
 import { sendBroadcast } from '../../../server/src/domain/broadcasts';
 import { callForHelp, handleHelpCall } from '../../../server/src/domain/help-calls';
-import { arrive } from '../../../server/src/domain/presence';
-import { groupOf } from '../../../server/src/domain/session';
+import { arrive, hasJoined } from '../../../server/src/domain/presence';
+import { updateProfile } from '../../../server/src/domain/profile';
+import { termsVersion } from '../../../shared/session';
+import { groupOf, type SessionState } from '../../../server/src/domain/session';
 import { audienceOf, renderView } from '../../../server/src/domain/views';
 import { ctx, forum, minute, moderator, participant, session, t0 } from './fixtures';
 
 const firstTen = Array.from({ length: 10 }, (_, i) => `p${i + 1}`);
 
 function inBreakout() {
-  const s = driveAgenda(session(forum), moderator, { type: 'start' }, ctx(t0)).state;
+  const s = driveAgenda(joined(session(forum), 'p11'), moderator, { type: 'start' }, ctx(t0)).state;
   return driveAgenda(s, moderator, { type: 'next' }, ctx(t0 + minute, firstTen)).state;
 }
 
+/** As the join screen records it: the person agreed to the terms. */
+function joined(s: SessionState, id: string): SessionState {
+  return updateProfile(s, participant(id), { displayName: id, language: 'en', consent: true, terms: termsVersion }, ctx(t0)).state;
+}
+
 describe('breakout seats', () => {
+  it('seats nobody who only opened the invitation, and the same person once they joined', () => {
+    const s = inBreakout();
+    expect(arrive(s, participant('p12'), ctx(t0 + 2 * minute))).toBeNull();
+    expect(hasJoined(s, 'p12')).toBe(false);
+    const t = arrive(joined(s, 'p12'), participant('p12'), ctx(t0 + 2 * minute));
+    expect(groupOf(t!.state, 'p12')).toBeDefined();
+  });
+
   it('keeps the seat of someone who drops and comes back', () => {
     const s = inBreakout();
     expect(arrive(s, participant('p3'), ctx(t0 + 2 * minute, firstTen))).toBeNull();
