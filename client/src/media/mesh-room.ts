@@ -1,4 +1,4 @@
-import { MeshPeers, MeshSignal, type MediaTicket, type MeshPeer, type MeshSignalOut } from '../../../shared/media';
+import { MeshPeers, MeshSignal, meshLinked, type MediaTicket, type MeshPeer, type MeshSignalOut } from '../../../shared/media';
 import { deviceErrorOf, type DeviceError } from './devices';
 import { LevelMeter } from './level-meter';
 import type { DeviceChoice, MediaConnectionState, MediaParticipant, MediaRoom, MediaRoomEvents } from './media-room';
@@ -34,9 +34,6 @@ interface Link {
 
 const levelsEveryMs = 250;
 const speakingLevel = 0.04;
-
-/** Two peers exchange media when at least one of them may speak; listeners do not connect to listeners. */
-const linked = (a: { canPublish: boolean }, b: { canPublish: boolean }) => a.canPublish || b.canPublish;
 
 /**
  * A call as a browser-to-browser mesh: one RTCPeerConnection per other person who speaks or
@@ -186,7 +183,7 @@ export class MeshRoom implements MediaRoom {
     if (!parsed.success || !ticket || parsed.data.room !== ticket.grant.room) return;
     this.#roster = parsed.data.peers;
     const me = { canPublish: ticket.grant.canPublish };
-    const wanted = new Map(this.#roster.filter((p) => p.peerId !== ticket.peerId && linked(me, p)).map((p) => [p.peerId, p]));
+    const wanted = new Map(this.#roster.filter((p) => p.peerId !== ticket.peerId && meshLinked(me, p)).map((p) => [p.peerId, p]));
     for (const [peerId, link] of this.#links) {
       const now = wanted.get(peerId);
       // Gone, or no longer the same (given or losing the floor): this link ends; a new one starts below.
