@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Seat } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
 import { useSubscribed } from '../ui/hooks';
+import { isStaff } from '../ui/names';
 import type { SessionClient } from '../live/session-client';
 import { callOf, type Call, type CallState } from './call';
 import { deviceErrorOf, type DeviceError } from './devices';
@@ -11,12 +12,16 @@ import type { DeviceChoice, MediaParticipant } from './media-room';
 import './call.css';
 
 /** The call as a person sees it: the check before joining, then the controls and the tiles. */
-export default function CallPanel({ client, seat }: { client: SessionClient; seat: Seat }) {
+export default function CallPanel({ client, seat, visitGroupId }: { client: SessionClient; seat: Seat; visitGroupId?: string }) {
   const call = callOf(client);
   const state = useSubscribed(call);
+  // A moderator opening a table's visit takes the call there (listening, unseen), and back after.
+  useEffect(() => {
+    void call.visit(visitGroupId ?? null);
+  }, [call, visitGroupId]);
   if (state.stage === 'check' || state.stage === 'left') return <PreJoin call={call} state={state} />;
   if (state.stage === 'none') return <NoCall state={state} />;
-  return <InCall call={call} state={state} seat={seat} />;
+  return <InCall call={call} state={state} seat={seat} visitGroupId={visitGroupId} />;
 }
 
 /** The error a person can act on, in words. */
@@ -171,10 +176,10 @@ function standing(t: TFunction, state: CallState, seat: Seat): string {
   if (ticket.grant.hidden) return t('media.visitingHidden');
   if (!ticket.grant.canPublish) return t('media.listening');
   if (!plenary) return t('media.tableSpeaking');
-  return seat.role === 'moderator' ? t('media.leading') : t('media.haveFloor');
+  return isStaff(seat.role) ? t('media.leading') : t('media.haveFloor');
 }
 
-function InCall({ call, state, seat }: { call: Call; state: CallState; seat: Seat }) {
+function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallState; seat: Seat; visitGroupId: string | undefined }) {
   const t = useT();
   const canPublish = state.ticket?.mode !== 'none' && !!state.ticket?.grant.canPublish;
   const speaking = standing(t, state, seat);
@@ -199,6 +204,11 @@ function InCall({ call, state, seat }: { call: Call; state: CallState; seat: Sea
         {canPublish && (
           <button type="button" class="secondary call-button" aria-pressed={state.cameraOn} onClick={() => void call.setCamera(!state.cameraOn)} data-testid="call-camera">
             {state.cameraOn ? t('media.cameraOff') : t('media.cameraOn')}
+          </button>
+        )}
+        {visitGroupId && state.ticket?.mode !== 'none' && state.ticket?.grant.hidden && (
+          <button type="button" class="secondary call-button" onClick={() => void call.visit(visitGroupId, true)}>
+            {t('media.speakAtTable')}
           </button>
         )}
         <button type="button" class="ghost call-button" onClick={() => void call.leave()} data-testid="call-leave">
