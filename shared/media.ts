@@ -113,6 +113,11 @@ export const MeshPeer = z.object({
 });
 export type MeshPeer = z.infer<typeof MeshPeer>;
 
+/** Two peers of a mesh exchange media when at least one of them may speak; listeners do not connect to listeners. */
+export function meshLinked(a: { canPublish: boolean }, b: { canPublish: boolean }): boolean {
+  return a.canPublish || b.canPublish;
+}
+
 /** `media:peers`: everyone who has joined the room's mesh, sent to each of them whenever it changes. */
 export const MeshPeers = z.object({ room: z.string(), peers: z.array(MeshPeer) });
 export type MeshPeers = z.infer<typeof MeshPeers>;

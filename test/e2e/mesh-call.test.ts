@@ -17,6 +17,9 @@ let result: {
   linksAfterReload: number[];
   linksAfterDrop: number[];
   bars: number;
+  plenaryQuiet: number[];
+  presenterLinks: number;
+  listenerLinks: number[];
   othersSeeBars: number[];
   violations: string[];
 };
@@ -56,6 +59,14 @@ describe('a breakout table of five by the browser mesh', () => {
   it("shows the facilitator a speaking bar per member, and nobody else", () => {
     expect(result.bars).toBe(5);
     expect(result.othersSeeBars).toEqual([0, 0, 0, 0]);
+  });
+
+  it('follows the session to the plenary, where the presenting rapporteur reaches everyone', () => {
+    // In plenary the table's members listen: no links among listeners.
+    expect(result.plenaryQuiet).toEqual([0, 0, 0, 0, 0]);
+    // Presenting gives the rapporteur the voice: linked to the four listeners, each of whom hears them.
+    expect(result.presenterLinks).toBe(4);
+    expect(result.listenerLinks).toEqual([1, 1, 1, 1]);
   });
 
   it('has no accessibility violations in the pre-join check or the call (axe)', () => {

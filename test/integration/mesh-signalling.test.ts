@@ -130,6 +130,26 @@ describe('mesh signalling over the live socket', () => {
     refused(await send(people.get(stayer)!.client, 'media:signal', { to: table.peerIds.get(a[2]!), description: { type: 'offer', sdp: 'v=0' } }), 'NOT_ALLOWED');
   });
 
+  it('lets a moderator listen in on a table unseen, then speak there', async () => {
+    const { moderator, people, groups, groupIds } = await breakout();
+    const a = groups[0]!;
+    await joinTable(people, a);
+    const visit = await ticket(moderator.client, { visitGroupId: groupIds[0] });
+    expect(visit).toMatchObject({ mode: 'mesh', grant: { hidden: true, canPublish: false } });
+    if (visit.mode !== 'mesh') return;
+    expect(visit.grant.room).toMatch(new RegExp(`\\.1\\.${groupIds[0]}$`));
+    const seen = nextEvent(people.get(a[0]!)!.client, 'media:peers', (p) => p.peers.length === a.length + 1);
+    expect((await send(moderator.client, 'media:join', { peerId: visit.peerId })).ok).toBe(true);
+    const visitor = MeshPeers.parse(await seen).peers.find((p) => p.peerId === visit.peerId)!;
+    expect(visitor).toMatchObject({ hidden: true, canPublish: false, memberId: null });
+    // Choosing to speak: visible and heard, in the same room with the same peer id.
+    const speaking = nextEvent(people.get(a[0]!)!.client, 'media:peers', (p) => p.peers.some((x) => x.peerId === visit.peerId && x.canPublish));
+    expect(await ticket(moderator.client, { visitGroupId: groupIds[0], speak: true })).toMatchObject({ peerId: visit.peerId, grant: { hidden: false, canPublish: true } });
+    expect(MeshPeers.parse(await speaking).peers.find((p) => p.peerId === visit.peerId)).toMatchObject({ hidden: false });
+    // A participant may not visit another table.
+    refused(await send(people.get(a[0]!)!.client, 'media:token', { visitGroupId: groupIds[1] }), 'NOT_ALLOWED');
+  });
+
   it('carries the plenary by the mesh only up to its limit', async () => {
     const { moderatorToken, tokens } = await createSession(server, rosterCsv(13));
     const moderator = await join(moderatorToken);

@@ -2,6 +2,8 @@ import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Seat } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
+import { useSubscribed } from '../ui/hooks';
+import { isStaff } from '../ui/names';
 import type { SessionClient } from '../live/session-client';
 import { callOf, type Call, type CallState } from './call';
 import { deviceErrorOf, type DeviceError } from './devices';
@@ -10,22 +12,16 @@ import type { DeviceChoice, MediaParticipant } from './media-room';
 import './call.css';
 
 /** The call as a person sees it: the check before joining, then the controls and the tiles. */
-export default function CallPanel({ client, seat }: { client: SessionClient; seat: Seat }) {
+export default function CallPanel({ client, seat, visitGroupId }: { client: SessionClient; seat: Seat; visitGroupId?: string }) {
   const call = callOf(client);
-  const state = useCall(call);
+  const state = useSubscribed(call);
+  // A moderator opening a table's visit takes the call there (listening, unseen), and back after.
+  useEffect(() => {
+    void call.visit(visitGroupId ?? null);
+  }, [call, visitGroupId]);
   if (state.stage === 'check' || state.stage === 'left') return <PreJoin call={call} state={state} />;
   if (state.stage === 'none') return <NoCall state={state} />;
-  return <InCall call={call} state={state} seat={seat} />;
-}
-
-function useCall(call: Call): CallState {
-  const [state, setState] = useState(call.state);
-  useEffect(() => {
-    const off = call.subscribe(() => setState(call.state));
-    setState(call.state);
-    return off;
-  }, [call]);
-  return state;
+  return <InCall call={call} state={state} seat={seat} visitGroupId={visitGroupId} />;
 }
 
 /** The error a person can act on, in words. */
@@ -37,7 +33,7 @@ export function errorText(t: TFunction, error: { code: string; message: string }
 /** Microphone level, camera preview and device pickers; the choice is remembered on this device. */
 function PreJoin({ call, state }: { call: Call; state: CallState }) {
   const t = useT();
-  const ids = { mic: useId(), cam: useId(), video: useId(), meter: useId() };
+  const ids = { video: useId(), meter: useId() };
   const [choice, setChoice] = useState<DeviceChoice>(state.choice);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [level, setLevel] = useState(0);
@@ -101,28 +97,21 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
             <meter class="level-meter" aria-labelledby={ids.meter} min={0} max={1} low={0.1} high={0.85} optimum={0.5} value={level} data-testid="mic-level" />
           </div>
           <div class="field-row">
-            <div class="field">
-              <label for={ids.mic}>{t('media.microphoneLabel')}</label>
-              <select id={ids.mic} value={choice.microphoneId ?? ''} onChange={(e) => setChoice({ ...choice, microphoneId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-                <option value="">{t('media.defaultDevice')}</option>
-                {microphones.map((d, i) => (
-                  <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || t('media.microphoneN', { n: i + 1 })}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for={ids.cam}>{t('media.cameraLabel')}</label>
-              <select id={ids.cam} value={choice.cameraId ?? ''} disabled={!choice.video} onChange={(e) => setChoice({ ...choice, cameraId: (e.currentTarget as HTMLSelectElement).value || undefined })}>
-                <option value="">{t('media.defaultDevice')}</option>
-                {cameras.map((d, i) => (
-                  <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || t('media.cameraN', { n: i + 1 })}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <DevicePicker
+              label={t('media.microphoneLabel')}
+              devices={microphones}
+              unnamed={(n) => t('media.microphoneN', { n })}
+              value={choice.microphoneId}
+              onChange={(microphoneId) => setChoice({ ...choice, microphoneId })}
+            />
+            <DevicePicker
+              label={t('media.cameraLabel')}
+              devices={cameras}
+              unnamed={(n) => t('media.cameraN', { n })}
+              value={choice.cameraId}
+              disabled={!choice.video}
+              onChange={(cameraId) => setChoice({ ...choice, cameraId })}
+            />
           </div>
           <label class="choice" for={ids.video}>
             <input id={ids.video} type="checkbox" checked={choice.video} onChange={(e) => setChoice({ ...choice, video: (e.currentTarget as HTMLInputElement).checked })} />
@@ -139,6 +128,32 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
       <p class="error-text" role="alert">
         {problem ? errorText(t, problem) : ''}
       </p>
+    </div>
+  );
+}
+
+/** One kind of device to choose from; labels appear once the browser may name them (after the first permission). */
+function DevicePicker(props: {
+  label: string;
+  devices: MediaDeviceInfo[];
+  unnamed: (n: number) => string;
+  value: string | undefined;
+  disabled?: boolean;
+  onChange: (deviceId: string | undefined) => void;
+}) {
+  const t = useT();
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} value={props.value ?? ''} disabled={props.disabled} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value || undefined)}>
+        <option value="">{t('media.defaultDevice')}</option>
+        {props.devices.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label || props.unnamed(i + 1)}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -161,10 +176,10 @@ function standing(t: TFunction, state: CallState, seat: Seat): string {
   if (ticket.grant.hidden) return t('media.visitingHidden');
   if (!ticket.grant.canPublish) return t('media.listening');
   if (!plenary) return t('media.tableSpeaking');
-  return seat.role === 'moderator' ? t('media.leading') : t('media.haveFloor');
+  return isStaff(seat.role) ? t('media.leading') : t('media.haveFloor');
 }
 
-function InCall({ call, state, seat }: { call: Call; state: CallState; seat: Seat }) {
+function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallState; seat: Seat; visitGroupId: string | undefined }) {
   const t = useT();
   const canPublish = state.ticket?.mode !== 'none' && !!state.ticket?.grant.canPublish;
   const speaking = standing(t, state, seat);
@@ -189,6 +204,11 @@ function InCall({ call, state, seat }: { call: Call; state: CallState; seat: Sea
         {canPublish && (
           <button type="button" class="secondary call-button" aria-pressed={state.cameraOn} onClick={() => void call.setCamera(!state.cameraOn)} data-testid="call-camera">
             {state.cameraOn ? t('media.cameraOff') : t('media.cameraOn')}
+          </button>
+        )}
+        {visitGroupId && state.ticket?.mode !== 'none' && state.ticket?.grant.hidden && (
+          <button type="button" class="secondary call-button" onClick={() => void call.visit(visitGroupId, true)}>
+            {t('media.speakAtTable')}
           </button>
         )}
         <button type="button" class="ghost call-button" onClick={() => void call.leave()} data-testid="call-leave">

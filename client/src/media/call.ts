@@ -97,7 +97,9 @@ export class Call {
 
   /** A moderator visiting a table (hidden, listening), or speaking there; null: back to their own seat. */
   async visit(groupId: string | null, speak = false): Promise<void> {
-    this.#request = groupId ? { visitGroupId: groupId, speak } : {};
+    const request: MediaTokenRequest = groupId ? { visitGroupId: groupId, speak } : {};
+    if (request.visitGroupId === this.#request.visitGroupId && request.speak === this.#request.speak) return;
+    this.#request = request;
     if (this.#state.stage === 'in-call' || this.#state.stage === 'joining' || this.#state.stage === 'none') await this.#ask();
   }
 
@@ -143,7 +145,14 @@ export class Call {
     if (!this.#client.connected) return; // asked again on reconnect
     const reply = await this.#client.mediaRequest('media:token', this.#request);
     if (this.#state.stage === 'left' || this.#state.stage === 'check') return;
-    if (!reply.ok) return this.#set({ error: reply.error, connection: 'failed' });
+    if (!reply.ok) {
+      // A visit the server no longer allows (the breakout ended): back to the seat's own call.
+      if (this.#request.visitGroupId && (reply.error.code === 'CONFLICT' || reply.error.code === 'NOT_FOUND')) {
+        this.#request = {};
+        return this.#askOnce();
+      }
+      return this.#set({ error: reply.error, connection: 'failed' });
+    }
     const parsed = MediaTicket.safeParse(reply.result);
     if (!parsed.success) return this.#set({ error: { code: 'INTERNAL', message: '' }, connection: 'failed' });
     const ticket = parsed.data;

@@ -1,4 +1,4 @@
-import { MeshPeers, MeshSignal, type MediaTicket, type MeshPeer, type MeshSignalOut } from '../../../shared/media';
+import { MeshPeers, MeshSignal, meshLinked, type MediaTicket, type MeshPeer, type MeshSignalOut } from '../../../shared/media';
 import { deviceErrorOf, type DeviceError } from './devices';
 import { LevelMeter } from './level-meter';
 import type { DeviceChoice, MediaConnectionState, MediaParticipant, MediaRoom, MediaRoomEvents } from './media-room';
@@ -35,9 +35,6 @@ interface Link {
 const levelsEveryMs = 250;
 const speakingLevel = 0.04;
 
-/** Two peers exchange media when at least one of them may speak; listeners do not connect to listeners. */
-const linked = (a: { canPublish: boolean }, b: { canPublish: boolean }) => a.canPublish || b.canPublish;
-
 /**
  * A call as a browser-to-browser mesh: one RTCPeerConnection per other person who speaks or
  * listens to us, negotiated with the perfect negotiation pattern over the live socket. Groups are
@@ -60,6 +57,8 @@ export class MeshRoom implements MediaRoom {
   #levels: Record<string, number> = {};
   #unsubscribe: Array<() => void> = [];
   #state: MediaConnectionState = 'idle';
+  /** Signals from a peer this side has not heard of yet (its roster is on its way): applied once the link opens. */
+  readonly #pending = new Map<string, MeshSignal[]>();
 
   constructor(channel: MeshChannel) {
     this.#channel = channel;
@@ -74,12 +73,20 @@ export class MeshRoom implements MediaRoom {
   async connect(ticket: Exclude<MediaTicket, { mode: 'none' }>, devices: DeviceChoice): Promise<void> {
     if (ticket.mode !== 'mesh') throw new Error('A mesh room needs a mesh ticket.');
     const current = this.#ticket;
-    if (current && this.#state === 'connected' && sameSeat(current, ticket)) {
-      // The same room, the same rights, the same connection: the calls in progress go on.
+    if (current && this.#state === 'connected' && current.peerId === ticket.peerId && current.grant.room === ticket.grant.room) {
+      // The same room and connection: at most the right to speak changed (the floor, presenting).
+      // The links stay; each renegotiates to carry this person's voice, or to stop carrying it.
       this.#ticket = ticket;
+      this.#devices = devices;
+      const problem = ticket.grant.canPublish ? await this.#openDevices(devices) : (this.#stopDevices(), undefined);
+      if (this.#ticket !== ticket) return;
+      this.#syncSenders();
+      this.#emitParticipants();
+      if (problem) this.#setState('connected', problem);
       return;
     }
     this.#closeLinks();
+    this.#pending.clear();
     this.#ticket = ticket;
     this.#devices = devices;
     this.#roster = [];
@@ -101,6 +108,7 @@ export class MeshRoom implements MediaRoom {
     const wasIn = this.#ticket !== null;
     this.#ticket = null;
     this.#closeLinks();
+    this.#pending.clear();
     for (const stop of this.#unsubscribe.splice(0)) stop();
     clearInterval(this.#levelsTimer);
     this.#levelsTimer = undefined;
@@ -185,14 +193,16 @@ export class MeshRoom implements MediaRoom {
     const ticket = this.#ticket;
     if (!parsed.success || !ticket || parsed.data.room !== ticket.grant.room) return;
     this.#roster = parsed.data.peers;
-    const me = { canPublish: ticket.grant.canPublish };
-    const wanted = new Map(this.#roster.filter((p) => p.peerId !== ticket.peerId && linked(me, p)).map((p) => [p.peerId, p]));
+    // The server's word on who speaks, this side included, decides which links exist.
+    const me = this.#roster.find((p) => p.peerId === ticket.peerId) ?? { canPublish: ticket.grant.canPublish };
+    const wanted = new Map(this.#roster.filter((p) => p.peerId !== ticket.peerId && meshLinked(me, p)).map((p) => [p.peerId, p]));
     for (const [peerId, link] of this.#links) {
       const now = wanted.get(peerId);
-      // Gone, or no longer the same (given or losing the floor): this link ends; a new one starts below.
-      if (!now || now.canPublish !== link.peer.canPublish) this.#closeLink(peerId);
+      if (now) link.peer = now;
+      else this.#closeLink(peerId);
     }
     for (const [peerId, peer] of wanted) if (!this.#links.has(peerId)) this.#openLink(peer);
+    for (const peerId of this.#pending.keys()) if (!this.#roster.some((p) => p.peerId === peerId)) this.#pending.delete(peerId);
     this.#emitParticipants();
   }
 
@@ -260,6 +270,18 @@ export class MeshRoom implements MediaRoom {
       if (this.#microphone) pc.addTrack(this.#microphone, this.#local);
       if (this.#camera) pc.addTrack(this.#camera, this.#local);
     }
+    const early = this.#pending.get(peer.peerId) ?? [];
+    this.#pending.delete(peer.peerId);
+    for (const signal of early) this.#queue(link, signal);
+  }
+
+  /** Each link sends exactly this side's current tracks: the voice when it may speak, nothing when it listens. */
+  #syncSenders(): void {
+    const tracks = this.#ticket?.grant.canPublish ? [this.#microphone, this.#camera].filter((t): t is MediaStreamTrack => t !== null) : [];
+    for (const link of this.#links.values()) {
+      for (const sender of link.pc.getSenders()) if (sender.track && !tracks.includes(sender.track)) link.pc.removeTrack(sender);
+      for (const track of tracks) if (!link.pc.getSenders().some((s) => s.track === track)) link.pc.addTrack(track, this.#local);
+    }
   }
 
   #sendCamera(link: Link): void {
@@ -273,7 +295,14 @@ export class MeshRoom implements MediaRoom {
     if (!parsed.success) return;
     const signal = parsed.data;
     const link = this.#links.get(signal.from);
-    if (!link) return;
+    if (link) return this.#queue(link, signal);
+    // An offer can overtake the roster that names its sender: keep it for the link about to open.
+    const early = this.#pending.get(signal.from) ?? [];
+    if (early.length < 64) early.push(signal);
+    this.#pending.set(signal.from, early);
+  }
+
+  #queue(link: Link, signal: MeshSignal): void {
     link.inbox = link.inbox.then(() => this.#apply(link, signal)).catch((error: unknown) => console.error('Roundtable: signal failed', error));
   }
 
@@ -388,10 +417,6 @@ export class MeshRoom implements MediaRoom {
     this.#state = state;
     for (const listener of this.#listeners.state) listener(state, error);
   }
-}
-
-function sameSeat(a: MeshTicket, b: MeshTicket): boolean {
-  return a.peerId === b.peerId && a.grant.room === b.grant.room && a.grant.canPublish === b.grant.canPublish && a.grant.hidden === b.grant.hidden;
 }
 
 /** The roster id, or the peer id for the session's moderator link (which has no roster id). */

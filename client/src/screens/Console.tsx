@@ -71,7 +71,7 @@ export function Console({ client, live, view, seat }: Props) {
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
-          {view.status !== 'ended' && <MediaStrip client={client} seat={seat} />}
+          {view.status !== 'ended' && <MediaStrip client={client} seat={seat} {...(visiting && breakout ? { visitGroupId: visiting } : {})} />}
         </div>
         <div class="secondary">
           <HelpCalls client={client} view={view} offsetMs={live.offsetMs} canDrive={canDrive} />

@@ -3,15 +3,20 @@ import type { LiveState, SessionClient } from '../live/session-client';
 import { msToNextTick, remainingMs } from '../time/countdown';
 import type { SessionView } from '../../../shared/session';
 
+/** The state of anything that tells its listeners when it changed (the live session, the call); re-renders on every change. */
+export function useSubscribed<T>(source: { readonly state: T; subscribe(listener: () => void): () => void }): T {
+  const [state, setState] = useState(source.state);
+  useEffect(() => {
+    const unsubscribe = source.subscribe(() => setState(source.state));
+    setState(source.state);
+    return unsubscribe;
+  }, [source]);
+  return state;
+}
+
 /** The live session's state; re-renders on every change. */
 export function useLive(client: SessionClient): LiveState {
-  const [state, setState] = useState(client.state);
-  useEffect(() => {
-    const unsubscribe = client.subscribe(() => setState(client.state));
-    setState(client.state);
-    return unsubscribe;
-  }, [client]);
-  return state;
+  return useSubscribed(client);
 }
 
 /**

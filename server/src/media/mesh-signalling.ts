@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IceServer, MediaGrant, MeshPeer, MeshPeers, MeshSignal, MeshSignalOut } from '../../../shared/media';
+import { meshLinked, type IceServer, type MediaGrant, type MeshPeer, type MeshPeers, type MeshSignal, type MeshSignalOut } from '../../../shared/media';
 import { DomainError, notAllowed } from '../domain/errors';
 import { sameGrant } from '../domain/media-grant';
 
@@ -90,7 +90,7 @@ export class MeshSignalling {
     if (!from?.joined) throw notAllowed('Join the call before sending media signals.');
     const to = this.#byPeerId.get(signal.to);
     if (!to?.joined || to.grant.room !== from.grant.room) throw notAllowed('That person is not in your call.');
-    if (!linked(from.grant, to.grant)) throw notAllowed('Two listeners do not exchange media.');
+    if (!meshLinked(from.grant, to.grant)) throw notAllowed('Two listeners do not exchange media.');
     const relayed: MeshSignal = { from: from.peerId };
     if (signal.description) relayed.description = signal.description;
     if (signal.candidate !== undefined) relayed.candidate = signal.candidate;
@@ -153,9 +153,4 @@ export class MeshSignalling {
     const roster = this.#roster(roomName);
     for (const p of room) p.connection.send('media:peers', roster);
   }
-}
-
-/** Two peers exchange media when at least one of them may speak; listeners do not connect to listeners. */
-export function linked(a: Pick<MediaGrant, 'canPublish'>, b: Pick<MediaGrant, 'canPublish'>): boolean {
-  return a.canPublish || b.canPublish;
 }

@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { createSession, igfAgenda, rosterCsv, startServer } from '../../support/test-server';
+import type { Ack } from '../../../shared/protocol';
+import { createSession, igfAgenda, liveClient, nextEvent, rosterCsv, startServer } from '../../support/test-server';
 import { axeViolations, fakeMediaArgs, launchChromium } from './browser';
 import { join, tr } from './people';
 
@@ -147,6 +148,23 @@ async function main(): Promise<void> {
     const bars = await first.getByTestId('speaking-bar').count();
     const othersSeeBars = await Promise.all(pages.slice(1).map((p) => p.getByTestId('speaking-balance').count()));
 
+    // Back in plenary the call follows without a reload: nobody at the table may speak there, so no
+    // links; when the table's rapporteur (p02, the note taker) presents, everyone hears them.
+    const groupId = (await first.locator('h1[data-screen="breakout"]').getAttribute('data-group'))!;
+    await drive('next');
+    await Promise.all(pages.map((p) => p.locator('h1[data-screen="plenary"]').waitFor()));
+    const plenaryQuiet = await Promise.all(pages.map((p) => p.getByTestId('call-standing').filter({ hasText: en('media.listening') }).waitFor().then(() => linksReceiving(p, 0, 0, 0))));
+    const moderator = liveClient(server.url, session.moderatorToken);
+    await nextEvent(moderator, 'state');
+    const presented = (await moderator.emitWithAck('report:present', { groupId })) as Ack;
+    moderator.close();
+    if (!presented.ok) throw new Error(`report:present refused: ${JSON.stringify(presented)}`);
+    const rapporteur = pages[1]!;
+    await rapporteur.getByTestId('call-standing').filter({ hasText: en('media.haveFloor') }).waitFor();
+    // The rapporteur's four links carry their voice out (nothing comes back from listeners); each listener hears them.
+    const presenterLinks = await linksReceiving(rapporteur, 4, -1, 0);
+    const listenerLinks = await Promise.all(pages.filter((p) => p !== rapporteur).map((p) => audioFlowing(p, 1)));
+
     const result = {
       links: connected.map((links) => links.length),
       iceServers: connected.flat().map((l) => l.iceServers),
@@ -157,6 +175,9 @@ async function main(): Promise<void> {
       linksAfterDrop: afterDrop.map((links) => links.length),
       bars,
       othersSeeBars,
+      plenaryQuiet: plenaryQuiet.map((links) => links.length),
+      presenterLinks: presenterLinks.length,
+      listenerLinks: listenerLinks.map((links) => links.length),
       violations: [...checkViolations, ...callViolations].map((v) => `${v.id}: ${v.help} ${v.nodes.join(' | ')}`),
     };
     console.log(`MESH-RESULT ${JSON.stringify(result)}`);
