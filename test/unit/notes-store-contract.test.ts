@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryNotesStore } from '../../server/src/store/memory-notes-store';
 import type { NotesKey, NotesStore, StoredNotes } from '../../server/src/store/notes-store';
+import { RedisNotesStore } from '../../server/src/store/redis-notes-store';
 import { SqliteNotesStore } from '../../server/src/store/sqlite-notes-store';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
+import { startRedis, type TestRedis } from '../support/redis-server';
 
 const g1: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g1' };
 const g2: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g2' };
@@ -33,7 +36,7 @@ function textOf(stored: StoredNotes | null): string {
 interface Factory {
   open(): NotesStore;
   reopen?: () => NotesStore;
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
 }
 
 /** The contract every NotesStore keeps; each implementation runs the same suite. */
@@ -47,7 +50,7 @@ function notesStoreContract(name: string, makeFactory: () => Factory): void {
     });
     afterEach(async () => {
       await store.close();
-      factory.cleanup?.();
+      await factory.cleanup?.();
     });
 
     it('knows nothing of a document never written', async () => {
@@ -140,6 +143,27 @@ notesStoreContract('SqliteNotesStore', () => {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 });
+
+// A redis-server of this file's own; "reopen" is a new store on the same Redis.
+let redis: TestRedis;
+let client: ReturnType<typeof createClient>;
+beforeAll(async () => {
+  redis = await startRedis();
+  client = createClient({ url: redis.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.close();
+  await redis.stop();
+});
+
+notesStoreContract('RedisNotesStore', () => ({
+  open: () => new RedisNotesStore(client),
+  reopen: () => new RedisNotesStore(client),
+  cleanup: async () => {
+    await client.flushDb();
+  },
+}));
 
 describe('SqliteNotesStore beside the session store', () => {
   it('shares the data directory’s one database file with the sessions', async () => {
