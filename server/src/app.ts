@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { pino, type Logger } from 'pino';
 import { Invites } from './access/invites';
+import { LeasedAgendaTimers } from './cluster/agenda-leases';
+import { RedisNotesFanout } from './cluster/notes-fanout';
+import { SharedPresence } from './cluster/presence';
+import { RedisLink } from './cluster/redis';
 import { persistentSecret } from './access/secrets';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
@@ -14,9 +21,12 @@ import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
+import { RedisNotesStore } from './store/redis-notes-store';
+import { RedisSessionStore } from './store/redis-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
+import { NodeMetrics } from './transport/metrics';
 import { attachLive } from './transport/live';
 import { attachYjs } from './transport/yjs';
 
@@ -30,6 +40,11 @@ export interface Overrides {
   notesStore?: NotesStore;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
+  /**
+   * Several nodes: how long an agenda lease or a notes storer's lock outlives its holder's last
+   * renewal (another node takes over after it), and how long a silent node's people stay counted.
+   */
+  cluster?: { leaseMs?: number; nodeTimeoutMs?: number };
 }
 
 export interface Roundtable {
@@ -42,27 +57,80 @@ export interface Roundtable {
   readonly host: SessionHost;
   readonly notes: NotesService;
   readonly httpServer: HttpServer;
+  /** This node's name (leases, presence, /metrics). */
+  readonly nodeId: string;
 }
 
 /** The composition root: the one place where Roundtable's parts are chosen and connected. */
 export function createServer(config: Config, overrides: Overrides = {}): Roundtable {
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'roundtable' } });
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? (config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
+  const nodeId = config.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const leaseMs = overrides.cluster?.leaseMs ?? 10_000;
+  // With REDIS_URL, every part that must agree across nodes lives in Redis (sessions, notes,
+  // presence, timer leases); nothing that matters is only in this process.
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, (err) => logger.debug({ err }, 'redis connection error')) : null;
+  redis?.onHealth((healthy) => (healthy ? logger.info({ nodeId }, 'Redis reachable') : logger.warn({ nodeId }, 'Redis unreachable; reconnecting')));
+  const store =
+    overrides.store ??
+    (redis ? new RedisSessionStore(redis.commands, redis.subscriber) : config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
   const admin = config.adminToken ? { value: config.adminToken, created: false } : persistentSecret(config.dataDir, 'admin-token');
-  const signingKey = persistentSecret(config.dataDir, 'signing-key').value;
-  const presence = new LocalPresence();
-  const host = new SessionHost({
+  const signingKey = config.signingKey ?? persistentSecret(config.dataDir, 'signing-key').value;
+  if (redis && (!config.adminToken || !config.signingKey)) {
+    logger.warn('REDIS_URL is set without ADMIN_TOKEN and SIGNING_KEY: only nodes sharing this data directory accept the same tokens and links.');
+  }
+  const sharedPresence = redis
+    ? new SharedPresence({
+        redis: redis.commands,
+        subscriber: redis.subscriber,
+        clock,
+        nodeId,
+        nodeTimeoutMs: overrides.cluster?.nodeTimeoutMs ?? 15_000,
+        onError: (err) => logger.debug({ err }, 'sharing presence failed'),
+      })
+    : null;
+  const presence = sharedPresence ?? new LocalPresence();
+  let metrics: NodeMetrics | null = null;
+  const host: SessionHost = new SessionHost({
     store,
     clock,
     assigner: overrides.assigner ?? diverseAssigner,
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
+    onCommit: () => metrics?.committed(),
+    ...(redis
+      ? {
+          timers: (due) =>
+            new LeasedAgendaTimers(
+              {
+                redis: redis.commands,
+                clock,
+                nodeId,
+                leaseMs,
+                reload: (id) => host.refresh(id),
+                onError: (err, sessionId) => logger.debug({ err, sessionId }, 'agenda lease failed'),
+              },
+              due,
+            ),
+        }
+      : {}),
   });
   let publicUrl = config.publicUrl ?? '';
   let invites = new Invites(signingKey, publicUrl || 'http://localhost');
   let health: 'ok' | 'starting' | 'closing' = 'starting';
-  const notesStore = overrides.notesStore ?? (config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const notesStore =
+    overrides.notesStore ?? (redis ? new RedisNotesStore(redis.commands) : config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const fanout = redis
+    ? new RedisNotesFanout({
+        redis: redis.commands,
+        subscriber: redis.subscriber,
+        clock,
+        nodeId,
+        lockMs: leaseMs,
+        onError: (err) => logger.debug({ err }, 'notes fan-out failed'),
+        onHeard: (kind) => metrics?.heardNotes(kind),
+      })
+    : null;
   const notes = new NotesService({
     host,
     store: notesStore,
@@ -70,6 +138,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     secret: signingKey,
     notesUrl: () => `${(publicUrl || 'http://localhost').replace(/^http/, 'ws').replace(/\/+$/, '')}/yjs`,
     logger,
+    ...(fanout ? { fanout } : {}),
     ...overrides.notes,
   });
 
@@ -82,7 +151,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     presence,
     adminToken: admin.value,
     now: () => clock.now(),
-    health: () => health,
+    health: () => (health === 'ok' && redis && !redis.healthy ? 'redis-unavailable' : health),
+    metrics: () => metrics!.render(),
     logger,
     notes,
   });
@@ -97,6 +167,18 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     logger,
     notes,
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
+    ...(redis ? { cluster: { adapter: createAdapter(redis.commands) } } : {}),
+    onDelivered: (event, sockets) => metrics?.delivered(event, sockets),
+  });
+  const liveRooms = live.io.of('/').adapter.rooms;
+  metrics = new NodeMetrics({
+    nodeId,
+    liveConnections: () => live.io.of('/').sockets.size,
+    liveSessions: () => [...liveRooms.keys()].filter((room) => /^s:[^:]+$/.test(room)).length,
+    notesConnections: () => notes.openConnections,
+    notesDocuments: () => notes.openDocuments,
+    notesUpdates: () => notes.stats.appliedUpdates,
+    redisUp: () => (redis ? redis.healthy : null),
   });
 
   const yjs = attachYjs(httpServer, { notes, logger });
@@ -107,6 +189,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     host,
     notes,
     httpServer,
+    nodeId,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -118,6 +201,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       if (!publicUrl) {
         publicUrl = url;
         invites = new Invites(signingKey, publicUrl);
+      }
+      if (redis) {
+        await redis.connect();
+        await sharedPresence!.start();
       }
       const resumed = await host.resumeAll();
       health = 'ok';
@@ -132,8 +219,11 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
       await notes.close();
+      await fanout?.close();
+      await sharedPresence?.close();
       await notesStore.close();
       await store.close();
+      await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -12,6 +12,7 @@ import type { SessionHost } from '../sessions/session-host';
 import type { NotesKey, NotesStore } from '../store/notes-store';
 import { docNameOf, parseDocName } from './doc-name';
 import { NotesDocRegistry } from './doc-registry';
+import type { NotesFanout } from './notes-fanout';
 import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
 import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
 import { defaultNotesLimits, type NotesConnection, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
@@ -33,6 +34,8 @@ export interface NotesServiceOptions {
   persistence?: Partial<PersistenceOptions>;
   tokenTtlMs?: number;
   idleMs?: number;
+  /** Other nodes holding the same documents (several nodes on Redis); none by default. */
+  fanout?: NotesFanout;
 }
 
 /** A checked request to open a document, held between the upgrade's check and its completion. */
@@ -112,6 +115,7 @@ export class NotesService {
       stats: this.stats,
       idleMs: opts.idleMs ?? 30_000,
       onEdit: (key) => this.#edited(key),
+      ...(opts.fanout ? { fanout: opts.fanout } : {}),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
     this.#unsubscribe = opts.host.subscribe(({ state }) => this.#onSessionChange(state));
@@ -190,6 +194,11 @@ export class NotesService {
         this.#activityChanged(key.sessionId);
       },
     };
+  }
+
+  /** How many notes documents this node holds open. */
+  get openDocuments(): number {
+    return this.#registry.size;
   }
 
   /** How many notes connections are open now. */

@@ -32,6 +32,8 @@ export interface SessionHostOptions {
   onError?: (error: unknown, sessionId: string) => void;
   /** How deadlines are kept armed; in-process timers unless several nodes share the sessions. */
   timers?: (due: DueHandler) => AgendaTimers;
+  /** Called after each commit this node made, for /metrics. */
+  onCommit?: () => void;
 }
 
 /**
@@ -90,6 +92,11 @@ export class SessionHost {
     return this.#reload(sessionId);
   }
 
+  /** The session as stored now (a cached copy may be behind when the link to a shared store was lost). */
+  refresh(sessionId: string): Promise<SessionState> {
+    return this.#reload(sessionId);
+  }
+
   /** Reads the session from the store again, keeping whichever of it and the cached one is newer. */
   async #reload(sessionId: string): Promise<SessionState> {
     const loaded = await this.#opts.store.load(sessionId);
@@ -132,6 +139,7 @@ export class SessionHost {
       if (!transition) return { state, audit: [] };
       await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
     }
+    this.#opts.onCommit?.();
     if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
     if (!this.shared) this.#tell({ state: transition.state, events: transition.events });
     return { state: transition.state, audit: transition.audit };

@@ -67,7 +67,7 @@ export class RedisNotesStore implements NotesStore {
     if (snapshot == null && members.length === 0) return null;
     return {
       snapshot: snapshot == null ? null : copy(snapshot),
-      updates: members.map(({ value }) => copy(value.subarray(value.indexOf(colon) + 1))),
+      updates: members.map(({ value }: { value: Buffer }) => copy(value.subarray(value.indexOf(colon) + 1))),
       through: members.at(-1)?.score ?? 0,
     };
   }
