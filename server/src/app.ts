@@ -59,6 +59,8 @@ export interface Roundtable {
   readonly httpServer: HttpServer;
   /** This node's name (leases, presence, /metrics). */
   readonly nodeId: string;
+  /** Called whenever /readyz would change its answer because Redis went away or came back. */
+  onRedisHealth(listener: (healthy: boolean) => void): () => void;
 }
 
 /** The composition root: the one place where Roundtable's parts are chosen and connected. */
@@ -190,6 +192,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     notes,
     httpServer,
     nodeId,
+    onRedisHealth: (listener) => redis?.onHealth(listener) ?? (() => undefined),
     async listen() {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

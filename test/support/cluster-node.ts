@@ -17,6 +17,7 @@ const roundtable = createServer(
   { port: 0, host: '127.0.0.1', dataDir, adminToken, signingKey, redisUrl, nodeId, publicUrl: undefined, logLevel: 'silent', store: 'sqlite' },
   { logger: pino({ level: 'silent' }), presenceIntervalMs: 20, cluster: { leaseMs, nodeTimeoutMs: 2 * leaseMs } },
 );
+roundtable.onRedisHealth((healthy) => send({ type: 'redis', healthy }));
 roundtable.notes.onFlushed((keys) => send({ type: 'flushed', docs: keys.map(docNameOf), at: Date.now() }));
 const url = await roundtable.listen();
 send({ type: 'listening', url });

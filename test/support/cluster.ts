@@ -17,6 +17,8 @@ export interface ClusterNode {
   server: RunningServer;
   /** Resolves with the time of the next durable append of `docName` by this node. */
   flushed(docName: string): Promise<number>;
+  /** Resolves when the node next finds Redis reachable (true) or not (false). */
+  redisHealth(healthy: boolean): Promise<void>;
   /** kill -9, resolved once the process is gone. */
   kill(): Promise<void>;
 }
@@ -43,10 +45,17 @@ export class TestCluster {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const waiters: Array<{ docName: string; resolve: (at: number) => void }> = [];
+    const healthWaiters: Array<{ healthy: boolean; resolve: () => void }> = [];
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`node ${name} exited (${code}) before listening`)));
-      child.on('message', (m: { type: string; url?: string; docs?: string[]; at?: number }) => {
+      child.on('message', (m: { type: string; url?: string; docs?: string[]; at?: number; healthy?: boolean }) => {
         if (m.type === 'listening') resolve(m.url!);
+        if (m.type === 'redis') {
+          for (const w of healthWaiters.filter((h) => h.healthy === m.healthy)) {
+            healthWaiters.splice(healthWaiters.indexOf(w), 1);
+            w.resolve();
+          }
+        }
         if (m.type !== 'flushed') return;
         for (const w of [...waiters]) {
           if (!m.docs!.includes(w.docName)) continue;
@@ -71,6 +80,7 @@ export class TestCluster {
       process: child,
       server,
       flushed: (docName) => new Promise((resolve) => waiters.push({ docName, resolve })),
+      redisHealth: (healthy) => new Promise((resolve) => healthWaiters.push({ healthy, resolve })),
       kill: async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = once(child, 'exit');
