@@ -47,8 +47,10 @@ export class RedisLink {
     return () => this.#healthListeners.delete(listener);
   }
 
+  #closing = false;
+
   #health(ready: boolean): void {
-    if (ready === this.#ready) return;
+    if (ready === this.#ready || this.#closing) return;
     this.#ready = ready;
     for (const listener of this.#healthListeners) listener(ready);
   }
@@ -58,6 +60,7 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all(
       [this.commands, this.subscriber].map(async (client) => {
         if (!client.isOpen) return;
