@@ -45,7 +45,7 @@ async function twoWriters(first: ClusterNode, second: ClusterNode) {
 }
 
 async function storedText(docName: string): Promise<string> {
-  const client = createClient({ url: redis.url });
+  const client: ReturnType<typeof createClient> = createClient({ url: redis.url });
   await client.connect();
   const stored = await new RedisNotesStore(client).load(parseDocName(docName)!);
   await client.close();
