@@ -34,6 +34,7 @@ export class TestCluster {
   constructor(
     private readonly redisUrl: string,
     private readonly leaseMs = 1500,
+    private readonly presenceMs = 20,
   ) {}
 
   async start(name: string): Promise<ClusterNode> {
@@ -41,7 +42,7 @@ export class TestCluster {
     this.#dirs.push(dataDir);
     const child = fork(nodeScript, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, DATA_DIR: dataDir, ADMIN_TOKEN: clusterAdminToken, SIGNING_KEY: signingKey, REDIS_URL: this.redisUrl, NODE_ID: name, LEASE_MS: String(this.leaseMs) },
+      env: { ...process.env, DATA_DIR: dataDir, ADMIN_TOKEN: clusterAdminToken, SIGNING_KEY: signingKey, REDIS_URL: this.redisUrl, NODE_ID: name, LEASE_MS: String(this.leaseMs), PRESENCE_MS: String(this.presenceMs) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const waiters: Array<{ docName: string; resolve: (at: number) => void }> = [];

@@ -49,6 +49,8 @@ export class LeasedAgendaTimers implements AgendaTimers {
   /** Per session: what it was last armed with, so arming happens one at a time in order. */
   readonly #arming = new Map<string, Promise<void>>();
   readonly #cancelRenewal: () => void;
+  #ticking: Promise<void> = Promise.resolve();
+  readonly #firing = new Set<Promise<void>>();
   #closed = false;
 
   constructor(
@@ -59,7 +61,7 @@ export class LeasedAgendaTimers implements AgendaTimers {
     let cancel = () => undefined as void;
     const tick = () => {
       cancel = opts.clock.setTimer(() => {
-        void this.#renewAndSweep().finally(() => {
+        this.#ticking = this.#renewAndSweep().finally(() => {
           if (!this.#closed) tick();
         });
       }, every);
@@ -103,10 +105,12 @@ export class LeasedAgendaTimers implements AgendaTimers {
       this.#timers.delete(state.id);
       if (!this.#held.has(state.id)) return;
       // Re-armed with the result even when nothing was due (a timer may fire a millisecond early).
-      this.due(state.id).then(
+      const firing = this.due(state.id).then(
         (s) => this.arm(s),
         (error: unknown) => this.opts.onError(error, state.id),
       );
+      this.#firing.add(firing);
+      void firing.finally(() => this.#firing.delete(firing));
     }, at - clock.now());
     this.#timers.set(state.id, cancel);
   }
@@ -132,6 +136,12 @@ export class LeasedAgendaTimers implements AgendaTimers {
     } catch (error) {
       this.opts.onError(error, null); // Redis away: tried again at the next tick
     }
+  }
+
+  /** Resolves once the renewal in progress and every arming asked for so far are done (for tests). */
+  async settled(): Promise<void> {
+    await this.#ticking;
+    while (this.#arming.size > 0 || this.#firing.size > 0) await Promise.allSettled([...this.#arming.values(), ...this.#firing]);
   }
 
   async close(): Promise<void> {

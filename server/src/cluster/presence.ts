@@ -112,9 +112,11 @@ export class SharedPresence implements PresenceTracker {
 
   #tell(delta: Delta): void {
     if (this.#closed) return;
-    const { redis } = this.opts;
-    const write = delta.here ? redis.sAdd(nodeKey(delta.node), entry(delta.sessionId, delta.memberId)) : redis.sRem(nodeKey(delta.node), entry(delta.sessionId, delta.memberId));
-    void write.then(() => redis.publish(channel, JSON.stringify(delta))).catch(this.opts.onError);
+    const key = nodeKey(delta.node);
+    const member = entry(delta.sessionId, delta.memberId);
+    const step = this.opts.redis.multi();
+    (delta.here ? step.sAdd(key, member) : step.sRem(key, member)).publish(channel, JSON.stringify(delta));
+    step.exec().catch(this.opts.onError);
   }
 
   connect(sessionId: string, memberId: string): boolean {
