@@ -57,6 +57,7 @@ function open(url: string, auth: Record<string, unknown>): Promise<void> {
       }
     });
     ws.on('error', (err) => reject(err));
+    ws.on('close', (code) => reject(new Error(`a client was closed (${code}) before it joined`)));
   });
 }
 
