@@ -71,6 +71,7 @@ process.on('message', (m: ToClusterClients) => {
         for (let from = 0; from < m.auths.length; from += m.batch) {
           const batch = m.auths.slice(from, from + m.batch);
           await Promise.all(batch.map((auth, k) => open(m.urls[(from + k) % m.urls.length]!, auth)));
+          if (process.env.BENCH_DEBUG) console.error(`connected ${from + batch.length} after ${Date.now() - started} ms`);
         }
         send({ type: 'connected', count: sockets.length, ms: Date.now() - started });
       } catch (error) {

@@ -15,7 +15,7 @@ import { createClient } from 'redis';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack } from '../../shared/protocol';
 import { TestCluster } from '../support/cluster';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { startRedis } from '../support/redis-server';
 import { createSession, igfAgenda, rosterCsv } from '../support/test-server';
 import type { FromClusterClients, ToClusterClients } from './cluster-clients';
 
@@ -79,7 +79,11 @@ function delta(before: Map<string, number>, after: Map<string, number>): Map<str
 }
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-async function openTheRooms(redis: TestRedis, admin: ReturnType<typeof createClient>, nodes: number, deadline: number, opsRow: (line: string) => void): Promise<Row> {
+async function openTheRooms(nodes: number, deadline: number, opsRow: (line: string) => void): Promise<Row> {
+  // A Redis of each case's own: nothing of one case (streams, leases, presence) weighs on the next.
+  const redis = await startRedis();
+  const admin: ReturnType<typeof createClient> = createClient({ url: redis.url });
+  await admin.connect();
   const row: Row = { nodes, connectMs: null, grouped: 0, tokens: 0, groupedP50: null, groupedLast: null, tokenLast: null, note: '' };
   const cluster = new TestCluster(redis.url, 10_000, 500);
   const clients = fork(clientsScript, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -160,16 +164,14 @@ async function openTheRooms(redis: TestRedis, admin: ReturnType<typeof createCli
     if (clients.exitCode === null) await Promise.race([once(clients, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
     if (clients.exitCode === null) clients.kill('SIGKILL');
     await cluster.close();
-    await admin.flushDb();
+    await admin.close();
+    await redis.stop();
   }
   return row;
 }
 
 export async function run(): Promise<void> {
   const deadline = Date.now() + BUDGET_MS;
-  const redis = await startRedis();
-  const admin: ReturnType<typeof createClient> = createClient({ url: redis.url });
-  await admin.connect();
   const rows: Row[] = [];
   const ops: string[] = [];
   const fmt = (x: number | null) => (x === null ? '—' : `${x} ms`);
@@ -191,11 +193,9 @@ export async function run(): Promise<void> {
         rows.push({ nodes, connectMs: null, grouped: 0, tokens: 0, groupedP50: null, groupedLast: null, tokenLast: null, note: 'not run: out of time' });
         continue;
       }
-      rows.push(await openTheRooms(redis, admin, nodes, deadline, (line) => ops.push(line)));
+      rows.push(await openTheRooms(nodes, deadline, (line) => ops.push(line)));
     }
   } finally {
     print();
-    await admin.close();
-    await redis.stop();
   }
 }

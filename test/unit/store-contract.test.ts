@@ -244,7 +244,7 @@ describe('RedisSessionStore on several nodes', () => {
     const heard: Array<Array<[number, string[]]>> = [[], []];
     const allHeard = new Promise<void>((resolve) => {
       subscribers.forEach((sub, i) => {
-        new RedisSessionStore(client, sub).changes(
+        new RedisSessionStore(client, sub).changes!(
           ({ state, events }) => {
             heard[i]!.push([state.version, events.map((e) => e.type)]);
             if (heard.every((h) => h.length === 2)) resolve();
@@ -270,5 +270,9 @@ describe('RedisSessionStore on several nodes', () => {
     ]);
     await Promise.all(subscribers.map((s) => s.close()));
     await client.flushDb();
+  });
+
+  it('announces nothing without a subscriber: its host tells its own listeners', () => {
+    expect(new RedisSessionStore(client).changes).toBeUndefined();
   });
 });

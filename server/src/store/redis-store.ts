@@ -45,10 +45,15 @@ return 'OK'
  * and `appendfsync always` an acknowledged commit survives a Redis crash (the README says so).
  */
 export class RedisSessionStore implements SessionStore {
+  /** Only with a subscriber: a store that hears no announcements leaves telling to its host. */
+  readonly changes?: SessionStore['changes'];
+
   constructor(
     private readonly redis: RedisClient,
     private readonly subscriber?: RedisClient,
-  ) {}
+  ) {
+    if (subscriber) this.changes = (listener, resync) => this.#follow(subscriber, listener, resync);
+  }
 
   async create(state: SessionState, audit: AuditEntry[]): Promise<void> {
     const entries = audit.map((e) => JSON.stringify(e));
@@ -80,9 +85,7 @@ export class RedisSessionStore implements SessionStore {
     if (result === 'CONFLICT') throw conflict('The session changed meanwhile; try again.');
   }
 
-  changes(listener: (change: CommittedChange) => void, resync: () => void): () => void {
-    const subscriber = this.subscriber;
-    if (!subscriber) return () => undefined;
+  #follow(subscriber: RedisClient, listener: (change: CommittedChange) => void, resync: () => void): () => void {
     const onMessage = (message: string) => listener(JSON.parse(message) as CommittedChange);
     // A subscription lost with the connection is made again on reconnect; what was said meanwhile is not.
     let wasReady = subscriber.isReady;
