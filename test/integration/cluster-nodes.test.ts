@@ -30,6 +30,8 @@ interface Watcher {
   /** Per connection, the states received on it. */
   connections: SessionView[][];
   until(match: (view: SessionView) => boolean): Promise<SessionView>;
+  /** Connects again, to `node` (the old connection is left as it is). */
+  moveTo(node: ClusterNode): void;
 }
 
 function watch(id: string, token: string, node: ClusterNode): Watcher {
@@ -59,11 +61,9 @@ function watch(id: string, token: string, node: ClusterNode): Watcher {
       if (found) resolve(found);
       else waiters.push({ match, resolve });
     });
-  (w as Watcher & { moveTo: (n: ClusterNode) => void }).moveTo = connectTo;
+  w.moveTo = connectTo;
   return w;
 }
-
-const moveTo = (w: Watcher, node: ClusterNode) => (w as Watcher & { moveTo: (n: ClusterNode) => void }).moveTo(node);
 
 /** The steps a connection saw, each run of states at one step counted once. */
 const stepsSeen = (views: SessionView[]) =>
@@ -110,7 +110,7 @@ it('three nodes on one Redis: clients spread over them see each step once and in
   await holder.kill();
   await Promise.all(gone);
   // Its people reconnect to the other nodes and find the session as it was, the raised hand included.
-  stranded.forEach((w, i) => moveTo(w, survivors[i % survivors.length]!));
+  stranded.forEach((w, i) => w.moveTo(survivors[i % survivors.length]!));
   for (const w of stranded) {
     const resumed = await w.until(() => true);
     expect(resumed.stepIndex).toBeGreaterThanOrEqual(1);

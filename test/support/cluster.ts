@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunningServer } from './test-server';
+import { restApi, type RunningServer } from './test-server';
 
 const nodeScript = fileURLToPath(new URL('./cluster-node.ts', import.meta.url));
 export const clusterAdminToken = 'cluster-test-admin-token-0123456789';
@@ -65,17 +65,7 @@ export class TestCluster {
         }
       });
     });
-    const server = {
-      url,
-      dataDir,
-      api(path: string, init: RequestInit & { token?: string | null } = {}) {
-        const { token = clusterAdminToken, ...rest } = init;
-        const headers = new Headers(rest.headers);
-        if (token !== null) headers.set('authorization', `Bearer ${token}`);
-        if (typeof rest.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-        return fetch(`${url}${path}`, { ...rest, headers });
-      },
-    } as unknown as RunningServer;
+    const server = { url, dataDir, api: restApi(url, clusterAdminToken) } as unknown as RunningServer;
     const node: ClusterNode = {
       name,
       process: child,

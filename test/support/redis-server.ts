@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A redis-server of the test's own on a free loopback port (never the shared 6379). */
 export interface TestRedis {
@@ -74,6 +76,32 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
       proc?.kill('SIGKILL');
       await exited(proc);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * For a test file: a redis-server of its own for all its tests and a client connected to it,
+ * both stopped after the last test. Read them inside tests (they exist once `beforeAll` ran).
+ */
+export function redisForThisFile(): { readonly server: TestRedis; readonly client: ReturnType<typeof createClient> } {
+  let server: TestRedis | undefined;
+  let client: ReturnType<typeof createClient> | undefined;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = createClient({ url: server.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get client() {
+      return client!;
     },
   };
 }

@@ -1,34 +1,23 @@
-import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LeasedAgendaTimers, deadlinesKey } from '../../server/src/cluster/agenda-leases';
 import { nextDeadline } from '../../server/src/domain/agenda';
 import type { SessionState } from '../../server/src/domain/session';
 import { ManualClock } from '../support/manual-clock';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { redisForThisFile } from '../support/redis-server';
 import { t0 } from './domain/fixtures';
 
 const leaseMs = 3000;
-let redis: TestRedis;
-let client: ReturnType<typeof createClient>;
+const redis = redisForThisFile();
 let clock: ManualClock;
 const timers: LeasedAgendaTimers[] = [];
 const errors: unknown[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = createClient({ url: redis.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client.close();
-  await redis.stop();
-});
 beforeEach(() => {
   clock = new ManualClock(t0);
 });
 afterEach(async () => {
   await Promise.all(timers.splice(0).map((t) => t.close()));
-  await client.flushDb();
+  await redis.client.flushDb();
   expect(errors.splice(0)).toEqual([]);
 });
 
@@ -47,7 +36,7 @@ beforeEach(() => {
 function node(name: string) {
   const fired: string[] = [];
   const t = new LeasedAgendaTimers(
-    { redis: client, clock, nodeId: name, leaseMs, reload: async () => stored, onError: (error) => void errors.push(error) },
+    { redis: redis.client, clock, nodeId: name, leaseMs, reload: async () => stored, onError: (error) => void errors.push(error) },
     async (id) => {
       fired.push(id);
       stored = ended();
@@ -67,7 +56,7 @@ it('of the nodes that hear a change, only the lease holder arms the deadline, an
   await Promise.all([a.t.settled(), b.t.settled()]);
   expect([...a.t.held]).toEqual(['s1']);
   expect([...b.t.held]).toEqual([]);
-  expect(await client.zScore(deadlinesKey, 's1')).toBe(t0 + 60_000);
+  expect(await redis.client.zScore(deadlinesKey, 's1')).toBe(t0 + 60_000);
 
   clock.advance(60_000);
   await Promise.all([a.t.settled(), b.t.settled()]);
@@ -75,8 +64,8 @@ it('of the nodes that hear a change, only the lease holder arms the deadline, an
   expect(b.fired).toEqual([]);
   // The session ended: no deadline left, the lease and the index entry are given up.
   expect(a.t.held.size).toBe(0);
-  expect(await client.zScore(deadlinesKey, 's1')).toBeNull();
-  expect(await client.exists('rt:agenda-lease:s1')).toBe(0);
+  expect(await redis.client.zScore(deadlinesKey, 's1')).toBeNull();
+  expect(await redis.client.exists('rt:agenda-lease:s1')).toBe(0);
 });
 
 it('when the holder’s lease lapses, another node takes the session over from the deadline index; the old holder stands down', async () => {
@@ -86,7 +75,7 @@ it('when the holder’s lease lapses, another node takes the session over from t
   b.t.arm(running());
   await Promise.all([a.t.settled(), b.t.settled()]);
   // Node a stalls past its lease: Redis lets the lease go.
-  await client.del('rt:agenda-lease:s1');
+  await redis.client.del('rt:agenda-lease:s1');
 
   clock.advance(leaseMs / 3);
   await Promise.all([a.t.settled(), b.t.settled()]);
@@ -104,7 +93,7 @@ it('a node that closes hands its leases back at once', async () => {
   a.t.arm(running());
   await a.t.settled();
   await a.t.close();
-  expect(await client.exists('rt:agenda-lease:s1')).toBe(0);
+  expect(await redis.client.exists('rt:agenda-lease:s1')).toBe(0);
   // The deadline stays in the index, for the next node's sweep.
-  expect(await client.zScore(deadlinesKey, 's1')).toBe(t0 + 60_000);
+  expect(await redis.client.zScore(deadlinesKey, 's1')).toBe(t0 + 60_000);
 });

@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryNotesStore } from '../../server/src/store/memory-notes-store';
 import type { NotesKey, NotesStore, StoredNotes } from '../../server/src/store/notes-store';
 import { RedisNotesStore } from '../../server/src/store/redis-notes-store';
 import { SqliteNotesStore } from '../../server/src/store/sqlite-notes-store';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { redisForThisFile } from '../support/redis-server';
 
 const g1: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g1' };
 const g2: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g2' };
@@ -145,23 +144,13 @@ notesStoreContract('SqliteNotesStore', () => {
 });
 
 // A redis-server of this file's own; "reopen" is a new store on the same Redis.
-let redis: TestRedis;
-let client: ReturnType<typeof createClient>;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = createClient({ url: redis.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client.close();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 notesStoreContract('RedisNotesStore', () => ({
-  open: () => new RedisNotesStore(client),
-  reopen: () => new RedisNotesStore(client),
+  open: () => new RedisNotesStore(redis.client),
+  reopen: () => new RedisNotesStore(redis.client),
   cleanup: async () => {
-    await client.flushDb();
+    await redis.client.flushDb();
   },
 }));
 

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/src/domain/errors';
 import { newSession, type SessionState } from '../../server/src/domain/session';
 import type { AuditEntry } from '../../server/src/domain/transition';
@@ -10,7 +9,7 @@ import { MemorySessionStore } from '../../server/src/store/memory-store';
 import type { SessionStore } from '../../server/src/store/session-store';
 import { RedisSessionStore } from '../../server/src/store/redis-store';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { redisForThisFile } from '../support/redis-server';
 
 const t0 = Date.UTC(2026, 10, 27, 9, 0, 0);
 
@@ -217,34 +216,24 @@ storeContract('SqliteSessionStore', { durable: true }, () => {
 
 // A real redis-server of this file's own (no persistence: durability is Redis' configuration, and
 // the cluster tests restart one with AOF on). "Reopen" is a new store on the same Redis.
-let redis: TestRedis;
-let client: ReturnType<typeof createClient>;
-beforeAll(async () => {
-  redis = await startRedis();
-  client = createClient({ url: redis.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client.close();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 storeContract('RedisSessionStore', { durable: true }, () => ({
-  open: () => new RedisSessionStore(client),
-  reopen: () => new RedisSessionStore(client),
+  open: () => new RedisSessionStore(redis.client),
+  reopen: () => new RedisSessionStore(redis.client),
   cleanup: async () => {
-    await client.flushDb();
+    await redis.client.flushDb();
   },
 }));
 
 describe('RedisSessionStore on several nodes', () => {
   it('announces every commit with its events, in order, to each node, and nothing for a refused one', async () => {
-    const subscribers = [client.duplicate(), client.duplicate()];
+    const subscribers = [redis.client.duplicate(), redis.client.duplicate()];
     await Promise.all(subscribers.map((s) => s.connect()));
     const heard: Array<Array<[number, string[]]>> = [[], []];
     const allHeard = new Promise<void>((resolve) => {
       subscribers.forEach((sub, i) => {
-        new RedisSessionStore(client, sub).changes!(
+        new RedisSessionStore(redis.client, sub).changes!(
           ({ state, events }) => {
             heard[i]!.push([state.version, events.map((e) => e.type)]);
             if (heard.every((h) => h.length === 2)) resolve();
@@ -255,7 +244,7 @@ describe('RedisSessionStore on several nodes', () => {
     });
     // Subscribed once a round trip on each subscriber has completed.
     await Promise.all(subscribers.map((s) => s.ping()));
-    const writer = new RedisSessionStore(client, subscribers[0]);
+    const writer = new RedisSessionStore(redis.client, subscribers[0]);
     const v1 = session('announced');
     await writer.create(v1, [entry(v1, 'session.create', 0, 1)]);
     const v2 = advanced(v1, { status: 'running' });
@@ -269,10 +258,10 @@ describe('RedisSessionStore on several nodes', () => {
       [[2, []], [3, ['warning']]],
     ]);
     await Promise.all(subscribers.map((s) => s.close()));
-    await client.flushDb();
+    await redis.client.flushDb();
   });
 
   it('announces nothing without a subscriber: its host tells its own listeners', () => {
-    expect(new RedisSessionStore(client).changes).toBeUndefined();
+    expect(new RedisSessionStore(redis.client).changes).toBeUndefined();
   });
 });

@@ -119,23 +119,22 @@ export class SharedPresence implements PresenceTracker {
     step.exec().catch(this.opts.onError);
   }
 
+  /** This node's first connection of someone arrived, or its last one left: the others are told. */
+  #here(sessionId: string, memberId: string, here: boolean): void {
+    const delta = { node: this.opts.nodeId, sessionId, memberId, here };
+    this.#apply(delta, false);
+    this.#tell(delta);
+  }
+
   connect(sessionId: string, memberId: string): boolean {
     const first = this.#local.connect(sessionId, memberId);
-    if (first) {
-      const delta = { node: this.opts.nodeId, sessionId, memberId, here: true };
-      this.#apply(delta, false);
-      this.#tell(delta);
-    }
+    if (first) this.#here(sessionId, memberId, true);
     return first;
   }
 
   disconnect(sessionId: string, memberId: string): boolean {
     const last = this.#local.disconnect(sessionId, memberId);
-    if (last) {
-      const delta = { node: this.opts.nodeId, sessionId, memberId, here: false };
-      this.#apply(delta, false);
-      this.#tell(delta);
-    }
+    if (last) this.#here(sessionId, memberId, false);
     return last;
   }
 
