@@ -2,13 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { pino, type Logger } from 'pino';
 import { Invites } from './access/invites';
-import { LeasedAgendaTimers } from './cluster/agenda-leases';
-import { RedisNotesFanout } from './cluster/notes-fanout';
-import { SharedPresence } from './cluster/presence';
-import { RedisLink } from './cluster/redis';
+import type { ScaledParts } from './cluster/scaled';
 import { persistentSecret } from './access/secrets';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
@@ -21,8 +17,6 @@ import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
 import type { SessionStore } from './store/session-store';
-import { RedisNotesStore } from './store/redis-notes-store';
-import { RedisSessionStore } from './store/redis-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { httpApp } from './transport/http';
@@ -45,6 +39,8 @@ export interface Overrides {
    * renewal (another node takes over after it), and how long a silent node's people stay counted.
    */
   cluster?: { leaseMs?: number; nodeTimeoutMs?: number };
+  /** The Redis parts, required with REDIS_URL; `startRoundtable` loads them. */
+  scaled?: ScaledParts;
 }
 
 export interface Roundtable {
@@ -63,26 +59,34 @@ export interface Roundtable {
   onRedisHealth(listener: (healthy: boolean) => void): () => void;
 }
 
+/** `createServer`, with the Redis parts loaded first when REDIS_URL is set. */
+export async function startRoundtable(config: Config, overrides: Overrides = {}): Promise<Roundtable> {
+  const scaled = config.redisUrl && !overrides.scaled ? (await import('./cluster/scaled')).scaled : overrides.scaled;
+  return createServer(config, { ...overrides, ...(scaled ? { scaled } : {}) });
+}
+
 /** The composition root: the one place where Roundtable's parts are chosen and connected. */
 export function createServer(config: Config, overrides: Overrides = {}): Roundtable {
+  const parts = overrides.scaled;
+  if (config.redisUrl && !parts) throw new Error('REDIS_URL is set: create the server with startRoundtable(), which loads the Redis parts.');
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'roundtable' } });
   const clock = overrides.clock ?? systemClock;
   const nodeId = config.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const leaseMs = overrides.cluster?.leaseMs ?? 10_000;
   // With REDIS_URL, every part that must agree across nodes lives in Redis (sessions, notes,
   // presence, timer leases); nothing that matters is only in this process.
-  const redis = config.redisUrl ? new RedisLink(config.redisUrl, (err) => logger.debug({ err }, 'redis connection error')) : null;
+  const redis = config.redisUrl && parts ? new parts.RedisLink(config.redisUrl, (err) => logger.debug({ err }, 'redis connection error')) : null;
   redis?.onHealth((healthy) => (healthy ? logger.info({ nodeId }, 'Redis reachable') : logger.warn({ nodeId }, 'Redis unreachable; reconnecting')));
   const store =
     overrides.store ??
-    (redis ? new RedisSessionStore(redis.commands, redis.subscriber) : config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
+    (redis && parts ? new parts.RedisSessionStore(redis.commands, redis.subscriber) : config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
   const admin = config.adminToken ? { value: config.adminToken, created: false } : persistentSecret(config.dataDir, 'admin-token');
   const signingKey = config.signingKey ?? persistentSecret(config.dataDir, 'signing-key').value;
   if (redis && (!config.adminToken || !config.signingKey)) {
     logger.warn('REDIS_URL is set without ADMIN_TOKEN and SIGNING_KEY: only nodes sharing this data directory accept the same tokens and links.');
   }
-  const sharedPresence = redis
-    ? new SharedPresence({
+  const sharedPresence = redis && parts
+    ? new parts.SharedPresence({
         redis: redis.commands,
         subscriber: redis.subscriber,
         clock,
@@ -100,10 +104,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
     onCommit: () => metrics?.committed(),
-    ...(redis
+    ...(redis && parts
       ? {
           timers: (due) =>
-            new LeasedAgendaTimers(
+            new parts.LeasedAgendaTimers(
               {
                 redis: redis.commands,
                 clock,
@@ -121,9 +125,9 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
   let invites = new Invites(signingKey, publicUrl || 'http://localhost');
   let health: 'ok' | 'starting' | 'closing' = 'starting';
   const notesStore =
-    overrides.notesStore ?? (redis ? new RedisNotesStore(redis.commands) : config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
-  const fanout = redis
-    ? new RedisNotesFanout({
+    overrides.notesStore ?? (redis && parts ? new parts.RedisNotesStore(redis.commands) : config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const fanout = redis && parts
+    ? new parts.RedisNotesFanout({
         redis: redis.commands,
         subscriber: redis.subscriber,
         clock,
@@ -169,7 +173,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     logger,
     notes,
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
-    ...(redis ? { cluster: { adapter: createAdapter(redis.commands) } } : {}),
+    ...(redis && parts ? { cluster: { adapter: parts.createAdapter(redis.commands) } } : {}),
     onDelivered: (event, sockets) => metrics?.delivered(event, sockets),
   });
   const liveRooms = live.io.of('/').adapter.rooms;

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { hostname } from 'node:os';
 import { persistentSecret } from './access/secrets';
-import { createServer } from './app';
+import { startRoundtable } from './app';
 import { ConfigError, configFromEnv, type Config } from './config';
 
 /**
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     superviseWorkers(config);
     return;
   }
-  const roundtable = createServer(config);
+  const roundtable = await startRoundtable(config);
   const url = await roundtable.listen();
   if (cluster.isWorker) return void stopOnSignals(roundtable);
   console.log(`\nRoundtable is running at ${url}`);

@@ -6,7 +6,7 @@
  * where it listens and every time it durably appended notes edits.
  */
 import { pino } from 'pino';
-import { createServer } from '../../server/src/app';
+import { startRoundtable } from '../../server/src/app';
 import { docNameOf } from '../../server/src/notes/doc-name';
 
 const { DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, SIGNING_KEY: signingKey, REDIS_URL: redisUrl, NODE_ID: nodeId } = process.env;
@@ -15,7 +15,7 @@ const presenceIntervalMs = Number(process.env.PRESENCE_MS ?? 20);
 if (!dataDir || !adminToken || !signingKey || !redisUrl || !nodeId || !process.send) throw new Error('run with DATA_DIR, ADMIN_TOKEN, SIGNING_KEY, REDIS_URL, NODE_ID and an IPC channel');
 const send = process.send.bind(process);
 
-const roundtable = createServer(
+const roundtable = await startRoundtable(
   { port: 0, host: '127.0.0.1', dataDir, adminToken, signingKey, redisUrl, nodeId, publicUrl: undefined, logLevel: 'silent', store: 'sqlite' },
   { logger: pino({ level: 'silent' }), presenceIntervalMs, cluster: { leaseMs, nodeTimeoutMs: 2 * leaseMs } },
 );
