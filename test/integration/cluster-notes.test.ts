@@ -9,6 +9,8 @@ import { notesClient, notesToken, startBreakout, type Breakout, type NotesClient
 import { startRedis, type TestRedis } from '../support/redis-server';
 import { rosterCsv } from '../support/test-server';
 
+// Nodes are processes of their own that take several seconds each to start on a busy machine:
+// these tests get two minutes (each waits on events, never on time).
 let redis: TestRedis;
 let cluster: TestCluster;
 let breakout: Breakout | null = null;
@@ -77,7 +79,7 @@ it('two members of one group on two nodes edit the same notes and see each other
   });
   writerOne.provider.awareness.setLocalStateField('user', { name: 'One' });
   await cursorSeen;
-}, 60_000);
+}, 120_000);
 
 it('kill -9 of the node that stores a document: another node takes over storing it, and no edit it had heard is lost', async () => {
   const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
@@ -110,4 +112,4 @@ it('kill -9 of the node that stores a document: another node takes over storing 
   writerTwo.text.insert(writerTwo.text.length, ' (after)');
   await b.flushed(docName);
   expect(await storedText(docName)).toBe(`${heard} (after)`);
-}, 60_000);
+}, 120_000);

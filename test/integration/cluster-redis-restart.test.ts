@@ -5,6 +5,8 @@ import { TestCluster } from '../support/cluster';
 import { startRedis, type TestRedis } from '../support/redis-server';
 import { createSession, liveClient, nextEvent, rosterCsv, type LiveClient } from '../support/test-server';
 
+// Nodes are processes of their own that take several seconds each to start on a busy machine:
+// these tests get two minutes (each waits on events, never on time).
 let redis: TestRedis;
 let cluster: TestCluster;
 const clients: LiveClient[] = [];
@@ -59,4 +61,4 @@ it('Redis killed and restarted mid-session: not ready while it is away, ready ag
   const seenOnA = nextEvent(onA, 'state', (v) => v.hands.length === 3);
   expect((await raise(later)).ok).toBe(true);
   expect((await seenOnA).hands).toHaveLength(3);
-}, 60_000);
+}, 120_000);
