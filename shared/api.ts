@@ -50,6 +50,6 @@ export const AuditEntryView = z.object({
 });
 export const AuditLog = z.object({ entries: z.array(AuditEntryView) });
 
-export const Health = z.object({ status: z.enum(['ok', 'starting', 'closing']) });
+export const Health = z.object({ status: z.enum(['ok', 'starting', 'closing', 'redis-unavailable']) });
 
 export { RosterEntry };

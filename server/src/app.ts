@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { Invites } from './access/invites';
+import type { ScaledParts } from './cluster/scaled';
 import { persistentSecret } from './access/secrets';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
@@ -21,6 +24,7 @@ import { SqliteSpeakingStore } from './store/sqlite-speaking-store';
 import { SqliteNotesStore } from './store/sqlite-notes-store';
 import { SqliteSessionStore } from './store/sqlite-store';
 import { defaultRosterLimits, httpApp } from './transport/http';
+import { NodeMetrics } from './transport/metrics';
 import { attachLive } from './transport/live';
 import { defaultLiveLimits, type LiveLimits } from './access/invitation-limits';
 import { attachYjs } from './transport/yjs';
@@ -45,6 +49,13 @@ export interface Overrides {
   /** Token lifetime and webhook reconciliation timing of the LiveKit calls. */
   livekit?: Pick<LivekitMediaOptions, 'tokenTtlSeconds' | 'reconcileDelayMs'>;
   mediaPresenceIntervalMs?: number;
+  /**
+   * Several nodes: how long an agenda lease or a notes storer's lock outlives its holder's last
+   * renewal (another node takes over after it), and how long a silent node's people stay counted.
+   */
+  cluster?: { leaseMs?: number; nodeTimeoutMs?: number };
+  /** The Redis parts, required with REDIS_URL; `startRoundtable` loads them. */
+  scaled?: ScaledParts;
 }
 
 export interface Roundtable {
@@ -59,28 +70,91 @@ export interface Roundtable {
   /** Calls by a LiveKit server, when one is configured. */
   readonly livekit: LivekitMedia | null;
   readonly httpServer: HttpServer;
+  /** This node's name (leases, presence, /metrics). */
+  readonly nodeId: string;
+  /** Called whenever /readyz would change its answer because Redis went away or came back. */
+  onRedisHealth(listener: (healthy: boolean) => void): () => void;
+}
+
+/** `createServer`, with the Redis parts loaded first when REDIS_URL is set. */
+export async function startRoundtable(config: Config, overrides: Overrides = {}): Promise<Roundtable> {
+  const scaled = config.redisUrl && !overrides.scaled ? (await import('./cluster/scaled')).scaled : overrides.scaled;
+  return createServer(config, { ...overrides, ...(scaled ? { scaled } : {}) });
 }
 
 /** The composition root: the one place where Roundtable's parts are chosen and connected. */
 export function createServer(config: Config, overrides: Overrides = {}): Roundtable {
+  const parts = overrides.scaled;
+  if (config.redisUrl && !parts) throw new Error('REDIS_URL is set: create the server with startRoundtable(), which loads the Redis parts.');
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: 'roundtable' } });
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? (config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
+  const nodeId = config.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const leaseMs = overrides.cluster?.leaseMs ?? 10_000;
+  // With REDIS_URL, every part that must agree across nodes lives in Redis (sessions, notes,
+  // presence, timer leases); nothing that matters is only in this process.
+  const redis = config.redisUrl && parts ? new parts.RedisLink(config.redisUrl, (err) => logger.debug({ err }, 'redis connection error')) : null;
+  redis?.onHealth((healthy) => (healthy ? logger.info({ nodeId }, 'Redis reachable') : logger.warn({ nodeId }, 'Redis unreachable; reconnecting')));
+  const store =
+    overrides.store ??
+    (redis && parts ? new parts.RedisSessionStore(redis.commands, redis.subscriber) : config.store === 'memory' ? new MemorySessionStore() : new SqliteSessionStore(config.dataDir));
   const admin = config.adminToken ? { value: config.adminToken, created: false } : persistentSecret(config.dataDir, 'admin-token');
-  const signingKey = persistentSecret(config.dataDir, 'signing-key').value;
-  const presence = new LocalPresence();
-  const host = new SessionHost({
+  const signingKey = config.signingKey ?? persistentSecret(config.dataDir, 'signing-key').value;
+  if (redis && (!config.adminToken || !config.signingKey)) {
+    logger.warn('REDIS_URL is set without ADMIN_TOKEN and SIGNING_KEY: only nodes sharing this data directory accept the same tokens and links.');
+  }
+  const sharedPresence = redis && parts
+    ? new parts.SharedPresence({
+        redis: redis.commands,
+        subscriber: redis.subscriber,
+        clock,
+        nodeId,
+        nodeTimeoutMs: overrides.cluster?.nodeTimeoutMs ?? 15_000,
+        onError: (err) => logger.debug({ err }, 'sharing presence failed'),
+      })
+    : null;
+  const presence = sharedPresence ?? new LocalPresence();
+  let metrics: NodeMetrics | null = null;
+  const host: SessionHost = new SessionHost({
     store,
     clock,
     assigner: overrides.assigner ?? diverseAssigner,
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
+    onCommit: () => metrics?.committed(),
+    ...(redis && parts
+      ? {
+          timers: (due) =>
+            new parts.LeasedAgendaTimers(
+              {
+                redis: redis.commands,
+                clock,
+                nodeId,
+                leaseMs,
+                reload: (id) => host.refresh(id),
+                onError: (err, sessionId) => logger.debug({ err, sessionId }, 'agenda lease failed'),
+              },
+              due,
+            ),
+        }
+      : {}),
   });
   let publicUrl = config.publicUrl ?? '';
   const linkPolicy = { afterEndMs: (config.inviteDaysAfterEnd ?? 7) * 24 * 60 * 60 * 1000 };
   let invites = new Invites(signingKey, publicUrl || 'http://localhost', { clock, policy: linkPolicy });
   let health: 'ok' | 'starting' | 'closing' = 'starting';
-  const notesStore = overrides.notesStore ?? (config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const notesStore =
+    overrides.notesStore ?? (redis && parts ? new parts.RedisNotesStore(redis.commands) : config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
+  const fanout = redis && parts
+    ? new parts.RedisNotesFanout({
+        redis: redis.commands,
+        subscriber: redis.subscriber,
+        clock,
+        nodeId,
+        lockMs: leaseMs,
+        onError: (err) => logger.debug({ err }, 'notes fan-out failed'),
+        onHeard: (kind) => metrics?.heardNotes(kind),
+      })
+    : null;
   const notes = new NotesService({
     host,
     store: notesStore,
@@ -88,6 +162,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     secret: signingKey,
     notesUrl: () => `${(publicUrl || 'http://localhost').replace(/^http/, 'ws').replace(/\/+$/, '')}/yjs`,
     logger,
+    ...(fanout ? { fanout } : {}),
     ...overrides.notes,
   });
 
@@ -112,7 +187,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     publicUrl: () => publicUrl,
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     now: () => clock.now(),
-    health: () => health,
+    health: () => (health === 'ok' && redis && !redis.healthy ? 'redis-unavailable' : health),
+    metrics: () => metrics!.render(),
     logger,
     notes,
     roster: { maxRows: config.rosterMaxRows ?? defaultRosterLimits.maxRows, maxBytes: config.rosterMaxBytes ?? defaultRosterLimits.maxBytes },
@@ -140,6 +216,18 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     speaking,
     ...(overrides.mediaPresenceIntervalMs !== undefined ? { mediaPresenceIntervalMs: overrides.mediaPresenceIntervalMs } : {}),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
+    ...(redis && parts ? { cluster: { adapter: parts.createAdapter(redis.commands) } } : {}),
+    onDelivered: (event, sockets) => metrics?.delivered(event, sockets),
+  });
+  const liveRooms = live.io.of('/').adapter.rooms;
+  metrics = new NodeMetrics({
+    nodeId,
+    liveConnections: () => live.io.of('/').sockets.size,
+    liveSessions: () => [...liveRooms.keys()].filter((room) => /^s:[^:]+$/.test(room)).length,
+    notesConnections: () => notes.openConnections,
+    notesDocuments: () => notes.openDocuments,
+    notesUpdates: () => notes.stats.appliedUpdates,
+    redisUp: () => (redis ? redis.healthy : null),
   });
 
   const yjs = attachYjs(httpServer, { notes, logger });
@@ -151,6 +239,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     notes,
     livekit,
     httpServer,
+    nodeId,
+    onRedisHealth: (listener) => redis?.onHealth(listener) ?? (() => undefined),
     async listen() {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -162,6 +252,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       if (!publicUrl) {
         publicUrl = url;
         invites = new Invites(signingKey, publicUrl, { clock, policy: linkPolicy });
+      }
+      if (redis) {
+        await redis.connect();
+        await sharedPresence!.start();
       }
       const resumed = await host.resumeAll();
       health = 'ok';
@@ -179,8 +273,11 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       await livekit?.close();
       await notes.close();
       await speakingStore.close();
+      await fanout?.close();
+      await sharedPresence?.close();
       await notesStore.close();
       await store.close();
+      await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

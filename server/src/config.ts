@@ -38,6 +38,10 @@ const Environment = z.object({
   LIVEKIT_URL: z.string().regex(/^wss?:\/\//, 'LIVEKIT_URL must be a ws:// or wss:// address').optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(32, 'LIVEKIT_API_SECRET must be at least 32 characters').optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
+  SIGNING_KEY: z.string().min(32, 'SIGNING_KEY must be at least 32 characters').optional(),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID may hold letters, digits, "_", "." and "-"').optional(),
 });
 
 /**
@@ -83,6 +87,14 @@ export interface Config {
   /** A table is flagged to the moderators when one voice takes more than this share of its talk (0.4). */
   speakingShareLimit?: number;
   livekit?: LivekitConfig;
+  /** Several nodes share sessions, notes, presence and timers through this Redis. */
+  redisUrl?: string | undefined;
+  /** The link-signing key shared by every node; when absent, generated into the data directory. */
+  signingKey?: string | undefined;
+  /** Processes sharing the port on this machine (needs redisUrl when more than one). */
+  workers?: number;
+  /** This node's name in leases, presence and /metrics; host, process and a random suffix by default. */
+  nodeId?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +109,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   const livekitVars = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
   if (livekitVars.some((v) => v !== undefined) && livekitVars.some((v) => v === undefined)) {
     throw new ConfigError('Roundtable cannot start: set all of LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or none of them.');
+  }
+  if (e.WORKERS > 1 && !e.REDIS_URL) {
+    throw new ConfigError('Roundtable cannot start: WORKERS above 1 needs REDIS_URL (the processes share sessions, notes and timers through Redis).');
   }
   return {
     port: e.PORT,
@@ -124,5 +139,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
           },
         }
       : {}),
+    redisUrl: e.REDIS_URL,
+    signingKey: e.SIGNING_KEY,
+    workers: e.WORKERS,
+    nodeId: e.NODE_ID,
   };
 }

@@ -704,6 +704,7 @@ describe('routes and documents', () => {
     ['get', '/'],
     ['get', '/healthz'],
     ['get', '/readyz'],
+    ['get', '/metrics'],
     ['get', '/api/openapi.json'],
     ['post', '/api/sessions'],
     ['get', '/api/sessions/{id}'],

@@ -19,6 +19,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** fetch against a server's REST API with `token` (null: none) unless another is given; JSON bodies by default. */
+export function restApi(url: string, defaultToken: string): RunningServer['api'] {
+  return (path, init = {}) => {
+    const { token = defaultToken, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token !== null) headers.set('authorization', `Bearer ${token}`);
+    if (typeof rest.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return fetch(`${url}${path}`, { ...rest, headers });
+  };
+}
+
 /** Starts Roundtable in this process on a free loopback port with its own data directory. */
 export async function startServer(overrides: Overrides & { config?: Partial<Config> } = {}): Promise<RunningServer> {
   const dataDir = overrides.config?.dataDir ?? mkdtempSync(join(tmpdir(), 'roundtable-test-'));
@@ -39,13 +50,7 @@ export async function startServer(overrides: Overrides & { config?: Partial<Conf
     url,
     roundtable,
     dataDir,
-    api(path, init = {}) {
-      const { token = adminToken, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (token !== null) headers.set('authorization', `Bearer ${token}`);
-      if (typeof rest.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      return fetch(`${url}${path}`, { ...rest, headers });
-    },
+    api: restApi(url, adminToken),
     async close() {
       await roundtable.close();
       if (!overrides.config?.dataDir) rmSync(dataDir, { recursive: true, force: true });

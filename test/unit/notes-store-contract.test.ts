@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryNotesStore } from '../../server/src/store/memory-notes-store';
 import type { NotesKey, NotesStore, StoredNotes } from '../../server/src/store/notes-store';
+import { RedisNotesStore } from '../../server/src/store/redis-notes-store';
 import { SqliteNotesStore } from '../../server/src/store/sqlite-notes-store';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
+import { redisForThisFile } from '../support/redis-server';
 
 const g1: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g1' };
 const g2: NotesKey = { sessionId: 's1', stepIndex: 1, groupId: 'g2' };
@@ -33,7 +35,7 @@ function textOf(stored: StoredNotes | null): string {
 interface Factory {
   open(): NotesStore;
   reopen?: () => NotesStore;
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
 }
 
 /** The contract every NotesStore keeps; each implementation runs the same suite. */
@@ -47,7 +49,7 @@ function notesStoreContract(name: string, makeFactory: () => Factory): void {
     });
     afterEach(async () => {
       await store.close();
-      factory.cleanup?.();
+      await factory.cleanup?.();
     });
 
     it('knows nothing of a document never written', async () => {
@@ -140,6 +142,17 @@ notesStoreContract('SqliteNotesStore', () => {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 });
+
+// A redis-server of this file's own; "reopen" is a new store on the same Redis.
+const redis = redisForThisFile();
+
+notesStoreContract('RedisNotesStore', () => ({
+  open: () => new RedisNotesStore(redis.client),
+  reopen: () => new RedisNotesStore(redis.client),
+  cleanup: async () => {
+    await redis.client.flushDb();
+  },
+}));
 
 describe('SqliteNotesStore beside the session store', () => {
   it('shares the data directory’s one database file with the sessions', async () => {

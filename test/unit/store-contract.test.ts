@@ -7,7 +7,9 @@ import { newSession, type SessionState } from '../../server/src/domain/session';
 import type { AuditEntry } from '../../server/src/domain/transition';
 import { MemorySessionStore } from '../../server/src/store/memory-store';
 import type { SessionStore } from '../../server/src/store/session-store';
+import { RedisSessionStore } from '../../server/src/store/redis-store';
 import { SqliteSessionStore } from '../../server/src/store/sqlite-store';
+import { redisForThisFile } from '../support/redis-server';
 
 const t0 = Date.UTC(2026, 10, 27, 9, 0, 0);
 
@@ -51,7 +53,7 @@ interface StoreFactory {
   open(): SessionStore;
   /** The same store opened again after `close()`, when the store is durable. */
   reopen?: () => SessionStore;
-  cleanup?: () => void;
+  cleanup?: () => void | Promise<void>;
 }
 
 /** The contract every SessionStore keeps; each implementation runs the same suite. */
@@ -66,7 +68,7 @@ function storeContract(name: string, options: { durable: boolean }, makeFactory:
     });
     afterEach(async () => {
       await store.close();
-      factory.cleanup?.();
+      await factory.cleanup?.();
     });
 
     it('loads what was created, as an equal but separate object', async () => {
@@ -210,4 +212,56 @@ storeContract('SqliteSessionStore', { durable: true }, () => {
     reopen: () => new SqliteSessionStore(dir),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+});
+
+// A real redis-server of this file's own (no persistence: durability is Redis' configuration, and
+// the cluster tests restart one with AOF on). "Reopen" is a new store on the same Redis.
+const redis = redisForThisFile();
+
+storeContract('RedisSessionStore', { durable: true }, () => ({
+  open: () => new RedisSessionStore(redis.client),
+  reopen: () => new RedisSessionStore(redis.client),
+  cleanup: async () => {
+    await redis.client.flushDb();
+  },
+}));
+
+describe('RedisSessionStore on several nodes', () => {
+  it('announces every commit with its events, in order, to each node, and nothing for a refused one', async () => {
+    const subscribers = [redis.client.duplicate(), redis.client.duplicate()];
+    await Promise.all(subscribers.map((s) => s.connect()));
+    const heard: Array<Array<[number, string[]]>> = [[], []];
+    const allHeard = new Promise<void>((resolve) => {
+      subscribers.forEach((sub, i) => {
+        new RedisSessionStore(redis.client, sub).changes!(
+          ({ state, events }) => {
+            heard[i]!.push([state.version, events.map((e) => e.type)]);
+            if (heard.every((h) => h.length === 2)) resolve();
+          },
+          () => undefined,
+        );
+      });
+    });
+    // Subscribed once a round trip on each subscriber has completed.
+    await Promise.all(subscribers.map((s) => s.ping()));
+    const writer = new RedisSessionStore(redis.client, subscribers[0]);
+    const v1 = session('announced');
+    await writer.create(v1, [entry(v1, 'session.create', 0, 1)]);
+    const v2 = advanced(v1, { status: 'running' });
+    await writer.commit(v2, 1, [entry(v2, 'start', 1, 2)], []);
+    await expect(writer.commit(advanced(v1, {}), 1, [], [])).rejects.toThrow();
+    const v3 = advanced(v2, {});
+    await writer.commit(v3, 2, [], [{ type: 'warning', stepIndex: 0, minutesLeft: 1 }]);
+    await allHeard;
+    expect(heard).toEqual([
+      [[2, []], [3, ['warning']]],
+      [[2, []], [3, ['warning']]],
+    ]);
+    await Promise.all(subscribers.map((s) => s.close()));
+    await redis.client.flushDb();
+  });
+
+  it('announces nothing without a subscriber: its host tells its own listeners', () => {
+    expect(new RedisSessionStore(redis.client).changes).toBeUndefined();
+  });
 });

@@ -1,10 +1,12 @@
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { NOTES_TEXT, notesCloseCodes } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import type { NotesKey, NotesStore } from '../store/notes-store';
 import { docNameOf } from './doc-name';
 import type { NotesPersistence } from './notes-persistence';
-import { NotesRoom, type NotesConnection, type NotesLimits } from './notes-room';
+import { localNotesFanout, type NotesDocLink, type NotesFanout } from './notes-fanout';
+import { NotesRoom, remoteOrigin, type NotesConnection, type NotesLimits } from './notes-room';
 import type { NotesStats } from './notes-stats';
 import { fillFromTemplate } from './notes-template';
 
@@ -16,8 +18,10 @@ export interface DocRegistryOptions {
   stats: NotesStats;
   /** A document nobody is connected to stays loaded this long, for quick reconnects. */
   idleMs: number;
-  /** Called after each edit applied to a document, with the connection it came from (not when one is loaded or filled from its template). */
-  onEdit?: (key: NotesKey, origin: NotesConnection) => void;
+  /** Called after each edit applied to a document, with the connection it came from (none for an edit heard from another node; not when one is loaded or filled from its template). */
+  onEdit?: (key: NotesKey, origin?: NotesConnection) => void;
+  /** Other nodes holding the same documents; none by default. */
+  fanout?: NotesFanout;
 }
 
 /**
@@ -27,6 +31,7 @@ export interface DocRegistryOptions {
  */
 export class NotesDocRegistry {
   readonly #rooms = new Map<string, NotesRoom>();
+  readonly #links = new Map<string, NotesDocLink>();
   readonly #loading = new Map<string, Promise<NotesRoom>>();
   readonly #unloading = new Map<string, Promise<void>>();
   readonly #idle = new Map<string, () => void>();
@@ -56,20 +61,62 @@ export class NotesDocRegistry {
     const doc = new Y.Doc();
     if (stored) Y.applyUpdate(doc, merged(stored.snapshot, stored.updates), 'store');
     const persistence = this.opts.persistence;
-    if (!stored) fillFromTemplate(doc, template());
-    const room = new NotesRoom(name, doc, {
+    let room: NotesRoom | null = null;
+    const startStoring = (through: number) => {
+      persistence.track(name, key, doc, through, (bytes) => room?.measured(bytes));
+    };
+    // Other nodes may hold the document too: they hear every change made here, and this node theirs.
+    const link = await (this.opts.fanout ?? localNotesFanout).join(name, {
+      applyUpdate: (update) => {
+        if (!room) return;
+        room.applyRemote(update);
+        persistence.record(name, update);
+        this.opts.onEdit?.(key);
+      },
+      applyAwareness: (update) => {
+        if (room) applyAwarenessUpdate(room.awareness, update, remoteOrigin);
+      },
+      missingFrom: (stateVector) => {
+        const missing = Y.encodeStateAsUpdate(doc, stateVector);
+        return missing.length > 2 ? missing : null;
+      },
+      startStoring: () => {
+        // The node that stored it is gone: what this node has may be all that is left of its last edits.
+        startStoring(0);
+        persistence.record(name, Y.encodeStateAsUpdate(doc));
+      },
+      stopStoring: () => void persistence.forget(name),
+    });
+    // Only the node that stores a document fills a new one from its template (two would write it twice).
+    if (!stored && link.stores) fillFromTemplate(doc, template());
+    room = new NotesRoom(name, doc, {
       limits: this.opts.limits,
       clock: this.opts.clock,
       stats: this.opts.stats,
       onChange: (update, origin) => {
         persistence.record(name, update);
+        link.publishUpdate(update);
         this.opts.onEdit?.(key, origin);
       },
     });
-    persistence.track(name, key, doc, stored?.through ?? 0, (bytes) => room.measured(bytes));
-    if (!stored) persistence.record(name, Y.encodeStateAsUpdate(doc));
+    const awareness = room.awareness;
+    awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (origin === remoteOrigin) return;
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length > 0) link.publishAwareness(encodeAwarenessUpdate(awareness, changed));
+    });
+    if (link.stores) startStoring(stored?.through ?? 0);
+    if (!stored && link.stores) persistence.record(name, Y.encodeStateAsUpdate(doc));
+    // Edits another node has not stored yet.
+    link.askOthers(Y.encodeStateVector(doc));
     this.#rooms.set(name, room);
+    this.#links.set(name, link);
     return room;
+  }
+
+  /** How many documents are open here. */
+  get size(): number {
+    return this.#rooms.size;
   }
 
   peek(name: string): NotesRoom | undefined {
@@ -92,7 +139,10 @@ export class NotesDocRegistry {
     const room = this.#rooms.get(name);
     if (!room || room.size > 0) return;
     this.#rooms.delete(name);
-    const done = this.opts.persistence.untrack(name).then(() => {
+    const link = this.#links.get(name);
+    this.#links.delete(name);
+    const done = this.opts.persistence.untrack(name).then(async () => {
+      await link?.leave();
       room.destroy();
       room.doc.destroy();
     });

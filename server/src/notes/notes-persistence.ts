@@ -93,6 +93,15 @@ export class NotesPersistence {
     if (this.#tracked.get(name) === tracked) this.#tracked.delete(name);
   }
 
+  /** Stores what is pending, then stops watching the document without a snapshot (another node stores it now). */
+  async forget(name: string): Promise<void> {
+    const tracked = this.#tracked.get(name);
+    if (!tracked) return;
+    await this.flush(name);
+    tracked.debounce.cancel();
+    if (this.#tracked.get(name) === tracked) this.#tracked.delete(name);
+  }
+
   /** Stores every pending edit (of one document, or all) now; resolves once it is durable. */
   flush(name?: string): Promise<void> {
     const targets = name === undefined ? [...this.#tracked.values()] : [this.#tracked.get(name)].filter((t): t is Tracked => !!t);

@@ -13,6 +13,9 @@ export const messageSync = 0;
 export const messageAwareness = 1;
 export const messageQueryAwareness = 3;
 
+/** The origin of changes made on another node: applied here and relayed to everyone, never sent back. */
+export const remoteOrigin = Symbol('another node');
+
 /** What the room needs of a connection: a way to send bytes and to close with a code. */
 export interface NotesConnection {
   send(message: Uint8Array): void;
@@ -272,6 +275,17 @@ export class NotesRoom {
     }
     for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
     this.#onChange(update, origin);
+  }
+
+  /** A change made on another node (stored and relayed there): applied and relayed to everyone here. */
+  applyRemote(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, remoteOrigin);
+    this.#approxBytes += update.length;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, messageSync);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const conn of this.#seats.keys()) conn.send(message);
   }
 
   #fits(extra: number): boolean {

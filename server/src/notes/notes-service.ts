@@ -13,6 +13,7 @@ import type { SessionHost } from '../sessions/session-host';
 import type { NotesKey, NotesStore } from '../store/notes-store';
 import { docNameOf, parseDocName } from './doc-name';
 import { NotesDocRegistry, textOfState } from './doc-registry';
+import type { NotesFanout } from './notes-fanout';
 import { notesToHtml, notesToJson, notesToMarkdown } from './notes-export';
 import { NotesPersistence, defaultPersistence, type FlushListener, type PersistenceOptions } from './notes-persistence';
 import { defaultNotesLimits, type NotesConnection, type NotesIdentity, type NotesLimits, type NotesRoom, type RoomAccess } from './notes-room';
@@ -36,6 +37,8 @@ export interface NotesServiceOptions {
   persistence?: Partial<PersistenceOptions>;
   tokenTtlMs?: number;
   idleMs?: number;
+  /** Other nodes holding the same documents (several nodes on Redis); none by default. */
+  fanout?: NotesFanout;
 }
 
 /** A checked request to open a document, held between the upgrade's check and its completion. */
@@ -125,6 +128,7 @@ export class NotesService {
       stats: this.stats,
       idleMs: opts.idleMs ?? 30_000,
       onEdit: (key, origin) => this.#edited(key, origin),
+      ...(opts.fanout ? { fanout: opts.fanout } : {}),
     });
     this.#tokens = new NotesTokens(opts.secret, opts.clock, opts.tokenTtlMs);
     this.#invitations = new InvitationLimits(opts.clock);
@@ -219,6 +223,11 @@ export class NotesService {
     };
   }
 
+  /** How many notes documents this node holds open. */
+  get openDocuments(): number {
+    return this.#registry.size;
+  }
+
   /** How many notes connections are open now. */
   get openConnections(): number {
     return this.#open;
@@ -261,12 +270,12 @@ export class NotesService {
     for (const listener of this.#activityListeners) listener(sessionId);
   }
 
-  #edited(key: NotesKey, origin: NotesConnection): void {
+  #edited(key: NotesKey, origin?: NotesConnection): void {
     const now = this.#opts.clock.now();
     const edits = this.#lastEdit.get(key.sessionId) ?? new Map<string, number>();
     this.#lastEdit.set(key.sessionId, edits);
     edits.set(docNameOf(key), now);
-    const person = this.#personOf.get(origin);
+    const person = origin && this.#personOf.get(origin);
     if (person !== undefined) this.#writers.typed(docNameOf(key), person, now);
     this.#armWritingTimer(key.sessionId);
     this.#activityChanged(key.sessionId);

@@ -9,6 +9,11 @@ export interface PresenceTracker {
   /** Returns true when this was the member's last connection. */
   disconnect(sessionId: string, memberId: string): boolean;
   present(sessionId: string): ReadonlySet<string>;
+  /**
+   * Present when others (other nodes) change who is here too: `listener` is called with the
+   * session whose presence they changed.
+   */
+  onRemoteChange?(listener: (sessionId: string) => void): () => void;
 }
 
 export class LocalPresence implements PresenceTracker {

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateSessionBody } from '../../../shared/session';
-import { letTimePass, nextDeadline } from '../domain/agenda';
+import { letTimePass } from '../domain/agenda';
 import type { Clock } from '../domain/clock';
-import { notFound } from '../domain/errors';
+import { DomainError, notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { newSession, rosterRecord, type SessionState } from '../domain/session';
 import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
 import type { GroupAssigner } from '../grouping/types';
-import type { SessionStore } from '../store/session-store';
+import type { CommittedChange, SessionStore } from '../store/session-store';
+import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
 import type { PresenceTracker } from './presence';
 
 /** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
@@ -30,6 +31,10 @@ export interface SessionHostOptions {
   assigner: GroupAssigner;
   presence: PresenceTracker;
   onError?: (error: unknown, sessionId: string) => void;
+  /** How deadlines are kept armed; in-process timers unless several nodes share the sessions. */
+  timers?: (due: DueHandler) => AgendaTimers;
+  /** Called after each commit this node made, for /metrics. */
+  onCommit?: () => void;
 }
 
 /**
@@ -40,12 +45,25 @@ export class SessionHost {
   readonly #opts: SessionHostOptions;
   readonly #cache = new Map<string, SessionState>();
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #timers = new Map<string, () => void>();
   readonly #listeners = new Set<Listener>();
+  readonly #timers: AgendaTimers;
+  /** Per session, the last version handed to the listeners: each is told of every version once, in order. */
+  readonly #told = new Map<string, number>();
+  readonly #unfollow: () => void;
   #closed = false;
 
   constructor(opts: SessionHostOptions) {
     this.#opts = opts;
+    const due: DueHandler = async (id) => (await this.execute(id, (state, ctx) => letTimePass(state, ctx))).state;
+    this.#timers = opts.timers?.(due) ?? new LocalAgendaTimers(opts.clock, due, (error, id) => opts.onError?.(error, id));
+    // A store shared by several nodes announces every node's commits, ours included: the cache and
+    // the listeners follow that one ordered feed, so a change made on another node reaches this
+    // node's clients, in order, once. Without it (one process), a commit is told as it is made.
+    this.#unfollow = opts.store.changes?.((change) => this.#heard(change), () => void this.#resync()) ?? (() => undefined);
+  }
+
+  get shared(): boolean {
+    return this.#opts.store.changes !== undefined;
   }
 
   subscribe(listener: Listener): () => void {
@@ -64,6 +82,7 @@ export class SessionHost {
       { sessionId: state.id, at: now, actor: actorLabel(actor), action: 'session.create', fromVersion: 0, toVersion: state.version, detail: { title: state.title } },
     ]);
     this.#cache.set(state.id, state);
+    this.#told.set(state.id, state.version);
     return state;
   }
 
@@ -71,10 +90,23 @@ export class SessionHost {
   async get(sessionId: string): Promise<SessionState> {
     const cached = this.#cache.get(sessionId);
     if (cached) return cached;
+    return this.#reload(sessionId);
+  }
+
+  /** The session as stored now (a cached copy may be behind when the link to a shared store was lost). */
+  refresh(sessionId: string): Promise<SessionState> {
+    return this.#reload(sessionId);
+  }
+
+  /** Reads the session from the store again, keeping whichever of it and the cached one is newer. */
+  async #reload(sessionId: string): Promise<SessionState> {
     const loaded = await this.#opts.store.load(sessionId);
     if (!loaded) throw notFound(`There is no session ${sessionId}.`);
+    const cached = this.#cache.get(sessionId);
+    if (cached && cached.version >= loaded.version) return cached;
     loaded.roster = rosterRecord(loaded.roster);
     this.#cache.set(sessionId, loaded);
+    if (!this.#told.has(sessionId)) this.#told.set(sessionId, loaded.version);
     return loaded;
   }
 
@@ -94,16 +126,58 @@ export class SessionHost {
   }
 
   async #apply(sessionId: string, decide: (state: SessionState, ctx: Context) => Transition | null): Promise<Applied> {
-    const state = await this.get(sessionId);
-    const transition = decide(state, this.context(sessionId));
+    let state = await this.get(sessionId);
+    let transition = decide(state, this.context(sessionId));
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
-    await this.#opts.store.commit(transition.state, state.version, transition.audit);
-    this.#cache.set(sessionId, transition.state);
-    this.#arm(transition.state);
-    const change: SessionChange = { state: transition.state, events: transition.events };
-    for (const listener of this.#listeners) listener(change);
+    try {
+      await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
+    } catch (error) {
+      // Only another node commits this session behind this node's queue, and the feed brings its
+      // change a moment later: rather than wait for it, read the newer version and decide once more
+      // on it (the command is judged on what is true now). A second conflict goes to the caller.
+      if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared) throw error;
+      state = await this.#reload(sessionId);
+      transition = decide(state, this.context(sessionId));
+      if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
+      await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
+    }
+    this.#opts.onCommit?.();
+    if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
+    if (!this.shared) this.#tell({ state: transition.state, events: transition.events });
     return { state: transition.state, audit: transition.audit, result: transition.result ?? {} };
+  }
+
+  /** A commit announced by the shared store (this node's or another's). */
+  #heard(change: CommittedChange): void {
+    if (this.#closed) return;
+    const { state } = change;
+    // A change from another node arrives as plain JSON: its roster is keyed by id like any other.
+    if (Object.getPrototypeOf(state.roster) !== null) state.roster = rosterRecord(state.roster);
+    if ((this.#cache.get(state.id)?.version ?? 0) < state.version) this.#cache.set(state.id, state);
+    this.#tell(change);
+  }
+
+  /** The link to the shared store was lost and is back: catch up on what the feed may have dropped. */
+  async #resync(): Promise<void> {
+    for (const id of [...this.#cache.keys()]) {
+      try {
+        const before = this.#told.get(id) ?? 0;
+        const state = await this.#reload(id);
+        if (state.version > before) this.#tell({ state, events: [] });
+      } catch (error) {
+        this.#opts.onError?.(error, id);
+      }
+    }
+  }
+
+  /** Hands a change to the listeners and re-arms the session's clock, once per version, in order. */
+  #tell(change: SessionChange): void {
+    const { state } = change;
+    if ((this.#told.get(state.id) ?? 0) >= state.version) return;
+    this.#told.set(state.id, state.version);
+    this.#timers.arm(state);
+    for (const listener of this.#listeners) listener(change);
   }
 
   auditLog(sessionId: string): Promise<AuditEntry[]> {
@@ -113,31 +187,15 @@ export class SessionHost {
   /** After a restart: catch every unfinished session up with the time that passed, then arm its clock. */
   async resumeAll(): Promise<number> {
     const ids = await this.#opts.store.listActive();
-    for (const id of ids) this.#arm((await this.execute(id, (state, ctx) => letTimePass(state, ctx))).state);
+    for (const id of ids) this.#timers.arm((await this.execute(id, (state, ctx) => letTimePass(state, ctx))).state);
     return ids.length;
   }
 
-  #arm(state: SessionState): void {
-    this.#timers.get(state.id)?.();
-    this.#timers.delete(state.id);
-    if (this.#closed) return;
-    const at = nextDeadline(state);
-    if (at === null) return;
-    const cancel = this.#opts.clock.setTimer(() => {
-      this.#timers.delete(state.id);
-      // Re-armed even when nothing was due: a timer may fire a millisecond early.
-      this.execute(state.id, (s, ctx) => letTimePass(s, ctx))
-        .then(({ state: s }) => this.#arm(s))
-        .catch((error: unknown) => this.#opts.onError?.(error, state.id));
-    }, at - this.#opts.clock.now());
-    this.#timers.set(state.id, cancel);
-  }
-
-  /** Stops the clocks and waits for commands in flight to be stored. */
+  /** Stops the clocks (giving up their leases) and waits for commands in flight to be stored. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const cancel of this.#timers.values()) cancel();
-    this.#timers.clear();
+    this.#unfollow();
+    await this.#timers.close();
     await Promise.all([...this.#queues.values()]);
   }
 }

@@ -45,7 +45,9 @@ export interface HttpDeps {
   presence: PresenceTracker;
   adminToken: string;
   now: () => number;
-  health: () => 'ok' | 'starting' | 'closing';
+  health: () => 'ok' | 'starting' | 'closing' | 'redis-unavailable';
+  /** Prometheus text for `/metrics`. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   logger: Logger;
   /** The built web client; while it is not built, `/` shows the placeholder home page. */
   clientDir?: string;
@@ -119,6 +121,14 @@ export function httpApp(deps: HttpDeps): express.Express {
   app.get('/readyz', (_req, res) => {
     const status = deps.health();
     res.status(status === 'ok' ? 200 : 503).json({ status });
+  });
+  app.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) {
+      res.status(404).json({ code: 'NOT_FOUND', message: 'This server keeps no metrics.' });
+      return;
+    }
+    const { contentType, body } = await deps.metrics();
+    res.type(contentType).send(body);
   });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);

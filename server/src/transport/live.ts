@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import {
   AgendaCommand,
@@ -77,6 +77,13 @@ export interface LiveDeps {
   limits?: LiveLimits;
   /** Notes activity is coalesced into one message per session per this many ms. */
   notesActivityIntervalMs?: number;
+  /**
+   * Several nodes: the socket.io adapter that carries rooms and broadcasts between them (with
+   * connection state recovery on). Each node renders a change for its own sockets only.
+   */
+  cluster?: { adapter: NonNullable<ServerOptions['adapter']> };
+  /** Counts what is sent, for /metrics. */
+  onDelivered?: (event: string, sockets: number) => void;
   /** The groups' shared notes: tokens to open them, and what happens in them (for the staff). */
   notes?: {
     grant(sessionId: string, actor: Actor, request: NotesTokenRequest): Promise<NotesGrant>;
@@ -110,7 +117,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 20_000,
     pingTimeout: 25_000,
+    ...(deps.cluster
+      ? {
+          adapter: deps.cluster.adapter,
+          // A client that drops for a moment gets back its rooms and what it missed, on any node.
+          connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+        }
+      : {}),
   });
+  const delivered = deps.onDelivered ?? (() => undefined);
   const sockets = new Map<string, Set<LiveSocket>>();
   const presenceTimers = new Map<string, () => void>();
   const presenceInterval = deps.presenceIntervalMs ?? 500;
@@ -384,7 +399,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       placeInAudience(socket, state.id, rendering);
       audiences.add(socket.data.audience);
     }
-    for (const audience of audiences) io.to(audienceRoom(state.id, audience)).emit('state', rendering.view(audience));
+    // Every node hears every change and renders it for its own sockets: `local`, or a client would
+    // get the change once per node through the adapter.
+    for (const audience of audiences) {
+      const room = audienceRoom(state.id, audience);
+      io.local.to(room).emit('state', rendering.view(audience));
+      delivered('state', io.sockets.adapter.rooms.get(room)?.size ?? 0);
+    }
   }
 
   function schedulePresence(sessionId: string): void {
@@ -413,7 +434,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         deps.host.get(sessionId).then(
           (state) => {
             const activity = notesActivity(state);
-            if (activity) io.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('notes:activity', activity);
+            if (activity) io.local.to(audienceRoom(sessionId, 'staff')).to(audienceRoom(sessionId, 'observers')).emit('notes:activity', activity);
           },
           (error: unknown) => deps.logger.error({ err: error, sessionId }, 'notes activity update failed'),
         );
@@ -421,6 +442,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     );
   }
   const unsubscribeActivity = deps.notes?.onActivity(scheduleActivity) ?? (() => undefined);
+  const unsubscribePresence = deps.presence.onRemoteChange?.(schedulePresence) ?? (() => undefined);
 
   /** The staff see every table's balance; each facilitator sees their own table's. */
   async function sendBalance(sessionId: string): Promise<void> {
@@ -466,12 +488,12 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     const now = deps.clock.now();
     for (const event of events) {
       if (event.type === 'warning') {
-        io.to(everyone(state.id)).emit('warning', { stepIndex: event.stepIndex, minutesLeft: event.minutesLeft, serverNow: now });
+        io.local.to(everyone(state.id)).emit('warning', { stepIndex: event.stepIndex, minutesLeft: event.minutesLeft, serverNow: now });
       } else if (event.type === 'broadcast') {
         const message = { id: event.id, text: event.text, from: event.from, groupId: event.groupId, serverNow: now };
         const target = event.groupId === null
-          ? io.to(everyone(state.id))
-          : io.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
+          ? io.local.to(everyone(state.id))
+          : io.local.to(audienceRoom(state.id, `group:${event.groupId}`)).to(audienceRoom(state.id, 'staff'));
         target.emit('broadcast', message);
       } else if (event.type === 'member.moved') {
         // After the state: their screen already shows the new room when they read where it is.
@@ -488,6 +510,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     close: async () => {
       unsubscribe();
       unsubscribeActivity();
+      unsubscribePresence();
       unsubscribeBalance();
       unsubscribeMediaPresence();
       unsubscribeMediaChanged();

@@ -60,8 +60,14 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive', ...json(Health) } } } },
       '/readyz': {
         get: {
-          summary: 'Readiness: sessions resumed and store open',
+          summary: 'Readiness: sessions resumed and store open (and Redis reachable, with REDIS_URL)',
           responses: { '200': { description: 'Ready', ...json(Health) }, '503': { description: 'Not ready', ...json(Health) } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: "This node's metrics in Prometheus text format",
+          responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
         },
       },
       '/api/sessions': {
