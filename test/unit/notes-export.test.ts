@@ -44,8 +44,15 @@ const renderer = new MarkdownIt({ html: true, linkify: true });
 
 describe('the notes template', () => {
   it('puts each question of the step as a heading, with room to write under it', () => {
-    expect(notesTemplate({ title: 'Groups', questions: ['Q one?', 'Q\ntwo'] })).toBe('# Q one?\n\n# Q two\n\n');
-    expect(notesTemplate({ title: 'Groups', questions: [] })).toBe('# Groups\n\n');
+    expect(notesTemplate({ title: 'Groups', questions: ['Q one?', 'Q\ntwo'] }, 'en', 'en')).toBe('# Q one?\n\n# Q two\n\n');
+    expect(notesTemplate({ title: 'Groups', questions: [] }, 'en', 'en')).toBe('# Groups\n\n');
+  });
+
+  it("is in the group's discussion language, a question not yet translated staying in the session's first", () => {
+    const step = { title: { en: 'Groups', fr: 'Groupes' }, questions: [{ en: 'Why?', fr: 'Pourquoi ?' }, 'How?'] };
+    expect(notesTemplate(step, 'fr', 'en')).toBe('# Pourquoi ?\n\n# How?\n\n');
+    expect(notesTemplate({ ...step, questions: [] }, 'fr', 'en')).toBe('# Groupes\n\n');
+    expect(notesTemplate(step, 'es', 'en')).toBe('# Why?\n\n# How?\n\n');
   });
 });
 

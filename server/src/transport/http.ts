@@ -27,7 +27,7 @@ import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
 import { importRoster, moderatorLinkId, parseRosterCsv, revokeInvite, revokeInvites, validateRosterRows } from '../domain/roster';
 import type { SessionState } from '../domain/session';
-import { audienceOf, renderView } from '../domain/views';
+import { viewFor } from '../domain/views';
 import type { SessionHost } from '../sessions/session-host';
 import type { PresenceTracker } from '../sessions/presence';
 import { homePage } from './home-page';
@@ -140,7 +140,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     const { state, actor } = await sessionAndActor(req);
     authorize(actor, 'session.inspect');
     const present = deps.presence.present(state.id);
-    res.json(renderView(state, audienceOf(state, actor), present, deps.now()));
+    res.json(viewFor(state, actor, present, deps.now()));
   });
 
   api.post('/sessions/:id/roster', async (req, res) => {
@@ -179,7 +179,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const command = AgendaCommand.parse({ ...body, type });
     const { state: after } = await deps.host.execute(state.id, (s, ctx) => driveAgenda(s, actor, command, ctx));
-    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+    res.json(viewFor(after, actor, deps.presence.present(state.id), deps.now()));
   });
 
   /** Group arrangement for automation: the same domain commands as the moderator console's. */
@@ -205,7 +205,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     }
     const decide = groupCommands[action](req.body ?? {});
     const { state: after } = await deps.host.execute(state.id, (s, ctx) => decide(s, actor, ctx));
-    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+    res.json(viewFor(after, actor, deps.presence.present(state.id), deps.now()));
   });
 
   api.post('/sessions/:id/broadcast', async (req, res) => {

@@ -46,6 +46,8 @@ interface SocketData {
   /** What the link said: checked against the roster again on every change and command. */
   claims: LinkClaims;
   audience: Audience | null;
+  /** The language this socket reads the agenda in (null: every language, for staff and observers). */
+  language: string | null;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -69,6 +71,8 @@ export interface LiveDeps {
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
+/** Within an audience, those who read the agenda in one language. */
+const languageRoom = (sessionId: string, audience: Audience, language: string | null) => `${audienceRoom(sessionId, audience)}@${language ?? '*'}`;
 /** Audiences that see every group, and so the notes' activity. */
 const seesAllGroups = (audience: Audience | null) => audience === 'staff' || audience === 'observers';
 
@@ -100,7 +104,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       }
       const claims = await deps.invites.claimsOf(handshake.data.token);
       const state = await deps.host.get(claims.sid);
-      socket.data = { sessionId: claims.sid, actor: deps.invites.admitted(state, claims), claims, audience: null };
+      socket.data = { sessionId: claims.sid, actor: deps.invites.admitted(state, claims), claims, audience: null, language: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -199,7 +203,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         });
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
         placeInAudience(socket, state.id, rendering);
-        socket.emit('state', rendering.view(socket.data.audience!));
+        socket.emit('state', rendering.view(socket.data.audience!, socket.data.language));
         if (seesAllGroups(socket.data.audience)) {
           const activity = notesActivity(state);
           if (activity) socket.emit('notes:activity', activity);
@@ -215,10 +219,16 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   /** Moves the socket to the room of what it should now see; true when that changed. */
   function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
     const audience = rendering.audienceOf(socket.data.actor);
-    if (audience === socket.data.audience) return false;
-    if (socket.data.audience) void socket.leave(audienceRoom(sessionId, socket.data.audience));
+    const language = rendering.contentLanguageOf(socket.data.actor, audience);
+    if (audience === socket.data.audience && language === socket.data.language) return false;
+    if (socket.data.audience) {
+      void socket.leave(audienceRoom(sessionId, socket.data.audience));
+      void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
+    }
     void socket.join(audienceRoom(sessionId, audience));
+    void socket.join(languageRoom(sessionId, audience, language));
     socket.data.audience = audience;
+    socket.data.language = language;
     return true;
   }
 
@@ -240,14 +250,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
   function publish(state: SessionState): void {
     const rendering = new SessionRendering(state, deps.presence.present(state.id), deps.clock.now());
-    const audiences = new Set<Audience>();
+    const audiences = new Map<string, { audience: Audience; language: string | null }>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
-      audiences.add(socket.data.audience);
+      const { audience, language } = socket.data;
+      audiences.set(languageRoom(state.id, audience, language), { audience, language });
     }
-    for (const audience of audiences) io.to(audienceRoom(state.id, audience)).emit('state', rendering.view(audience));
+    for (const [room, { audience, language }] of audiences) io.to(room).emit('state', rendering.view(audience, language));
   }
 
   function schedulePresence(sessionId: string): void {
