@@ -39,7 +39,7 @@ export function notesToHtml(exp: NotesExport): string {
   for (const step of exp.steps) {
     const langOf = (language: string | undefined) => (language && isLanguageTag(language) ? ` lang="${escapeHtml(language)}"` : '');
     const named = (language: string | undefined) => (language ? ` (${escapeHtml(language)})` : '');
-    body.push('<section class="step">', `<h2><span${langOf(step.language)}>${escapeHtml(step.title)}</span> <small>(step ${step.stepIndex})</small></h2>`);
+    body.push('<section class="step">', `<h2>${step.language ? `<span${langOf(step.language)}>${escapeHtml(step.title)}</span>` : escapeHtml(step.title)} <small>(step ${step.stepIndex})</small></h2>`);
     if (step.questions.length > 0) {
       body.push(`<p>Questions${named(step.language)}:</p>`, `<ol${langOf(step.language)}>`, ...step.questions.map((q) => `<li>${escapeHtml(q)}</li>`), '</ol>');
     }
