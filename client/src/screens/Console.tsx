@@ -4,6 +4,7 @@ import { AgendaControl } from '../console/AgendaControl';
 import { BroadcastForm } from '../console/BroadcastForm';
 import { GroupPreview } from '../console/GroupPreview';
 import { HelpCalls } from '../console/HelpCalls';
+import { MissingTranslations } from '../console/MissingTranslations';
 import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
@@ -64,6 +65,7 @@ export function Console({ client, live, view, seat }: Props) {
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} onVisit={visit} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
+          {canDrive && <MissingTranslations view={view} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
         </div>
