@@ -30,6 +30,8 @@ export interface Overrides {
   notesStore?: NotesStore;
   /** Limits, persistence timing, token lifetime of the shared notes. */
   notes?: Pick<NotesServiceOptions, 'limits' | 'persistence' | 'tokenTtlMs' | 'idleMs'>;
+  /** Where the built web client is (default client/dist). */
+  clientDir?: string;
 }
 
 export interface Roundtable {
@@ -88,6 +90,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     health: () => health,
     logger,
     notes,
+    ...(overrides.clientDir !== undefined ? { clientDir: overrides.clientDir } : {}),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {

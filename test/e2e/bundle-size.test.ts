@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { clientDist } from '../../client/build';
 import { describe as describeLoad, initialLoad } from '../../client/bundle-size';
@@ -21,5 +22,16 @@ describe('the web client build', () => {
     const entry = readFileSync(join(clientDist, [...initial][0]!), 'utf8');
     expect(entry).not.toMatch(/@codemirror|y-codemirror/);
     expect(existsSync(join(clientDist, 'index.html'))).toBe(true);
+  });
+
+  it('writes every script and style sheet also gzipped and brotli-compressed, for the server to send as they are', () => {
+    const assets = join(clientDist, 'assets');
+    const texts = readdirSync(assets).filter((f) => /\.(js|css)$/.test(f));
+    expect(texts.length).toBeGreaterThan(1);
+    for (const file of texts) {
+      const original = readFileSync(join(assets, file));
+      expect(gunzipSync(readFileSync(join(assets, `${file}.gz`))).equals(original), `${file}.gz`).toBe(true);
+      expect(brotliDecompressSync(readFileSync(join(assets, `${file}.br`))).equals(original), `${file}.br`).toBe(true);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import type { Logger } from 'pino';
 import { RosterImportQuery, RosterJsonBody, SessionIdParams } from '../../../shared/api';
 import {
@@ -117,7 +118,12 @@ export function httpApp(deps: HttpDeps): express.Express {
     if (existsSync(clientPage)) sendClient(res);
     else next();
   });
-  app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  // Hashed assets are served precompressed (brotli, else gzip, as the browser accepts; Vary:
+  // Accept-Encoding) and cached for good: a new build has new names.
+  app.use(
+    '/assets',
+    expressStaticGzip(join(clientDir, 'assets'), { enableBrotli: true, orderPreference: ['br', 'gzip'], index: false, serveStatic: { immutable: true, maxAge: '1y' } }),
+  );
 
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));
