@@ -102,4 +102,12 @@ describe('the agenda in every session language', () => {
     expect(error.code).toBe('BAD_INPUT');
     expect((error.details ?? []).map((d) => d.field)).toEqual(['agenda.0.title', 'agenda.1.title', 'agenda.1.questions.0']);
   });
+
+  it('shows texts per language in the OpenAPI description', async () => {
+    const doc = JSON.stringify(await (await server.api('/api/openapi.json', { token: null })).json());
+    const questions = /"questions":\{[^]*?"items":(\{"anyOf":\[[^\]]*\])/.exec(doc)?.[1] ?? '';
+    expect(questions).toContain('"type":"string"');
+    expect(questions).toContain('"type":"object"');
+    expect(doc).toContain('The text, or the text per language');
+  });
 });

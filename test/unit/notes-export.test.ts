@@ -70,6 +70,21 @@ describe('exporting notes', () => {
     expect(md).toContain('### Group g2\n\n_(no notes)_');
   });
 
+  it('keeps the questions as given and says which language each is in', () => {
+    const multilingual: NotesExport = {
+      ...publication,
+      steps: [{ ...publication.steps[0]!, language: 'en', translations: { fr: { title: 'Discussion en groupes', questions: ['En quoi ces résultats m’inspirent-ils ?', null] } } }],
+    };
+    const md = notesToMarkdown(multilingual);
+    expect(md).toContain('Questions (en):\n\n1. How do these results inspire me?');
+    expect(md).toContain('Title (fr): Discussion en groupes');
+    expect(md).toContain('Questions (fr):\n\n1. En quoi ces résultats m’inspirent-ils ?\n\n');
+    const html = notesToHtml(multilingual);
+    expect(html).toMatch(/<ol lang="fr">\s*<li value="1">En quoi ces résultats m’inspirent-ils \?<\/li>\s*<\/ol>/);
+    expect(html).toContain('<ol lang="en">');
+    expect(NotesExport.parse(JSON.parse(notesToJson(multilingual))).steps[0]!.translations?.fr?.questions).toEqual(['En quoi ces résultats m’inspirent-ils ?', null]);
+  });
+
   it('publishes without names: roles only, in Markdown, HTML and JSON', () => {
     for (const body of [notesToMarkdown(publication), notesToHtml(publication), notesToJson(publication)]) {
       for (const name of ['Ama', 'Bo', 'p1', 'p2']) expect(body).not.toContain(name);
