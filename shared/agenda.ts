@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { localizedText } from './content';
 
 /** Minutes before the end of a step at which everyone in it is warned. */
 export const defaultWarningMinutes = [5, 1];
 
 const stepBase = {
-  title: z.string().trim().min(1).max(200),
+  title: localizedText(200),
   minutes: z.number().positive().max(24 * 60),
   /** `auto`: the next step begins when this one reaches zero; `hold`: stays at zero until the moderator moves on. */
   advance: z.enum(['auto', 'hold']).default('hold'),
   warnings: z.array(z.number().positive().max(24 * 60)).max(5).default(defaultWarningMinutes),
-  note: z.string().max(2000).optional(),
+  note: localizedText(2000).optional(),
 };
 
 export const PlenaryStep = z.object({
@@ -22,7 +23,7 @@ export const PlenaryStep = z.object({
 export const BreakoutStep = z.object({
   kind: z.literal('breakout'),
   ...stepBase,
-  questions: z.array(z.string().trim().min(1).max(1000)).max(20).default([]),
+  questions: z.array(localizedText(1000)).max(20).default([]),
   groupSize: z.number().int().min(3).max(12).default(5),
   /**
    * No group smaller than this while the roster allows it (default 3; at most `groupSize`). Set 1
@@ -60,3 +61,26 @@ export const Agenda = z
       }
     });
   });
+
+/**
+ * A step as one person sees it: every text in one language (theirs, or the session's first where it
+ * is not translated yet). `untranslated` names the texts shown in another language than the
+ * person's; `translations` (staff and observers only) holds every language each text is given in.
+ */
+const viewTexts = {
+  title: z.string(),
+  note: z.string().optional(),
+  untranslated: z.array(z.string()).default([]),
+  translations: z
+    .object({
+      title: z.record(z.string(), z.string()),
+      note: z.record(z.string(), z.string()).optional(),
+      questions: z.array(z.record(z.string(), z.string())).optional(),
+    })
+    .optional(),
+};
+export const ViewStep = z.discriminatedUnion('kind', [
+  PlenaryStep.extend(viewTexts),
+  BreakoutStep.extend({ ...viewTexts, questions: z.array(z.string()) }),
+]);
+export type ViewStep = z.infer<typeof ViewStep>;

@@ -1,4 +1,5 @@
 export * from './agenda';
+export * from './content';
 export * from './commands';
 export * from './errors';
 export * from './notes';

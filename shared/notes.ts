@@ -147,8 +147,13 @@ export const NotesExportGroup = z.object({
 
 export const NotesExportStep = z.object({
   stepIndex: z.number().int(),
+  /** As the organizer gave them, in the session's first language (`language`). */
   title: z.string(),
   questions: z.array(z.string()),
+  /** The language `title` and `questions` are in. */
+  language: z.string().optional(),
+  /** The same texts in each other language they are given in (null where not translated). */
+  translations: z.record(z.string(), z.object({ title: z.string().nullable(), questions: z.array(z.string().nullable()) })).optional(),
   groups: z.array(NotesExportGroup),
 });
 

@@ -1,21 +1,23 @@
 import { z } from 'zod';
-import { Agenda, AgendaStep } from './agenda';
+import { Agenda, ViewStep } from './agenda';
+import { MissingTranslation, languageCode, unknownTextLanguages } from './content';
 
 export const roles = ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'] as const;
 export const Role = z.enum(roles);
 export type Role = z.infer<typeof Role>;
 
-const languageCode = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'a language code such as en or fr');
-
-export const CreateSessionBody = z.object({
-  title: z.string().trim().min(1).max(200),
-  languages: z.array(languageCode).min(1).max(50),
-  agenda: Agenda,
-});
+export const CreateSessionBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    /** The first is the language plain texts are in, and what a person sees where a text lacks theirs. */
+    languages: z.array(languageCode).min(1).max(50),
+    agenda: Agenda,
+  })
+  .superRefine((body, ctx) => {
+    for (const { stepIndex, text, language } of unknownTextLanguages(body.agenda, body.languages)) {
+      ctx.addIssue({ code: 'custom', path: ['agenda', stepIndex, ...text.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: `${language} is not one of the session's languages` });
+    }
+  });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 export type CreateSessionInput = z.input<typeof CreateSessionBody>;
 
@@ -141,7 +143,10 @@ export const SessionView = z.object({
   id: z.string(),
   title: z.string(),
   languages: z.array(z.string()),
-  agenda: z.array(AgendaStep),
+  /** Each step's texts in the audience's language (see ViewStep). */
+  agenda: z.array(ViewStep),
+  /** The language the steps' texts were chosen for; null for staff and observers (the session's first language, with every translation). */
+  contentLanguage: z.string().nullable(),
   status: SessionStatus,
   /** -1 in the lobby. */
   stepIndex: z.number().int(),
@@ -166,6 +171,8 @@ export const SessionView = z.object({
   groups: z.array(GroupView).optional(),
   assignment: AssignmentView.nullable().optional(),
   helpCalls: z.array(HelpCallView).optional(),
+  /** Texts of the agenda not yet given in every session language (moderators and organizers). */
+  missingTranslations: z.array(MissingTranslation).optional(),
   /** The groups the next breakout will open with, for moderators to review. */
   preview: GroupPreviewView.nullable().optional(),
   /** People on the roster who speak none of the session's languages, for organizers and moderators. */

@@ -1,6 +1,6 @@
 import type { i18n as I18n } from 'i18next';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import { TranslationContext, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
+import { TranslationContext, loadLanguage, pickLanguage, uiLanguages, useT, type Translation, type UiLanguage } from './i18n/i18n';
 import type { LiveState, SessionClient } from './live/session-client';
 import { Breakout } from './screens/Breakout';
 import { Console } from './screens/Console';
@@ -47,10 +47,19 @@ function useDocumentLanguage(i18n: I18n, language: UiLanguage, title: string): T
   return translation;
 }
 
-function chooseLanguage(setLanguage: (l: UiLanguage) => void, code: string): void {
+/** Shows the interface in `language` once its translations have arrived. */
+function switchTo(i18n: I18n, setLanguage: (l: UiLanguage) => void, language: UiLanguage): void {
+  loadLanguage(i18n, language).then(
+    () => setLanguage(language),
+    // Offline at that moment: the interface stays in the language it has.
+    () => undefined,
+  );
+}
+
+function chooseLanguage(i18n: I18n, setLanguage: (l: UiLanguage) => void, code: string): void {
   const language = pickLanguage([code]);
   if (!language) return;
-  setLanguage(language);
+  switchTo(i18n, setLanguage, language);
   try {
     localStorage.setItem(storedLanguageKey, language);
   } catch {
@@ -67,7 +76,7 @@ export function StaticApp({ i18n, page }: { i18n: I18n; page: 'home' | 'missing-
     <TranslationContext.Provider value={translation}>
       <header class="topbar">
         <span class="brand">{t('app.name')}</span>
-        <LanguagePicker languages={[...uiLanguages]} value={language} onChange={(code) => chooseLanguage(setLanguage, code)} />
+        <LanguagePicker languages={[...uiLanguages]} value={language} onChange={(code) => chooseLanguage(i18n, setLanguage, code)} />
       </header>
       <main id="main" tabIndex={-1}>
         {page === 'home' ? <Home /> : <Problem problem={{ kind: 'missing-link' }} />}
@@ -85,8 +94,8 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
   // The participant's own choice, as the server recorded it, wins over this device's guess.
   useEffect(() => {
     const chosen = pickLanguage([seat?.language]);
-    if (chosen) setLanguage(chosen);
-  }, [seat?.language]);
+    if (chosen) switchTo(i18n, setLanguage, chosen);
+  }, [i18n, seat?.language]);
 
   useEffect(() => {
     client.start();
@@ -116,7 +125,7 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
   const whoId = useId();
 
   const changeLanguage = (code: string) => {
-    chooseLanguage(setLanguage, code);
+    chooseLanguage(i18n, setLanguage, code);
     // A joined participant's language is part of their profile: the server keeps it for next time.
     if (seat?.memberId && seat.consented && seat.language !== code && view?.languages.includes(code)) {
       void client.send('profile:update', { displayName: seat.name, language: code, consent: true });

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { SessionApp, StaticApp, initialLanguage } from './app';
-import { createI18n } from './i18n/i18n';
+import { createI18n, loadLanguage } from './i18n/i18n';
 import { SessionClient } from './live/session-client';
 
 /**
@@ -9,7 +9,10 @@ import { SessionClient } from './live/session-client';
  */
 const token = decodeURIComponent(window.location.hash.replace(/^#/, '')).trim();
 const root = document.getElementById('app')!;
-const i18n = createI18n(initialLanguage());
+const language = initialLanguage();
+const i18n = createI18n(language);
+// Only the language this person reads is fetched before the first screen.
+await loadLanguage(i18n, language);
 
 if (token) {
   render(<SessionApp i18n={i18n} client={new SessionClient(window.location.origin, token)} />, root);

@@ -56,6 +56,8 @@ export interface Overrides {
   cluster?: { leaseMs?: number; nodeTimeoutMs?: number };
   /** The Redis parts, required with REDIS_URL; `startRoundtable` loads them. */
   scaled?: ScaledParts;
+  /** Where the built web client is (default client/dist). */
+  clientDir?: string;
 }
 
 export interface Roundtable {
@@ -199,6 +201,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
           connectSources: [config.livekit.url, livekitApiUrl(config.livekit)],
         }
       : {}),
+    ...(overrides.clientDir !== undefined ? { clientDir: overrides.clientDir } : {}),
   });
   httpServer.on('request', app);
   const live = attachLive(httpServer, {

@@ -1,16 +1,30 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { clientDist } from '../../client/build';
 import { describe as describeLoad, initialLoad } from '../../client/bundle-size';
 
-/** A participant's first load: at most 150 KB of gzipped JavaScript before the lazy notes and media. */
+/** A participant's first load: at most 100 KB of gzipped JavaScript, their language's translations included, before the lazy notes and media. */
 describe('the web client build', () => {
-  it('keeps the initial JavaScript for a participant within 150 KB gzipped', () => {
+  it('keeps the initial JavaScript for a participant within 100 KB gzipped, with their language', () => {
     const load = initialLoad();
     console.log(describeLoad(load));
     expect(load.js.length).toBeGreaterThan(0);
-    expect(load.jsGzip).toBeLessThanOrEqual(150 * 1024);
+    expect(load.firstLoadGzip).toBeLessThanOrEqual(100 * 1024);
+  });
+
+  it('fetches translations per language: none of them is in the initial JavaScript', () => {
+    const load = initialLoad();
+    expect(load.languages.map((l) => l.language).sort()).toEqual(['en', 'fr']);
+    const initial = new Set(load.js.map((f) => f.file));
+    for (const language of load.languages) expect(initial.has(language.file), language.file).toBe(false);
+    // Strings of either file are nowhere in the initial chunks.
+    for (const file of initial) {
+      const code = readFileSync(join(clientDist, file), 'utf8');
+      expect(code).not.toContain('Aller au contenu');
+      expect(code).not.toContain('Skip to content');
+    }
   });
 
   it('leaves the notes editor out of the first load', () => {
@@ -38,5 +52,16 @@ describe('the web client build', () => {
     expect(key, 'a chunk of its own for the LiveKit room').toBeDefined();
     // No chunk loads it statically: only a dynamic import, once a ticket says LiveKit.
     for (const chunk of Object.values(manifest)) expect(chunk.imports ?? []).not.toContain(key);
+  });
+
+  it('writes every script and style sheet also gzipped and brotli-compressed, for the server to send as they are', () => {
+    const assets = join(clientDist, 'assets');
+    const texts = readdirSync(assets).filter((f) => /\.(js|css)$/.test(f));
+    expect(texts.length).toBeGreaterThan(1);
+    for (const file of texts) {
+      const original = readFileSync(join(assets, file));
+      expect(gunzipSync(readFileSync(join(assets, `${file}.gz`))).equals(original), `${file}.gz`).toBe(true);
+      expect(brotliDecompressSync(readFileSync(join(assets, `${file}.br`))).equals(original), `${file}.br`).toBe(true);
+    }
   });
 });

@@ -44,8 +44,15 @@ const renderer = new MarkdownIt({ html: true, linkify: true });
 
 describe('the notes template', () => {
   it('puts each question of the step as a heading, with room to write under it', () => {
-    expect(notesTemplate({ title: 'Groups', questions: ['Q one?', 'Q\ntwo'] })).toBe('# Q one?\n\n# Q two\n\n');
-    expect(notesTemplate({ title: 'Groups', questions: [] })).toBe('# Groups\n\n');
+    expect(notesTemplate({ title: 'Groups', questions: ['Q one?', 'Q\ntwo'] }, 'en', 'en')).toBe('# Q one?\n\n# Q two\n\n');
+    expect(notesTemplate({ title: 'Groups', questions: [] }, 'en', 'en')).toBe('# Groups\n\n');
+  });
+
+  it("is in the group's discussion language, a question not yet translated staying in the session's first", () => {
+    const step = { title: { en: 'Groups', fr: 'Groupes' }, questions: [{ en: 'Why?', fr: 'Pourquoi ?' }, 'How?'] };
+    expect(notesTemplate(step, 'fr', 'en')).toBe('# Pourquoi ?\n\n# How?\n\n');
+    expect(notesTemplate({ ...step, questions: [] }, 'fr', 'en')).toBe('# Groupes\n\n');
+    expect(notesTemplate(step, 'es', 'en')).toBe('# Why?\n\n# How?\n\n');
   });
 });
 
@@ -61,6 +68,21 @@ describe('exporting notes', () => {
     // The notes' own headings sit below the group's.
     expect(md).toContain('#### How do these results inspire me?\n\n- hope');
     expect(md).toContain('### Group g2\n\n_(no notes)_');
+  });
+
+  it('keeps the questions as given and says which language each is in', () => {
+    const multilingual: NotesExport = {
+      ...publication,
+      steps: [{ ...publication.steps[0]!, language: 'en', translations: { fr: { title: 'Discussion en groupes', questions: ['En quoi ces résultats m’inspirent-ils ?', null] } } }],
+    };
+    const md = notesToMarkdown(multilingual);
+    expect(md).toContain('Questions (en):\n\n1. How do these results inspire me?');
+    expect(md).toContain('Title (fr): Discussion en groupes');
+    expect(md).toContain('Questions (fr):\n\n1. En quoi ces résultats m’inspirent-ils ?\n\n');
+    const html = notesToHtml(multilingual);
+    expect(html).toMatch(/<ol lang="fr">\s*<li value="1">En quoi ces résultats m’inspirent-ils \?<\/li>\s*<\/ol>/);
+    expect(html).toContain('<ol lang="en">');
+    expect(NotesExport.parse(JSON.parse(notesToJson(multilingual))).steps[0]!.translations?.fr?.questions).toEqual(['En quoi ces résultats m’inspirent-ils ?', null]);
   });
 
   it('publishes without names: roles only, in Markdown, HTML and JSON', () => {

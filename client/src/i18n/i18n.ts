@@ -1,17 +1,27 @@
-import i18next, { type TFunction, type i18n as I18n } from 'i18next';
+import i18next, { type Resource, type TFunction, type i18n as I18n } from 'i18next';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import en from './en.json';
-import fr from './fr.json';
 
 /** Interface languages with a complete translation file; a session may discuss in others. */
 export const uiLanguages = ['en', 'fr'] as const;
 export type UiLanguage = (typeof uiLanguages)[number];
 
-export function createI18n(language: UiLanguage): I18n {
+type Translations = Record<string, unknown>;
+
+/**
+ * Each language's file is its own chunk, fetched when that language is first wanted: a person
+ * downloads the one they read, however many languages Roundtable speaks.
+ */
+const translationFiles = import.meta.glob<Translations>('./*.json', { import: 'default' });
+
+/** An i18n instance in `language`, with the translations given (none: load them with `loadLanguage`). */
+export function createI18n(language: UiLanguage, translations: Partial<Record<UiLanguage, Translations>> = {}): I18n {
   const instance = i18next.createInstance();
+  const resources: Resource = {};
+  for (const [code, translation] of Object.entries(translations)) resources[code] = { translation };
   void instance.init({
-    resources: { en: { translation: en }, fr: { translation: fr } },
+    resources,
+    partialBundledLanguages: true,
     lng: language,
     fallbackLng: 'en',
     supportedLngs: [...uiLanguages],
@@ -21,6 +31,14 @@ export function createI18n(language: UiLanguage): I18n {
     showSupportNotice: false,
   });
   return instance;
+}
+
+/** Fetches a language's translations once; resolves when the interface can be shown in it. */
+export async function loadLanguage(i18n: I18n, language: UiLanguage): Promise<void> {
+  if (i18n.hasResourceBundle(language, 'translation')) return;
+  const load = translationFiles[`./${language}.json`];
+  if (!load) throw new Error(`No translation file for ${language}.`);
+  i18n.addResourceBundle(language, 'translation', await load());
 }
 
 /** The first of `candidates` (language codes such as fr, fr-CA, en-GB) that has a translation. */

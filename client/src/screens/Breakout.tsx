@@ -1,5 +1,6 @@
 import { useId, useState } from 'preact/hooks';
 import type { GroupView, OwnHelpCall, Seat, SessionView } from '../../../shared/session';
+import { AgendaText } from '../content/AgendaText';
 import { languageName, useT, useTranslation } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -56,7 +57,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             {questions.length > 0 ? (
               <ol class="questions" data-testid="questions">
                 {questions.map((q, i) => (
-                  <li key={i}>{q}</li>
+                  <li key={i}>{step && <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />}</li>
                 ))}
               </ol>
             ) : (

@@ -6,6 +6,7 @@ import { BroadcastForm } from '../console/BroadcastForm';
 import { GroupPreview } from '../console/GroupPreview';
 import { HelpCalls } from '../console/HelpCalls';
 import { LanguageWarnings } from '../console/LanguageWarnings';
+import { MissingTranslations } from '../console/MissingTranslations';
 import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
@@ -69,6 +70,7 @@ export function Console({ client, live, view, seat }: Props) {
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} media={live.mediaPresence} onVisit={visit} />}
           {breakout && <TablesOutOfBalance balance={live.speaking} groups={view.groups ?? []} />}
           {reportBack && <ReportQueue client={client} live={live} view={view} seat={seat} canDrive={canDrive} />}
+          {canDrive && <MissingTranslations view={view} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
           {view.status !== 'ended' && <MediaStrip client={client} seat={seat} {...(visiting && breakout ? { visitGroupId: visiting } : {})} />}

@@ -1,4 +1,5 @@
 import type { Seat, SessionView } from '../../../shared/session';
+import { AgendaText } from '../content/AgendaText';
 import { useT } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -37,7 +38,11 @@ export function Plenary({ client, live, view, seat }: Props) {
             <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
           )}
           {waitingForGroup && <p class="lead">{t('plenary.waitingForGroup')}</p>}
-          {step?.note && <p class="step-note">{step.note}</p>}
+          {step?.note && (
+            <p class="step-note">
+              <AgendaText view={view} step={step} path="note" text={step.note} />
+            </p>
+          )}
           {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}
           <Floor client={client} view={view} seat={seat} />
           <MediaStrip client={client} seat={seat} />

@@ -1,5 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { SessionView } from '../../../shared/session';
+import { AgendaText } from '../content/AgendaText';
 import { useT } from '../i18n/i18n';
 
 /** The programme, the current step marked for sight and for assistive technology. */
@@ -15,7 +16,9 @@ export function Agenda({ view }: { view: SessionView }) {
           const done = view.status === 'ended' || i < view.stepIndex;
           return (
             <li key={i} class={current ? 'agenda-step current' : done ? 'agenda-step done' : 'agenda-step'} aria-current={current ? 'step' : undefined}>
-              <span class="agenda-title">{step.title}</span>
+              <span class="agenda-title">
+                <AgendaText view={view} step={step} path="title" text={step.title} />
+              </span>
               <span class="agenda-meta">
                 {t(`agenda.kind.${step.kind}`)} · {t('agenda.minutes', { count: step.minutes })}
               </span>

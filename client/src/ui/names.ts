@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { AgendaStep } from '../../../shared/agenda';
+import type { ViewStep } from '../../../shared/agenda';
 import type { Role, Seat, SessionView } from '../../../shared/session';
 
 /** "Group 2" for the engine's labels g1, g2…; other labels as they are. */
@@ -18,7 +18,7 @@ export function whoLabel(t: TFunction, seat: Pick<Seat, 'name' | 'role' | 'membe
   return seat.name === role || !seat.memberId ? role : t('app.who', { name: seat.name, role });
 }
 
-export function currentStep(view: SessionView): AgendaStep | undefined {
+export function currentStep(view: SessionView): ViewStep | undefined {
   return view.stepIndex >= 0 ? view.agenda[view.stepIndex] : undefined;
 }
 

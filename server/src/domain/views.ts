@@ -1,3 +1,5 @@
+import type { AgendaStep, ViewStep } from '../../../shared/agenda';
+import { missingTranslations, resolveText, textsByLanguage } from '../../../shared/content';
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
 import { speaksNoneOf } from './language-warnings';
@@ -14,7 +16,10 @@ import { currentStep, inBreakout, shownName, type SessionState } from './session
  */
 export type Audience = 'staff' | 'observers' | 'plenary' | `group:${string}`;
 
-type SharedView = Omit<SessionView, 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'languageWarnings' | 'missing'>;
+type SharedView = Omit<SessionView, 'agenda' | 'contentLanguage' | 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'missingTranslations' | 'languageWarnings' | 'missing'>;
+
+/** Staff and observers see every language; everyone else, the agenda's texts in their own. */
+const seesEveryLanguage = (audience: Audience) => audience === 'staff' || audience === 'observers';
 
 /**
  * One session at one moment, rendered for any number of audiences: the parts every audience
@@ -27,7 +32,8 @@ export class SessionRendering {
   readonly #open: boolean;
   #groupOfMember: Map<string, PlannedGroup> | undefined;
   #shared: SharedView | undefined;
-  readonly #views = new Map<Audience, SessionView>();
+  readonly #views = new Map<string, SessionView>();
+  readonly #agendas = new Map<string, ViewStep[]>();
 
   constructor(state: SessionState, present: ReadonlySet<string>, now: number) {
     this.#state = state;
@@ -47,18 +53,41 @@ export class SessionRendering {
     return 'plenary';
   }
 
-  view(audience: Audience): SessionView {
-    let view = this.#views.get(audience);
+  /**
+   * The language this person reads the agenda in: the one they chose, else their first, else the
+   * session's first. Null for staff and observers, whose view carries every language.
+   */
+  contentLanguageOf(actor: Actor, audience: Audience = this.audienceOf(actor)): string | null {
+    if (seesEveryLanguage(audience)) return null;
+    const member = actor.memberId ? this.#state.roster[actor.memberId] : undefined;
+    return member?.language ?? member?.languages[0] ?? this.#state.languages[0] ?? null;
+  }
+
+  /** The view of one audience; people who read another language share all of it but the agenda's texts. */
+  view(audience: Audience, language: string | null = null): SessionView {
+    const contentLanguage = seesEveryLanguage(audience) ? null : (language ?? this.#state.languages[0] ?? null);
+    const key = `${audience} ${contentLanguage ?? '*'}`;
+    let view = this.#views.get(key);
     if (!view) {
-      view = this.#render(audience);
-      this.#views.set(audience, view);
+      view = this.#render(audience, contentLanguage);
+      this.#views.set(key, view);
     }
     return view;
   }
 
-  #render(audience: Audience): SessionView {
+  #agenda(language: string | null): ViewStep[] {
+    const key = language ?? '*';
+    let agenda = this.#agendas.get(key);
+    if (!agenda) {
+      agenda = this.#state.agenda.map((step) => viewStep(step, language, this.#state.languages[0] ?? 'en'));
+      this.#agendas.set(key, agenda);
+    }
+    return agenda;
+  }
+
+  #render(audience: Audience, contentLanguage: string | null): SessionView {
     const state = this.#state;
-    const view: SessionView = { ...this.#sharedView(), group: null };
+    const view: SessionView = { ...this.#sharedView(), agenda: this.#agenda(contentLanguage), contentLanguage, group: null };
     if (audience.startsWith('group:')) {
       const group = state.groups.find((g) => `group:${g.id}` === audience);
       view.group = group ? this.#groupView(group, false) : null;
@@ -69,6 +98,7 @@ export class SessionRendering {
       view.assignment = state.assignment;
       if (staff) {
         view.helpCalls = state.helpCalls.map(helpCallView);
+        view.missingTranslations = missingTranslations(state.agenda, state.languages);
         view.preview = state.preview ? { ...state.preview, groups: state.preview.groups.map((g) => this.#groupView(g, true)) } : null;
         const warnings = Object.values(state.roster).filter((m) => speaksNoneOf(m, state.languages));
         if (warnings.length > 0) view.languageWarnings = warnings.map((m) => ({ id: m.id, name: shownName(m), languages: m.languages }));
@@ -94,7 +124,6 @@ export class SessionRendering {
       id: state.id,
       title: state.title,
       languages: state.languages,
-      agenda: state.agenda,
       status: state.status,
       stepIndex: state.stepIndex,
       endsAt: state.endsAt,
@@ -138,8 +167,49 @@ export function audienceOf(state: SessionState, actor: Actor): Audience {
   return new SessionRendering(state, new Set(), 0).audienceOf(actor);
 }
 
-export function renderView(state: SessionState, audience: Audience, present: ReadonlySet<string>, now: number): SessionView {
-  return new SessionRendering(state, present, now).view(audience);
+/** What `actor` sees of the session now (the REST API's view). */
+export function viewFor(state: SessionState, actor: Actor, present: ReadonlySet<string>, now: number): SessionView {
+  const rendering = new SessionRendering(state, present, now);
+  const audience = rendering.audienceOf(actor);
+  return rendering.view(audience, rendering.contentLanguageOf(actor, audience));
+}
+
+export function renderView(state: SessionState, audience: Audience, present: ReadonlySet<string>, now: number, language: string | null = null): SessionView {
+  return new SessionRendering(state, present, now).view(audience, language);
+}
+
+/**
+ * One step with its texts in `language` (null: the session's first, with every translation).
+ * A text given only in another language is shown in that one and listed in `untranslated`.
+ */
+export function viewStep(step: AgendaStep, language: string | null, firstLanguage: string): ViewStep {
+  const wanted = language ?? firstLanguage;
+  const untranslated: string[] = [];
+  const shown = (path: string, text: AgendaStep['title']): string => {
+    const resolved = resolveText(text, wanted, firstLanguage);
+    if (!resolved.translated) untranslated.push(path);
+    return resolved.text;
+  };
+  const title = shown('title', step.title);
+  const note = step.note === undefined ? {} : { note: shown('note', step.note) };
+  const all = (text: AgendaStep['title']) => textsByLanguage(text, firstLanguage);
+  const translations =
+    language === null
+      ? {
+          translations: {
+            title: all(step.title),
+            ...(step.note === undefined ? {} : { note: all(step.note) }),
+            ...(step.kind === 'breakout' ? { questions: step.questions.map(all) } : {}),
+          },
+        }
+      : {};
+  const marks = { untranslated: language === null ? [] : untranslated, ...translations };
+  if (step.kind === 'breakout') {
+    const { title: _title, note: _note, questions: given, ...rest } = step;
+    return { ...rest, title, ...note, questions: given.map((q, i) => shown(`questions.${i}`, q)), ...marks };
+  }
+  const { title: _title, note: _note, ...rest } = step;
+  return { ...rest, title, ...note, ...marks };
 }
 
 function helpCallView(call: SessionState['helpCalls'][number]): HelpCallView {

@@ -10,8 +10,14 @@ export function notesToMarkdown(exp: NotesExport): string {
   const out: string[] = [`# Notes — ${markdownText(oneLine(exp.session.title))}`, '', `${heading(exp)}`, ''];
   for (const step of exp.steps) {
     out.push(`## ${markdownText(oneLine(step.title))} (step ${step.stepIndex})`, '');
+    const inLanguage = (language: string | undefined) => (language ? ` (${markdownText(language)})` : '');
     if (step.questions.length > 0) {
-      out.push('Questions:', '', ...step.questions.map((q, i) => `${i + 1}. ${markdownText(oneLine(q))}`), '');
+      out.push(`Questions${inLanguage(step.language)}:`, '', ...step.questions.map((q, i) => `${i + 1}. ${markdownText(oneLine(q))}`), '');
+    }
+    for (const [language, texts] of Object.entries(step.translations ?? {})) {
+      if (texts.title !== null) out.push(`Title${inLanguage(language)}: ${markdownText(oneLine(texts.title))}`, '');
+      const questions = texts.questions.flatMap((q, i) => (q === null ? [] : [`${i + 1}. ${markdownText(oneLine(q))}`]));
+      if (questions.length > 0) out.push(`Questions${inLanguage(language)}:`, '', ...questions, '');
     }
     for (const group of step.groups) {
       out.push(`### Group ${markdownText(group.groupId)}${group.language ? ` (${markdownText(group.language)})` : ''}`, '');
@@ -31,9 +37,16 @@ export function notesToHtml(exp: NotesExport): string {
   const title = `Notes — ${exp.session.title}`;
   const body: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p class="meta">${escapeHtml(heading(exp))}</p>`];
   for (const step of exp.steps) {
-    body.push('<section class="step">', `<h2>${escapeHtml(step.title)} <small>(step ${step.stepIndex})</small></h2>`);
+    const langOf = (language: string | undefined) => (language && isLanguageTag(language) ? ` lang="${escapeHtml(language)}"` : '');
+    const named = (language: string | undefined) => (language ? ` (${escapeHtml(language)})` : '');
+    body.push('<section class="step">', `<h2>${step.language ? `<span${langOf(step.language)}>${escapeHtml(step.title)}</span>` : escapeHtml(step.title)} <small>(step ${step.stepIndex})</small></h2>`);
     if (step.questions.length > 0) {
-      body.push('<p>Questions:</p>', '<ol>', ...step.questions.map((q) => `<li>${escapeHtml(q)}</li>`), '</ol>');
+      body.push(`<p>Questions${named(step.language)}:</p>`, `<ol${langOf(step.language)}>`, ...step.questions.map((q) => `<li>${escapeHtml(q)}</li>`), '</ol>');
+    }
+    for (const [language, texts] of Object.entries(step.translations ?? {})) {
+      if (texts.title !== null) body.push(`<p>Title${named(language)}: <span${langOf(language)}>${escapeHtml(texts.title)}</span></p>`);
+      const questions = texts.questions.flatMap((q, i) => (q === null ? [] : [`<li value="${i + 1}">${escapeHtml(q)}</li>`]));
+      if (questions.length > 0) body.push(`<p>Questions${named(language)}:</p>`, `<ol${langOf(language)}>`, ...questions, '</ol>');
     }
     for (const group of step.groups) {
       // The group's notes are in the group's language: screen readers and hyphenation follow `lang`.

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { diffLines } from 'diff';
 import * as Y from 'yjs';
 import type { BreakoutStep } from '../../../shared/agenda';
+import { resolveText, type LocalizedText } from '../../../shared/content';
 import { NOTES_TEXT, notesCloseCodes, type NotesActivity, type NotesExport, type NotesExportQuery, type NotesGrant, type NotesTokenRequest } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
 import { DomainError, conflict, notAllowed, notFound } from '../domain/errors';
@@ -168,7 +169,7 @@ export class NotesService {
     }
     if (!this.#openBreakout.has(state.id)) this.#openBreakout.set(state.id, openBreakoutOf(state));
     const step = state.agenda[key.stepIndex] as BreakoutStep;
-    const room = await this.#registry.open(key, () => notesTemplate(step));
+    const room = await this.#registry.open(key, () => groupTemplate(state, step, key.groupId));
     const identity = { subject: claims.sub, name: actor.name, color: cursorColourOf(claims.sub) };
     return { key, name: docName, claims, access, room, version: state.version, identity };
   }
@@ -369,7 +370,7 @@ export class NotesService {
       const room = this.#registry.peek(name);
       if (room) await this.#persistence.compact(name);
       // Never opened: its notes are the template, kept too, so that edits made after the breakout are still told apart.
-      const bytes = (room ? Y.encodeStateAsUpdate(room.doc) : await this.#registry.stateOf(key)) ?? templateState(state.agenda[stepIndex] as BreakoutStep);
+      const bytes = (room ? Y.encodeStateAsUpdate(room.doc) : await this.#registry.stateOf(key)) ?? templateState(state, state.agenda[stepIndex] as BreakoutStep, groupId);
       await this.#opts.store.keepVersion(key, {
         label: breakoutEndLabel,
         at: this.#opts.clock.now(),
@@ -436,7 +437,7 @@ export class NotesService {
         const kept = stepIndex === open ? null : await this.#opts.store.version(key, breakoutEndLabel);
         const keptMembers = kept?.meta.members as ExportedMember[] | undefined;
         const members = (asEnded ? keptMembers : undefined) ?? (current ? membersOf(state, groupId) : (keptMembers ?? []));
-        const now = (await this.#registry.textOf(key)) ?? notesTemplate(step);
+        const now = (await this.#registry.textOf(key)) ?? groupTemplate(state, step, groupId, kept?.meta.language);
         const then = kept ? textOfState(kept.state) : null;
         groups.push({
           groupId,
@@ -446,7 +447,7 @@ export class NotesService {
           afterBreakout: !asEnded && kept && then !== now ? { breakoutEndedAt: kept.at, ...changedLines(then!, now) } : null,
         });
       }
-      if (groups.length > 0) steps.push({ stepIndex, title: step.title, questions: step.questions, groups });
+      if (groups.length > 0) steps.push({ stepIndex, ...exportedTexts(step, state.languages), groups });
     }
     if (query.group !== undefined && steps.length === 0) throw notFound(`There are no notes of group ${query.group}.`);
     return { session: { id: state.id, title: state.title }, exportedAt: this.#opts.clock.now(), names: query.names, version: query.version, steps };
@@ -518,10 +519,10 @@ function changedLines(before: string, after: string): { added: string[]; removed
 }
 
 /** A document holding only the step's template, as a group's notes start. */
-function templateState(step: BreakoutStep): Uint8Array {
+function templateState(state: SessionState, step: BreakoutStep, groupId: string): Uint8Array {
   const doc = new Y.Doc();
   try {
-    doc.getText(NOTES_TEXT).insert(0, notesTemplate(step));
+    doc.getText(NOTES_TEXT).insert(0, groupTemplate(state, step, groupId));
     return Y.encodeStateAsUpdate(doc);
   } finally {
     doc.destroy();
@@ -536,4 +537,25 @@ function cursorColourOf(subject: string): string {
   let hash = 0;
   for (let i = 0; i < subject.length; i++) hash = (hash * 31 + subject.charCodeAt(i)) >>> 0;
   return cursorColours[hash % cursorColours.length]!;
+}
+
+/** A group's template in its discussion language (the session's first when the group is gone). */
+function groupTemplate(state: SessionState, step: BreakoutStep, groupId: string, keptLanguage?: unknown): string {
+  const first = state.languages[0] ?? 'en';
+  const language = state.groups.find((g) => g.id === groupId)?.language ?? (typeof keptLanguage === 'string' ? keptLanguage : first);
+  return notesTemplate(step, language, first);
+}
+
+/** A step's texts as given: in the session's first language, and in each other language where translated. */
+function exportedTexts(step: BreakoutStep, languages: readonly string[]): Pick<NotesExport['steps'][number], 'title' | 'questions' | 'language' | 'translations'> {
+  const first = languages[0] ?? 'en';
+  const title = resolveText(step.title, first, first);
+  const translations: NonNullable<NotesExport['steps'][number]['translations']> = {};
+  for (const language of languages) {
+    if (language === title.language) continue;
+    const given = (text: LocalizedText) => (typeof text === 'string' ? null : (text[language] ?? null));
+    const texts = { title: given(step.title), questions: step.questions.map(given) };
+    if (texts.title !== null || texts.questions.some((q) => q !== null)) translations[language] = texts;
+  }
+  return { title: title.text, questions: step.questions.map((q) => resolveText(q, first, first).text), language: title.language, translations };
 }

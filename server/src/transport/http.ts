@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import helmet from 'helmet';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import type { Logger } from 'pino';
 import { RosterImportQuery, SessionIdParams } from '../../../shared/api';
 import {
@@ -30,7 +31,7 @@ import { languageWarnings } from '../domain/language-warnings';
 import { csvLineOfId } from '../domain/roster-lines';
 import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
 import { shownName, type SessionState } from '../domain/session';
-import { audienceOf, renderView } from '../domain/views';
+import { viewFor } from '../domain/views';
 import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { SessionHost } from '../sessions/session-host';
 import type { PresenceTracker } from '../sessions/presence';
@@ -146,7 +147,12 @@ export function httpApp(deps: HttpDeps): express.Express {
     if (existsSync(clientPage)) sendClient(res);
     else next();
   });
-  app.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  // Hashed assets are served precompressed (brotli, else gzip, as the browser accepts; Vary:
+  // Accept-Encoding) and cached for good: a new build has new names.
+  app.use(
+    '/assets',
+    expressStaticGzip(join(clientDir, 'assets'), { enableBrotli: true, orderPreference: ['br', 'gzip'], index: false, serveStatic: { immutable: true, maxAge: '1y' } }),
+  );
 
   // The media server's webhooks: the signature covers the exact bytes, so the body is read raw
   // (its type is application/webhook+json, which the JSON parser below would not take anyway).
@@ -181,7 +187,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     const { state, actor } = await sessionAndActor(req);
     authorize(actor, 'session.inspect');
     const present = deps.presence.present(state.id);
-    res.json(renderView(state, audienceOf(state, actor), present, deps.now()));
+    res.json(viewFor(state, actor, present, deps.now()));
   });
 
   api.post('/sessions/:id/roster', async (req, res) => {
@@ -226,7 +232,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     const body = typeof req.body === 'object' && req.body !== null ? req.body : {};
     const command = AgendaCommand.parse({ ...body, type });
     const { state: after } = await deps.host.execute(state.id, (s, ctx) => driveAgenda(s, actor, command, ctx));
-    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+    res.json(viewFor(after, actor, deps.presence.present(state.id), deps.now()));
   });
 
   /** Group arrangement for automation: the same domain commands as the moderator console's. */
@@ -252,7 +258,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     }
     const decide = groupCommands[action](req.body ?? {});
     const { state: after } = await deps.host.execute(state.id, (s, ctx) => decide(s, actor, ctx));
-    res.json(renderView(after, audienceOf(after, actor), deps.presence.present(state.id), deps.now()));
+    res.json(viewFor(after, actor, deps.presence.present(state.id), deps.now()));
   });
 
   api.post('/sessions/:id/broadcast', async (req, res) => {

@@ -62,6 +62,8 @@ interface SocketData {
   audience: Audience | null;
   /** Whether this connection counts in presence: only once its person has joined. */
   counted: boolean;
+  /** The language this socket reads the agenda in (null: every language, for staff and observers). */
+  language: string | null;
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -102,6 +104,8 @@ export interface LiveDeps {
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
+/** Within an audience, those who read the agenda in one language. */
+const languageRoom = (sessionId: string, audience: Audience, language: string | null) => `${audienceRoom(sessionId, audience)}@${language ?? '*'}`;
 /** Audiences that see every group, and so the notes' activity. */
 const seesAllGroups = (audience: Audience | null) => audience === 'staff' || audience === 'observers';
 
@@ -151,7 +155,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       const state = await deps.host.get(claims.sid);
       const actor = deps.invites.admitted(state, claims);
       if (!allowance.mayConnect(claims.sid, claims.sub)) throw tooManyConnections(claims.sub);
-      socket.data = { sessionId: claims.sid, actor, claims, audience: null, counted: false };
+      socket.data = { sessionId: claims.sid, actor, claims, audience: null, counted: false, language: null };
       next();
     } catch (error) {
       const body = toErrorBody(error);
@@ -330,7 +334,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         });
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
         placeInAudience(socket, state.id, rendering);
-        socket.emit('state', rendering.view(socket.data.audience!));
+        socket.emit('state', rendering.view(socket.data.audience!, socket.data.language));
         // Back after a reload or a drop: a call still waiting or on its way is shown again.
         const call = actor.memberId ? ownHelpCall(state, actor.memberId) : null;
         if (call && !isClosed(call)) socket.emit('help:status', { call, serverNow: deps.clock.now() });
@@ -364,10 +368,16 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   /** Moves the socket to the room of what it should now see; true when that changed. */
   function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
     const audience = rendering.audienceOf(socket.data.actor);
-    if (audience === socket.data.audience) return false;
-    if (socket.data.audience) void socket.leave(audienceRoom(sessionId, socket.data.audience));
+    const language = rendering.contentLanguageOf(socket.data.actor, audience);
+    if (audience === socket.data.audience && language === socket.data.language) return false;
+    if (socket.data.audience) {
+      void socket.leave(audienceRoom(sessionId, socket.data.audience));
+      void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
+    }
     void socket.join(audienceRoom(sessionId, audience));
+    void socket.join(languageRoom(sessionId, audience, language));
     socket.data.audience = audience;
+    socket.data.language = language;
     return true;
   }
 
@@ -390,20 +400,20 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   function publish(state: SessionState): void {
     const present = deps.presence.present(state.id);
     const rendering = new SessionRendering(state, present, deps.clock.now());
-    const audiences = new Set<Audience>();
+    const audiences = new Map<string, { audience: Audience; language: string | null }>();
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
       // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
       if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
       placeInAudience(socket, state.id, rendering);
-      audiences.add(socket.data.audience);
+      const { audience, language } = socket.data;
+      audiences.set(languageRoom(state.id, audience, language), { audience, language });
     }
     // Every node hears every change and renders it for its own sockets: `local`, or a client would
     // get the change once per node through the adapter.
-    for (const audience of audiences) {
-      const room = audienceRoom(state.id, audience);
-      io.local.to(room).emit('state', rendering.view(audience));
+    for (const [room, { audience, language }] of audiences) {
+      io.local.to(room).emit('state', rendering.view(audience, language));
       delivered('state', io.sockets.adapter.rooms.get(room)?.size ?? 0);
     }
   }

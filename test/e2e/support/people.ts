@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { BrowserContext, Page } from 'playwright-core';
+import en from '../../../client/src/i18n/en.json';
+import fr from '../../../client/src/i18n/fr.json';
 import { createI18n, type UiLanguage } from '../../../client/src/i18n/i18n';
 
 const translators = new Map<UiLanguage, TFunction>();
@@ -8,7 +10,7 @@ const translators = new Map<UiLanguage, TFunction>();
 export function tr(language: UiLanguage): TFunction {
   let t = translators.get(language);
   if (!t) {
-    t = createI18n(language).getFixedT(language);
+    t = createI18n(language, { en, fr }).getFixedT(language);
     translators.set(language, t);
   }
   return t;
