@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol';
-import type { SessionView } from '../../shared/session';
+import { termsVersion, type SessionView } from '../../shared/session';
 import { ManualClock } from '../support/manual-clock';
 import { createSession, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
@@ -52,7 +52,7 @@ describe('commands that change nothing', () => {
     const { id, tokens } = await createSession(server, rosterCsv(3));
     const author = await joined(server.url, tokens.get('p01')!);
     const bystander = await joined(server.url, tokens.get('p02')!);
-    const profile = { displayName: 'Ana', language: 'en', consent: true };
+    const profile = { displayName: 'Ana', language: 'en', consent: true, terms: termsVersion };
     expect(await send(author.client, 'profile:update', profile)).toMatchObject({ ok: true });
     const before = await sessionVersion(id);
     const statesBefore = bystander.states.length;
@@ -72,7 +72,7 @@ describe('one invitation, many connections', () => {
     server = await startServer({ clock });
     const { tokens } = await createSession(server, rosterCsv(3));
     const tabs = await Promise.all([1, 2, 3].map(() => joined(server!.url, tokens.get('p01')!)));
-    const profile = { displayName: 'Ana', language: 'en', consent: true };
+    const profile = { displayName: 'Ana', language: 'en', consent: true, terms: termsVersion };
     const acks = await Promise.all(Array.from({ length: 30 }, (_, i) => send(tabs[i % 3]!.client, 'profile:update', profile)));
     // Each tab alone would have had 20; together they have the invitation's 20.
     expect(acks.filter((a) => a.ok)).toHaveLength(20);
@@ -168,7 +168,7 @@ describe('roster limits', () => {
     // The name a person gives on the join screen is a name too.
     const { tokens } = await createSession(server, rosterCsv(1));
     const person = await joined(server.url, tokens.get('p01')!);
-    expect(await send(person.client, 'profile:update', { displayName: 'Ana\u0000', language: 'en', consent: true })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await send(person.client, 'profile:update', { displayName: 'Ana\u0000', language: 'en', consent: true, terms: termsVersion })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
   it('imports a roster at the limit without holding up /healthz or other sessions', async () => {
@@ -198,7 +198,7 @@ describe('roster limits', () => {
     // And the session goes on: one person's command on it, timed.
     const person = await joined(server.url, invitations[0]!.link.split('#')[1]!);
     const sentAt = performance.now();
-    expect(await send(person.client, 'profile:update', { displayName: 'First', language: 'en', consent: true })).toMatchObject({ ok: true });
+    expect(await send(person.client, 'profile:update', { displayName: 'First', language: 'en', consent: true, terms: termsVersion })).toMatchObject({ ok: true });
     const commandMs = performance.now() - sentAt;
     const worstMs = delay.max / 1e6;
     console.log(`roster of 20,000 (${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB) imported in ${importMs.toFixed(0)} ms: event loop delay max ${worstMs.toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; /healthz ${healthTimes.length} answers, slowest ${Math.max(...healthTimes).toFixed(0)} ms; a command afterwards ${commandMs.toFixed(0)} ms`);

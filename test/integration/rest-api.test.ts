@@ -586,8 +586,11 @@ describe('invitation expiry', () => {
   it('ends every link some days after the session ends (INVITE_DAYS_AFTER_END, 7 by default) with LINK_EXPIRED', async () => {
     const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(3));
     await ok(await post(`/api/sessions/${id}/agenda/start`, undefined, moderatorToken), 200, SessionView);
+    // p01 joins while the session is on: once it has ended, nobody can join any more, but who took part can come back.
+    const [during] = await connect([tokens.get('p01')!]);
     clock.advance(minute);
     await ok(await post(`/api/sessions/${id}/agenda/end`, undefined, moderatorToken), 200, SessionView);
+    during!.close();
     clock.advance(7 * day - 1);
     await view(id, moderatorToken);
     await connect([tokens.get('p01')!]);

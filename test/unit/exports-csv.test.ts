@@ -39,7 +39,7 @@ describe('CSV written by Roundtable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'roundtable-csv-'));
     const summary = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const ids = ['=1+2', '+p2', '-p3', '@p4', 'p5', 'p6', 'p7', 'p8'];
+      const ids = ['=1+2', '+p2', '-p3', '=SUM(p4)', 'p5', 'p6', 'p7', 'p8'];
       const input = join(dir, 'roster.csv');
       writeFileSync(input, 'id,name,country,language,role\n' + ids.map((id, i) => `${id},Person ${i},c${i % 4},en,participant`).join('\n') + '\n');
       const out = join(dir, 'groups.csv');

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { updateProfile } from '../../../server/src/domain/profile';
 import { change } from '../../../server/src/domain/transition';
+import { termsVersion } from '../../../shared/session';
 import { ctx, organizer, participant, session, t0 } from './fixtures';
 
 describe('a command on the session', () => {
   it('copies only the members it reads: the state it was given is left as it was', () => {
     const s = session([{ kind: 'plenary', title: 'Opening', minutes: 5 }], 3);
     const before = structuredClone(s);
-    const t = updateProfile(s, participant('p1'), { displayName: 'Ana', language: 'en', consent: true }, ctx(t0 + 1000));
-    expect(t.state.roster.p1).toMatchObject({ displayName: 'Ana', consentedAt: t0 + 1000 });
+    const t = updateProfile(s, participant('p1'), { displayName: 'Ana', language: 'en', consent: true, terms: termsVersion }, ctx(t0 + 1000));
+    expect(t.state.roster.p1).toMatchObject({ displayName: 'Ana', consentedAt: t0 + 1000, consentedTerms: termsVersion });
     expect(s).toEqual(before);
     // The members it did not touch are the same objects in both versions; the one it changed is not.
     expect(t.state.roster.p2).toBe(s.roster.p2);
