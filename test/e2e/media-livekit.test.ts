@@ -90,6 +90,11 @@ describe('calls through a real LiveKit server, in Chromium', () => {
 
   it('return to plenary: everyone is back in the plenary room within a few seconds, without a reload', () => {
     const f = facts('return');
+    // Moving on starts the rooms' countdown: everyone is told, and stays at their own table meanwhile.
+    expect(f.closingShown).toEqual(Array(6).fill(true));
+    expect(f.roomsDuringGrace).toHaveLength(6);
+    for (const seat of f.roomsDuringGrace) expect(seat.room).toBe(seat.expectedRoom);
+    // The moderator closes them now: from then on, within seconds.
     expect(f.arrivals).toHaveLength(7);
     for (const ms of f.arrivals) {
       expect(ms).not.toBeNull();

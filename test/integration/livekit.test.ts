@@ -6,7 +6,7 @@ import type { Ack } from '../../shared/protocol';
 import type { RunningLivekit } from '../../server/src/media/livekit-binary';
 import { freeTcpPort, startTestLivekit, testLivekitSecret } from '../support/livekit';
 import { send } from '../support/notes';
-import { createSession, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 /**
  * Roundtable beside a real LiveKit server on loopback: tickets over the live session, grants that
@@ -34,10 +34,15 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
 });
 
+/** Connects with an invite token and joins as the join screen does: only people who joined are seated. */
 async function connect(token: string): Promise<LiveClient> {
-  const socket = liveClient(server.url, token);
+  const socket = liveClient(server.url, token, { autoConnect: false });
   sockets.push(socket);
-  await nextEvent(socket, 'state');
+  const welcome = nextEvent(socket, 'welcome');
+  const first = nextEvent(socket, 'state');
+  socket.connect();
+  await first;
+  await joinScreen(socket, (await welcome).seat);
   return socket;
 }
 

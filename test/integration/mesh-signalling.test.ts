@@ -4,7 +4,7 @@ import type { Ack } from '../../shared/protocol';
 import { SessionView } from '../../shared/session';
 import { SpeakingBalance, SpeakingExport } from '../../shared/speaking';
 import { ManualClock } from '../support/manual-clock';
-import { createSession, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { createSession, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
 let clock: ManualClock;
 let server: RunningServer;
@@ -22,13 +22,15 @@ afterEach(async () => {
 const send = (client: LiveClient, event: string, payload?: unknown) =>
   (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)(event, payload);
 
-/** Connects with an invite token; resolves once the first state has arrived, with the latest state kept. */
+/** Connects with an invite token and joins as the join screen does; resolves once the first state has arrived and the seat is taken. */
 async function join(token: string): Promise<{ client: LiveClient }> {
   const client = liveClient(server.url, token, { autoConnect: false });
   opened.push(client);
+  const welcome = nextEvent(client, 'welcome');
   const first = nextEvent(client, 'state');
   client.connect();
   await first;
+  await joinScreen(client, (await welcome).seat);
   return { client };
 }
 

@@ -35,7 +35,7 @@ export interface Reports {
     visitorHears: number;
     membersSeeSpeaking: string[][];
   };
-  return: { arrivals: Array<number | null>; reloads: number[] };
+  return: { closingShown: boolean[]; roomsDuringGrace: Array<{ room: string | null; expectedRoom: string }>; arrivals: Array<number | null>; reloads: number[] };
 }
 
 function report<K extends keyof Reports>(scenario: K, observed: Reports[K]): void {
@@ -221,10 +221,27 @@ async function main(): Promise<void> {
     const membersSeeSpeaking = await Promise.all(visited.members.map((id) => participantsAre(byId.get(id)!.page, [...visited.members, '@moderator'])));
     report('breakout', { groups, tables, consoleCounts, visitorSees, membersSeeDuringVisit, hiddenOnServer, visitorHears, membersSeeSpeaking });
 
-    // ---- Back to plenary: everyone is in the plenary room again, by themselves, within seconds. ----
+    // ---- Back to plenary: the rooms first close with the default grace, and everyone stays at their
+    // table meanwhile; once they close, everyone is in the plenary room again, by themselves, within seconds. ----
     const everyone = [moderator.page, ...people.map((p) => p.page)];
-    const startedAt = Date.now();
     await moderator.page.getByRole('button', { name: en('console.next', { title: 'Back together' }) }).click();
+    const closingShown = await Promise.all(
+      people.map((p) =>
+        p.page
+          .getByTestId('rooms-closing')
+          .first()
+          .waitFor({ timeout: patience })
+          .then(() => true)
+          .catch(() => false),
+      ),
+    );
+    // Long enough for a wrongly sent move to have reached the calls.
+    await moderator.page.waitForTimeout(2_000);
+    const roomsDuringGrace = await Promise.all(
+      groups.flatMap((g) => g.members.map(async (memberId) => ({ room: (await callState(byId.get(memberId)!.page)).room, expectedRoom: `${session.id}.1.${g.id}` }))),
+    );
+    const startedAt = Date.now();
+    await moderator.page.getByRole('button', { name: en('closing.closeNow') }).click();
     const arrivals = await Promise.all(
       everyone.map(async (page) => {
         try {
@@ -236,7 +253,7 @@ async function main(): Promise<void> {
       }),
     );
     const reloads = await Promise.all(everyone.map((page) => page.evaluate(() => performance.getEntriesByType('navigation').length)));
-    report('return', { arrivals, reloads });
+    report('return', { closingShown, roomsDuringGrace, arrivals, reloads });
   } finally {
     await stack?.close();
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaTokenRequest } from '../../../shared/media';
 import { roles, type Role } from '../../../shared/session';
-import { driveAgenda } from '../../../server/src/domain/agenda';
+import { driveAgenda, letTimePass } from '../../../server/src/domain/agenda';
 import { DomainError } from '../../../server/src/domain/errors';
 import { groupRoom, mediaGrant, plenaryRoom, sameGrant } from '../../../server/src/domain/media-grant';
 import { presentGroup } from '../../../server/src/domain/report-back';
@@ -9,10 +9,13 @@ import type { Actor } from '../../../server/src/domain/roles';
 import type { SessionState } from '../../../server/src/domain/session';
 import { ctx, minute, moderator, organizer, session, t0 } from './fixtures';
 
-/** The opening names p4 as its speaker; g1 is p1 (facilitator), p2 (note taker, its rapporteur), p3; g2 is p6–p8. */
+/**
+ * The opening names p4 as its speaker; g1 is p1 (facilitator), p2 (note taker, its rapporteur), p3; g2 is p6–p8.
+ * The rooms close at once when the agenda moves on, except in the `closing` phase, which gives them a grace.
+ */
 const agenda = [
   { kind: 'plenary' as const, title: 'Opening', minutes: 5, speakers: ['p4'] },
-  { kind: 'breakout' as const, title: 'Groups', minutes: 30 },
+  { kind: 'breakout' as const, title: 'Groups', minutes: 30, closeSeconds: 0 },
   { kind: 'plenary' as const, title: 'Report-back', minutes: 20 },
 ];
 const lobby = (): SessionState => {
@@ -30,11 +33,20 @@ const breakout = () => {
   return s;
 };
 const paused = () => driveAgenda(breakout(), moderator, { type: 'pause' }, ctx(t0 + 6 * minute)).state;
+/** The moderator moved on from the breakout and its rooms have their 60 s to close. */
+const closing = () => {
+  const s = breakout();
+  const step = s.agenda[s.stepIndex]!;
+  if (step.kind === 'breakout') step.closeSeconds = 60;
+  const next = driveAgenda(s, moderator, { type: 'next' }, ctx(t0 + 35 * minute)).state;
+  expect(next.closing).toBeTruthy();
+  return next;
+};
 const reportBack = () => driveAgenda(breakout(), moderator, { type: 'next' }, ctx(t0 + 35 * minute)).state;
 const presenting = () => presentGroup(reportBack(), moderator, { groupId: 'g1' }, ctx(t0 + 36 * minute)).state;
 const ended = () => driveAgenda(presenting(), moderator, { type: 'end' }, ctx(t0 + 50 * minute)).state;
 
-const phases = { lobby, opening, breakout, paused, reportBack, presenting, ended } as const;
+const phases = { lobby, opening, breakout, paused, closing, reportBack, presenting, ended } as const;
 type Phase = keyof typeof phases;
 
 /** One seat per role; the three table roles sit in g1. */
@@ -68,6 +80,8 @@ const table: Record<Phase, Record<Role, string>> = {
   opening: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: 'plenary:listen', notetaker: 'plenary:listen', participant: 'plenary:listen', observer: 'plenary:listen' },
   breakout: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: '1.g1:speak', notetaker: '1.g1:speak', participant: '1.g1:speak', observer: 'plenary:listen' },
   paused: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: '1.g1:speak', notetaker: '1.g1:speak', participant: '1.g1:speak', observer: 'plenary:listen' },
+  // While the rooms close, everyone stays at their table to finish the sentence; they move when the rooms close.
+  closing: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: '1.g1:speak', notetaker: '1.g1:speak', participant: '1.g1:speak', observer: 'plenary:listen' },
   reportBack: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: 'plenary:listen', notetaker: 'plenary:listen', participant: 'plenary:listen', observer: 'plenary:listen' },
   presenting: { organizer: 'plenary:speak', moderator: 'plenary:speak', facilitator: 'plenary:listen', notetaker: 'plenary:speak', participant: 'plenary:listen', observer: 'plenary:listen' },
   ended: { organizer: 'none', moderator: 'none', facilitator: 'none', notetaker: 'none', participant: 'none', observer: 'none' },
@@ -76,7 +90,7 @@ const table: Record<Phase, Record<Role, string>> = {
 /** Every role in every phase, asking to visit g2, listening and then speaking. */
 const visits: Record<Phase, Record<Role, [listen: string, speak: string]>> = Object.fromEntries(
   (Object.keys(phases) as Phase[]).map((phase) => {
-    const open = phase === 'breakout' || phase === 'paused';
+    const open = phase === 'breakout' || phase === 'paused' || phase === 'closing';
     const row = Object.fromEntries(
       roles.map((role): [Role, [string, string]] => {
         if (phase === 'ended') return [role, ['none', 'none']];
@@ -136,6 +150,16 @@ describe('media grant: speakers, the floor and presentation', () => {
     const g2 = presentGroup(reportBack(), moderator, { groupId: 'g2' }, ctx(t0 + 36 * minute)).state;
     expect(outcome(g2, p7)).toBe('plenary:speak');
     expect(outcome(g2, seats.notetaker)).toBe('plenary:listen');
+  });
+
+  it('once the rooms’ grace is over, the table members are back in the plenary room, listening', () => {
+    const s = closing();
+    expect(outcome(letTimePass(s, ctx(t0 + 35 * minute + 59_000))?.state ?? s, seats.participant)).toBe('1.g1:speak');
+    const closed = letTimePass(s, ctx(t0 + 35 * minute + 60_000))!.state;
+    expect(closed.closing ?? null).toBeNull();
+    expect(outcome(closed, seats.participant)).toBe('plenary:listen');
+    expect(outcome(closed, seats.notetaker)).toBe('plenary:listen');
+    expect(outcome(closed, moderator, { visitGroupId: 'g2' })).toBe('CONFLICT');
   });
 
   it('someone without a table during a breakout waits in the plenary room, listening', () => {
