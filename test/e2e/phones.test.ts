@@ -20,7 +20,7 @@ const agenda: CreateSessionInput = {
   languages: ['en', 'fr', 'de'],
   agenda: [
     { kind: 'plenary', title: 'Opening', minutes: 5 },
-    { kind: 'breakout', title: 'Discussion in groups', minutes: 35, groupSize: 4, questions },
+    { kind: 'breakout', title: 'Discussion in groups', minutes: 35, groupSize: 4, questions, closeSeconds: 0 },
     { kind: 'plenary', title: 'Report-back and conclusion', minutes: 20 },
   ],
 };

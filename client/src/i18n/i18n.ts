@@ -12,7 +12,9 @@ type Translations = Record<string, unknown>;
  * Each language's file is its own chunk, fetched when that language is first wanted: a person
  * downloads the one they read, however many languages Roundtable speaks.
  */
-const translationFiles = import.meta.glob<Translations>('./*.json', { import: 'default' });
+// A function, so that importing this module outside Vite (the call scenarios run under plain Node
+// with their translations passed in) does not touch `import.meta.glob`, which only Vite provides.
+const translationFiles = () => import.meta.glob<Translations>('./*.json', { import: 'default' });
 
 /** An i18n instance in `language`, with the translations given (none: load them with `loadLanguage`). */
 export function createI18n(language: UiLanguage, translations: Partial<Record<UiLanguage, Translations>> = {}): I18n {
@@ -36,7 +38,7 @@ export function createI18n(language: UiLanguage, translations: Partial<Record<Ui
 /** Fetches a language's translations once; resolves when the interface can be shown in it. */
 export async function loadLanguage(i18n: I18n, language: UiLanguage): Promise<void> {
   if (i18n.hasResourceBundle(language, 'translation')) return;
-  const load = translationFiles[`./${language}.json`];
+  const load = translationFiles()[`./${language}.json`];
   if (!load) throw new Error(`No translation file for ${language}.`);
   i18n.addResourceBundle(language, 'translation', await load());
 }

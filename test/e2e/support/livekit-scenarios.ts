@@ -235,8 +235,7 @@ async function main(): Promise<void> {
           .catch(() => false),
       ),
     );
-    // Long enough for a wrongly sent move to have reached the calls.
-    await moderator.page.waitForTimeout(2_000);
+    // The banner comes with the same state that would have moved a call: each call is asked where it is now.
     const roomsDuringGrace = await Promise.all(
       groups.flatMap((g) => g.members.map(async (memberId) => ({ room: (await callState(byId.get(memberId)!.page)).room, expectedRoom: `${session.id}.1.${g.id}` }))),
     );
