@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api';
 import type { Ack } from '../../shared/protocol';
-import { SessionView, type CreateSessionInput } from '../../shared/session';
+import { SessionView, termsVersion, type CreateSessionInput } from '../../shared/session';
 import { ManualClock } from '../support/manual-clock';
 import { createSession, liveClient, nextEvent, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
@@ -45,7 +45,7 @@ function connectUntil(token: string, match: (view: SessionView) => boolean): { c
 }
 
 async function chooseLanguage(client: LiveClient, displayName: string, language: string): Promise<void> {
-  const ack = (await (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)('profile:update', { displayName, language, consent: true })) as Ack;
+  const ack = (await (client.emitWithAck as (e: string, x: unknown) => Promise<Ack>)('profile:update', { displayName, language, consent: true, terms: termsVersion })) as Ack;
   expect(ack.ok).toBe(true);
 }
 
