@@ -2,10 +2,10 @@ import { createClient } from 'redis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AuditLog } from '../../shared/api';
 import type { Ack } from '../../shared/protocol';
-import { SessionView, type CreateSessionInput } from '../../shared/session';
+import { SessionView, type CreateSessionInput, type Seat } from '../../shared/session';
 import { TestCluster, type ClusterNode } from '../support/cluster';
 import { startRedis, type TestRedis } from '../support/redis-server';
-import { createSession, igfAgenda, liveClient, rosterCsv, type LiveClient } from '../support/test-server';
+import { createSession, igfAgenda, joinScreen, liveClient, rosterCsv, type LiveClient } from '../support/test-server';
 
 // Nodes are processes of their own that take several seconds each to start on a busy machine:
 // these tests get two minutes (each waits on events, never on time).
@@ -32,6 +32,8 @@ interface Watcher {
   /** Per connection, the states received on it. */
   connections: SessionView[][];
   until(match: (view: SessionView) => boolean): Promise<SessionView>;
+  /** Does what the join screen does, on the latest connection (nothing once they have joined). */
+  join(): Promise<void>;
   /** Connects again, to `node` (the old connection is left as it is). */
   moveTo(node: ClusterNode): void;
 }
@@ -39,8 +41,10 @@ interface Watcher {
 function watch(id: string, token: string, node: ClusterNode): Watcher {
   const waiters: Array<{ match: (v: SessionView) => boolean; resolve: (v: SessionView) => void }> = [];
   const w = { id, token, connections: [] } as unknown as Watcher;
+  let seat: Promise<Seat>;
   const connectTo = (to: ClusterNode) => {
     const client = liveClient(to.server.url, token);
+    seat = new Promise((resolve) => client.once('welcome', (welcome) => resolve(welcome.seat)));
     clients.push(client);
     const views: SessionView[] = [];
     w.connections.push(views);
@@ -63,6 +67,7 @@ function watch(id: string, token: string, node: ClusterNode): Watcher {
       if (found) resolve(found);
       else waiters.push({ match, resolve });
     });
+  w.join = async () => joinScreen(w.client, await seat);
   w.moveTo = connectTo;
   return w;
 }
@@ -86,6 +91,8 @@ it('three nodes on one Redis: clients spread over them see each step once and in
   const session = await createSession(nodes[0]!.server, rosterCsv(9), agenda);
   const watchers = [...session.tokens].map(([id, token], i) => watch(id, token, nodes[i % 3]!));
   await Promise.all(watchers.map((w) => w.until((v) => v.status === 'lobby')));
+  // Each joins on the node they are connected to; only then do they count as present.
+  await Promise.all(watchers.map((w) => w.join()));
   // Everyone is counted as present on every node, wherever they are connected.
   await Promise.all(watchers.map((w) => w.until((v) => v.presence.connected === 9)));
 

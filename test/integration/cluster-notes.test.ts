@@ -34,16 +34,16 @@ const on = (node: ClusterNode, grant: NotesGrant): NotesGrant => ({ ...grant, ur
 /** Two members of one group, the first with its notes open on `first`, the second on `second`. */
 async function twoWriters(first: ClusterNode, second: ClusterNode) {
   breakout = await startBreakout(first.server, rosterCsv(5));
-  const [one, two] = breakout.groups[0]!.members.map((m) => m.id);
-  const grantOne = await notesToken(breakout.people.get(one!)!);
-  const grantTwo = await notesToken(breakout.people.get(two!)!);
+  const [one, two] = breakout.groups[0]!.members;
+  const grantOne = await notesToken(breakout.people.get(one!.id)!);
+  const grantTwo = await notesToken(breakout.people.get(two!.id)!);
   const writerOne = notesClient(on(first, grantOne));
   clients.push(writerOne);
   await writerOne.synced;
   const writerTwo = notesClient(on(second, grantTwo));
   clients.push(writerTwo);
   await writerTwo.synced;
-  return { docName: grantOne.docName, writerOne, writerTwo };
+  return { docName: grantOne.docName, writerOne, writerTwo, nameOne: one!.name };
 }
 
 async function storedText(docName: string): Promise<string> {
@@ -59,10 +59,14 @@ async function storedText(docName: string): Promise<string> {
 
 it('two members of one group on two nodes edit the same notes and see each other’s cursors', async () => {
   const [a, b] = await Promise.all([cluster.start('a'), cluster.start('b')]);
-  const { writerOne, writerTwo } = await twoWriters(a, b);
-  // The template, once: only the node that stores a new document fills it.
-  expect(writerTwo.text.toString()).toBe(writerOne.text.toString());
+  const { writerOne, writerTwo, nameOne } = await twoWriters(a, b);
+  // The template, once: only the node that stores a new document fills it. Node b may answer the
+  // first sync before node a has stored the template; it hears it over the fan-out a moment later.
   expect(writerOne.text.length).toBeGreaterThan(0);
+  const template = writerOne.text.toString();
+  await writerTwo.until((t) => t.length >= template.length);
+  expect(writerTwo.text.toString()).toBe(template);
+  expect(writerOne.text.toString()).toBe(template);
 
   writerOne.text.insert(writerOne.text.length, '\nTrust needs time. ');
   writerTwo.text.insert(0, 'Agreed: ');
@@ -70,15 +74,20 @@ it('two members of one group on two nodes edit the same notes and see each other
   const [seenOne, seenTwo] = await Promise.all([writerOne.until(both), writerTwo.until(both)]);
   expect(seenOne).toBe(seenTwo);
 
-  const cursorSeen = new Promise<void>((resolve) => {
+  // The cursor crosses nodes under the name the session knows (the server owns who an entry is).
+  const cursor = { anchor: { at: 3 }, head: { at: 7 } };
+  const cursorSeen = new Promise<Record<string, unknown>>((resolve) => {
     const check = () => {
-      if (writerTwo.provider.awareness.getStates().get(writerOne.doc.clientID)?.user?.name === 'One') resolve();
+      const entry = writerTwo.provider.awareness.getStates().get(writerOne.doc.clientID);
+      if (entry?.cursor) resolve(entry);
     };
     writerTwo.provider.awareness.on('change', check);
     check();
   });
-  writerOne.provider.awareness.setLocalStateField('user', { name: 'One' });
-  await cursorSeen;
+  writerOne.provider.awareness.setLocalState({ user: { name: 'One', color: '#047857' }, cursor });
+  const seen = await cursorSeen;
+  expect(seen.user).toEqual({ name: nameOne, color: '#047857', colorLight: '#04785733' });
+  expect(seen.cursor).toEqual(cursor);
 }, 120_000);
 
 it('kill -9 of the node that stores a document: another node takes over storing it, and no edit it had heard is lost', async () => {

@@ -11,6 +11,9 @@ import type { CommittedChange, SessionStore } from '../store/session-store';
 import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
 import type { PresenceTracker } from './presence';
 
+/** How many times a command is decided again when another node committed the session first. */
+const maxCommitAttempts = 10;
+
 /** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
 export interface Applied {
   state: SessionState;
@@ -130,17 +133,21 @@ export class SessionHost {
     let transition = decide(state, this.context(sessionId));
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
-    try {
-      await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
-    } catch (error) {
-      // Only another node commits this session behind this node's queue, and the feed brings its
-      // change a moment later: rather than wait for it, read the newer version and decide once more
-      // on it (the command is judged on what is true now). A second conflict goes to the caller.
-      if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared) throw error;
-      state = await this.#reload(sessionId);
-      transition = decide(state, this.context(sessionId));
-      if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
-      await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
+        break;
+      } catch (error) {
+        // Only another node commits this session behind this node's queue, and the feed brings its
+        // change a moment later: rather than wait for it, read the newer version and decide once more
+        // on it (the command is judged on what is true now). Several nodes may each be committing
+        // (everyone joining at once, spread over them), so this goes on for a few rounds; a command
+        // that still loses after that goes to the caller.
+        if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared || attempt >= maxCommitAttempts) throw error;
+        state = await this.#reload(sessionId);
+        transition = decide(state, this.context(sessionId));
+        if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
+      }
     }
     this.#opts.onCommit?.();
     if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
