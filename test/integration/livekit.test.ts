@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaTicket } from '../../shared/media';
 import type { Ack } from '../../shared/protocol';
 import type { RunningLivekit } from '../../server/src/media/livekit-binary';
-import { freeTcpPort, startTestLivekit, testLivekitSecret } from '../support/livekit';
+import { freePort } from '../support/free-port';
+import { startTestLivekit, testLivekitSecret } from '../support/livekit';
 import { send } from '../support/notes';
 import { createSession, joinScreen, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 
@@ -18,7 +19,7 @@ let server: RunningServer;
 const sockets: LiveClient[] = [];
 
 beforeAll(async () => {
-  const port = await freeTcpPort();
+  const port = await freePort();
   server = await startServer({
     config: { livekit: { url: `ws://127.0.0.1:${port}`, apiKey, apiSecret: testLivekitSecret } },
     livekit: { reconcileDelayMs: 50 },

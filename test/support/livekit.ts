@@ -1,18 +1,7 @@
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { startLivekit, type RunningLivekit } from '../../server/src/media/livekit-binary';
 
-/** A TCP port nothing listens on now (on 127.0.0.1). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A UDP port nothing is bound to now (on 127.0.0.1). */
 export function freeUdpPort(): Promise<number> {
@@ -30,7 +19,7 @@ export const testLivekitSecret = 'roundtable-test-secret-0123456789abcdef';
 
 /** The real LiveKit server on loopback, on free ports, posting webhooks to `webhookUrl`. */
 export async function startTestLivekit(options: { port?: number; webhookUrl?: string } = {}): Promise<RunningLivekit> {
-  const port = options.port ?? (await freeTcpPort());
+  const port = options.port ?? (await freePort());
   let log = '';
   try {
     return await startLivekit({
