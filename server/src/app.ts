@@ -26,7 +26,7 @@ import { SqliteSessionStore } from './store/sqlite-store';
 import { defaultRosterLimits, httpApp } from './transport/http';
 import { NodeMetrics } from './transport/metrics';
 import { attachLive } from './transport/live';
-import { defaultLiveLimits, type LiveLimits } from './access/invitation-limits';
+import { InvitationLimits, defaultLiveLimits, type LiveLimits } from './access/invitation-limits';
 import { attachYjs } from './transport/yjs';
 import { LivekitMedia, type LivekitMediaOptions } from './media/livekit-media';
 import { livekitApiUrl } from './media/livekit-permissions';
@@ -178,6 +178,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
   });
   const livekit = config.livekit ? new LivekitMedia({ host, clock, logger, livekit: config.livekit, ...overrides.livekit }) : null;
 
+  // One budget per invitation and per session, spent alike by live commands and REST requests.
+  const allowance = new InvitationLimits<object>(clock, liveLimits(config, overrides.live));
   const httpServer = createHttpServer();
   const app = httpApp({
     host,
@@ -185,6 +187,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       return invites;
     },
     presence,
+    allowance,
     adminToken: admin.value,
     publicUrl: () => publicUrl,
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
@@ -213,7 +216,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     clock,
     logger,
     notes,
-    limits: liveLimits(config, overrides.live),
+    allowance,
     // One way to carry the calls: the LiveKit server when configured, else the browsers' mesh.
     ...(livekit ? { livekit } : { mesh }),
     speaking,

@@ -174,7 +174,8 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
       await p.page.getByRole('heading', { level: 1, name: p.t('breakout.title', { group: groupLabel(p.t, groupId) }) }).waitFor();
       const shown = await memberNames(p.page.getByTestId('group-members'));
       expect(shown.sort()).toEqual(groups.get(groupId)!.map((id) => people.find((q) => q.id === id)!.name).sort());
-      await p.page.getByTestId('questions').getByText('How do these results inspire me?').waitFor();
+      // The questions are the headings the table's notes open with.
+      await p.page.getByTestId('notes-panel').locator('.cm-line.rt-notes-heading', { hasText: 'How do these results inspire me?' }).waitFor();
       await p.page.getByRole('region', { name: p.t('breakout.notesHeading') }).waitFor();
       await p.page.getByRole('region', { name: p.t('media.heading') }).waitFor();
       const left = await shownSeconds(p.page);

@@ -85,6 +85,29 @@ describe('one invitation, many connections', () => {
     expect(refilled.filter((a) => a.ok)).toHaveLength(5);
   });
 
+  it('counts REST commands against the same budgets as the live ones: automation cannot flood a session either', async () => {
+    const clock = new ManualClock();
+    server = await startServer({ clock });
+    const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(3, { moderators: 1 }));
+    const desk = await joined(server.url, moderatorToken);
+    const broadcast = (text: string) => server!.api(`/api/sessions/${id}/broadcast`, { method: 'POST', token: moderatorToken, body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } });
+    const before = await sessionVersion(id);
+    const replies = await Promise.all(Array.from({ length: 25 }, (_, i) => broadcast(`Note ${i}`)));
+    expect(replies.filter((r) => r.status === 202)).toHaveLength(20);
+    const refused = replies.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(5);
+    expect(await refused[0]!.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    // The refused ones changed nothing: twenty broadcasts, twenty versions.
+    expect((await sessionVersion(id)).version).toBe(before.version + 20);
+    // The moderator link's console shares that budget; reading is not counted; other people are not held back.
+    expect(await send(desk.client, 'hand:raise', { raised: false })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect((await server.api(`/api/sessions/${id}`, { token: moderatorToken })).status).toBe(200);
+    const other = await joined(server.url, tokens.get('p01')!);
+    expect(await send(other.client, 'profile:update', { displayName: 'Ana', language: 'en', consent: true, terms: termsVersion })).toMatchObject({ ok: true });
+    clock.advance(1000);
+    expect((await broadcast('Again')).status).toBe(202);
+  });
+
   it('keeps at most three connections per invitation: the next is refused with CONFLICT, and gets in once one closes', async () => {
     server = await startServer({ clock: new ManualClock() });
     const { tokens } = await createSession(server, rosterCsv(3));

@@ -622,6 +622,34 @@ describe('invitation expiry', () => {
     clock.advance(1000);
     expect((await refusalOf(token))?.code).toBe('LINK_EXPIRED');
   });
+
+  it('closes a connection that is open when its link expires; its reconnect is told LINK_EXPIRED', async () => {
+    const { id } = await newSession();
+    const at = new Date(clock.now() + day).toISOString();
+    const imported = await ok(await post(`/api/sessions/${id}/roster?expiresAt=${encodeURIComponent(at)}`, 'id,name\np01,Ama\np02,Ben\n', adminToken, 'text/csv'), 200, RosterImported);
+    const [ama] = await connect([imported.invitations[0]!.link.split('#')[1]!]);
+    const closed = new Promise<string>((resolve) => ama!.once('disconnect', resolve));
+    const refused = new Promise<unknown>((resolve) => ama!.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data)));
+    clock.advance(day - 1);
+    expect(ama!.connected).toBe(true);
+    clock.advance(1);
+    expect(await closed).toBe('io server disconnect');
+    // The client comes back by itself after a server-side close, and learns why it may not.
+    ama!.connect();
+    expect(await refused).toMatchObject({ code: 'LINK_EXPIRED' });
+  });
+
+  it('closes the connections still open some days after the session ended', async () => {
+    const { id, moderatorToken, tokens } = await createSession(server, rosterCsv(3));
+    await ok(await post(`/api/sessions/${id}/agenda/start`, undefined, moderatorToken), 200, SessionView);
+    const [lingering] = await connect([tokens.get('p01')!]);
+    const closed = new Promise<string>((resolve) => lingering!.once('disconnect', resolve));
+    await ok(await post(`/api/sessions/${id}/agenda/end`, undefined, moderatorToken), 200, SessionView);
+    clock.advance(7 * day - 1);
+    expect(lingering!.connected).toBe(true);
+    clock.advance(1);
+    expect(await closed).toBe('io server disconnect');
+  });
 });
 
 describe('audit log', () => {

@@ -30,6 +30,8 @@ interface Props {
 export function Breakout({ client, live, view, seat, group }: Props) {
   const { t, language } = useTranslation();
   const ids = { members: useId(), questions: useId() };
+  // The notes open with one heading per question: once they are open, the questions are read there.
+  const [notesOpen, setNotesOpen] = useState(false);
   const step = currentStep(view);
   const questions = step?.kind === 'breakout' ? step.questions : [];
   const label = groupLabel(t, group.id);
@@ -52,18 +54,20 @@ export function Breakout({ client, live, view, seat, group }: Props) {
       <div class="layout">
         <div class="primary">
           <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
-          <section class="card" aria-labelledby={ids.questions}>
-            <h2 id={ids.questions}>{t('breakout.questionsHeading')}</h2>
-            {questions.length > 0 ? (
-              <ol class="questions" data-testid="questions">
-                {questions.map((q, i) => (
-                  <li key={i}>{step && <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />}</li>
-                ))}
-              </ol>
-            ) : (
-              <p class="muted">{t('breakout.noQuestions')}</p>
-            )}
-          </section>
+          {!(notesOpen && questions.length > 0) && (
+            <section class="card" aria-labelledby={ids.questions}>
+              <h2 id={ids.questions}>{t('breakout.questionsHeading')}</h2>
+              {questions.length > 0 ? (
+                <ol class="questions" data-testid="questions">
+                  {questions.map((q, i) => (
+                    <li key={i}>{step && <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />}</li>
+                  ))}
+                </ol>
+              ) : (
+                <p class="muted">{t('breakout.noQuestions')}</p>
+              )}
+            </section>
+          )}
           <HelpCall client={client} call={live.helpCall} />
           <NotesPanel
             heading={t('breakout.notesHeading')}
@@ -72,6 +76,8 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             groupId={group.id}
             readOnly={false}
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
+            {...(questions.length > 0 ? { intro: t('breakout.questionsInNotes', { count: questions.length }) } : {})}
+            onReady={setNotesOpen}
           />
           <MediaStrip client={client} seat={seat} />
         </div>

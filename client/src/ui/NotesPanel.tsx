@@ -49,9 +49,13 @@ interface Props {
   large?: boolean;
   /** A heading everyone is brought to (the presenting rapporteur's notes:scroll); `seq` tells repeats apart. */
   scrollTo?: { heading: string; seq: number } | null;
+  /** Shown above the editor once it is open. */
+  intro?: string;
+  /** Told when the editor opens and when it closes again: the page may stop showing what the notes now show. */
+  onReady?: (ready: boolean) => void;
 }
 
-export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, large = false, scrollTo = null }: Props) {
+export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, large = false, scrollTo = null, intro, onReady }: Props) {
   const t = useT();
   const headingId = useId();
   const host = useRef<HTMLDivElement>(null);
@@ -124,6 +128,8 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
     };
   }, [key, attempt]);
 
+  useEffect(() => onReady?.(status === 'ready'), [status === 'ready']);
+
   useEffect(() => {
     if (scrollTo && status === 'ready') handle.current?.scrollToHeading(scrollTo.heading);
   }, [scrollTo?.seq, status]);
@@ -138,6 +144,7 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
       {status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
       {status === 'failed' && <p class="error-text">{t('notes.failed')}</p>}
       {status === 'refused' && <p class="error-text">{refusal}</p>}
+      {status === 'ready' && intro && <p class="muted notes-intro">{intro}</p>}
       <div ref={host} class="notes-host" />
     </section>
   );

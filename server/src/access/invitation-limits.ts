@@ -89,6 +89,16 @@ export class InvitationLimits<C> {
     return TokenBucket.takeAll([connectionBudget, invitation.budget, session.budget]);
   }
 
+  /**
+   * Takes one request of the REST API from the invitation's and the session's budgets, the same
+   * ones its live connections spend: automation cannot do what a tab may not. A session asked over
+   * REST only keeps its budgets here (a few bytes) until its last connection closes.
+   */
+  allowRequest(sessionId: string, subject: string): boolean {
+    const session = this.#session(sessionId);
+    return TokenBucket.takeAll([this.#invitation(session, subject).budget, session.budget]);
+  }
+
   connectionBudget(): TokenBucket {
     return this.#bucket(this.limits.connection);
   }

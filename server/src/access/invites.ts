@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { DomainError } from '../domain/errors';
-import { admitFresh, claimsFor, defaultLinkPolicy, type LinkClaims, type LinkPolicy } from '../domain/admission';
+import { admitFresh, claimsFor, defaultLinkPolicy, linkExpiresAt, type LinkClaims, type LinkPolicy } from '../domain/admission';
 import type { Clock } from '../domain/clock';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
@@ -59,6 +59,11 @@ export class Invites {
   /** Who checked claims speak for in the session as it is now: revoked, expired or off the roster is refused. */
   admitted(state: SessionState, claims: LinkClaims): Actor {
     return admitFresh(state, claims, this.#clock.now(), this.#policy);
+  }
+
+  /** When a link with these claims stops working in the session as it is now (null: not yet known). */
+  expiresAt(state: SessionState, claims: LinkClaims): number | null {
+    return linkExpiresAt(state, claims, this.#policy);
   }
 
   /** The claims of a validly signed invitation (not yet checked against the roster). */

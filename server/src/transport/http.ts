@@ -29,6 +29,8 @@ import { authorize, type Actor } from '../domain/roles';
 import type { Context } from '../domain/transition';
 import { languageWarnings } from '../domain/language-warnings';
 import { csvLineOfId } from '../domain/roster-lines';
+import { subjectOf } from '../domain/admission';
+import type { InvitationLimits } from '../access/invitation-limits';
 import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
 import { shownName, type SessionState } from '../domain/session';
 import { viewFor } from '../domain/views';
@@ -44,6 +46,8 @@ export interface HttpDeps {
   host: SessionHost;
   invites: Invites;
   presence: PresenceTracker;
+  /** The command budgets the live connections spend too; without it, REST requests are not counted. */
+  allowance?: InvitationLimits<object>;
   adminToken: string;
   now: () => number;
   health: () => 'ok' | 'starting' | 'closing' | 'redis-unavailable';
@@ -73,6 +77,8 @@ const invitesPerTurn = 100;
 export const defaultRosterLimits: RosterFileLimits = { maxRows: 20_000, maxBytes: 5 * 1024 * 1024 };
 
 const organizer: Actor = { role: 'organizer', memberId: null, name: 'Organizer' };
+/** The admin token's share of a session's budgets. */
+const organizerSubject = '#organizer';
 const builtClient = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
 /** REST for organizers and automation: thin; every rule is the domain's. */
@@ -107,6 +113,14 @@ export function httpApp(deps: HttpDeps): express.Express {
    * and loads nothing into memory.
    */
   const sessionAndActor = async (req: Request): Promise<{ state: SessionState; actor: Actor }> => {
+    const asked = await whoAsks(req);
+    // A command over REST spends the budget of the invitation (and of the session) that its tabs spend.
+    if (req.method !== 'GET' && deps.allowance && !deps.allowance.allowRequest(asked.state.id, subjectOf(asked.actor) ?? organizerSubject)) {
+      throw new DomainError('RATE_LIMITED', 'Too many commands at once; wait a moment and try again.');
+    }
+    return asked;
+  };
+  const whoAsks = async (req: Request): Promise<{ state: SessionState; actor: Actor }> => {
     const token = bearer(req);
     if (isAdmin(token)) return { state: await deps.host.get(SessionIdParams.parse(req.params).id), actor: organizer };
     const claims = await deps.invites.claimsOf(token);

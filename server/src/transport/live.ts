@@ -38,7 +38,7 @@ import { orderReportQueue, presentGroup } from '../domain/report-back';
 import { arrive, hasJoined } from '../domain/presence';
 import { inviteLinkSubject } from '../domain/attendance';
 import { TokenBucket } from '../access/token-bucket';
-import { InvitationLimits, defaultLiveLimits, type LiveLimits } from '../access/invitation-limits';
+import { InvitationLimits, defaultLiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
@@ -64,6 +64,8 @@ interface SocketData {
   counted: boolean;
   /** The language this socket reads the agenda in (null: every language, for staff and observers). */
   language: string | null;
+  /** When the link stops working, and the timer that then closes the connection. */
+  expiry?: { at: number; cancel: () => void };
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -75,8 +77,8 @@ export interface LiveDeps {
   logger: Logger;
   /** Presence-only changes are coalesced into one re-render per session per this many ms. */
   presenceIntervalMs?: number;
-  /** Command budgets and the connection cap per invitation. */
-  limits?: LiveLimits;
+  /** Command budgets and connection caps, shared with the REST API (defaults when absent). */
+  allowance?: InvitationLimits<object>;
   /** Notes activity is coalesced into one message per session per this many ms. */
   notesActivityIntervalMs?: number;
   /**
@@ -135,7 +137,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const presenceInterval = deps.presenceIntervalMs ?? 500;
   const activityTimers = new Map<string, () => void>();
   const activityInterval = deps.notesActivityIntervalMs ?? 2000;
-  const allowance = new InvitationLimits<LiveSocket>(deps.clock, deps.limits ?? defaultLiveLimits);
+  const allowance = deps.allowance ?? new InvitationLimits<object>(deps.clock, defaultLiveLimits);
   const tooManyConnections = (subject: string) =>
     new DomainError(
       'CONFLICT',
@@ -178,6 +180,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     void socket.join(everyone(sessionId));
 
     socket.on('disconnect', () => {
+      socket.data.expiry?.cancel();
       allowance.disconnected(sessionId, claims.sub, socket);
       deps.mesh?.forget(socket.id);
       members.delete(socket);
@@ -326,6 +329,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       try {
         const { state } = await deps.host.execute(sessionId, (s, ctx) => arrive(s, actor, ctx));
         if (!socket.connected) return;
+        watchExpiry(socket, state);
         if (actor.memberId && hasJoined(state, actor.memberId)) countIn(socket);
         socket.emit('welcome', {
           seat: seatOf(state, actor),
@@ -389,11 +393,27 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     try {
       // In place: the socket's command handlers hold this object.
       Object.assign(socket.data.actor, admit(state, socket.data.claims));
+      watchExpiry(socket, state);
       return true;
     } catch {
       socket.disconnect(true);
       return false;
     }
+  }
+
+  /**
+   * An open connection ends when its link expires (its own expiry, or some days after the session
+   * ended), as a new one would be refused then: the client's reconnect is told LINK_EXPIRED.
+   */
+  function watchExpiry(socket: LiveSocket, state: SessionState): void {
+    const at = deps.invites.expiresAt(state, socket.data.claims);
+    if (socket.data.expiry?.at === at) return;
+    socket.data.expiry?.cancel();
+    if (at === null) {
+      delete socket.data.expiry;
+      return;
+    }
+    socket.data.expiry = { at, cancel: deps.clock.setTimer(() => socket.disconnect(true), at - deps.clock.now()) };
   }
 
   /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
