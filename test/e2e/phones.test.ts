@@ -156,7 +156,7 @@ describe('an event on phones', { timeout: 60_000 }, () => {
       expect(first.bottom).toBeLessThanOrEqual(phone.height);
       expect(await p.getByTestId('questions').count()).toBe(0);
       for (const question of questions) {
-        const said = await p.locator('main').evaluate((main, q) => main.innerText.split(q).length - 1, question);
+        const said = await p.locator('main').evaluate((main, q) => (main as HTMLElement).innerText.split(q).length - 1, question);
         expect(said).toBe(1);
       }
       await p.getByText(t('breakout.questionsInNotes', { count: questions.length })).waitFor();
