@@ -264,6 +264,27 @@ function storeContract(name: string, options: { durable: boolean }, makeFactory:
       expect((await store.audit('race')).map((e) => e.action)).toEqual(['session.create', 'a']);
     });
 
+    it('writes no part of a commit when one of its members cannot be written', async () => {
+      const v1 = crowded('partial', 10);
+      await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
+      const t = change(v1, { now: t0 + 1 }, organizer, 'two', (d) => {
+        d.hands.push('m00001');
+        d.roster['m00001']!.name = 'Written?';
+      });
+      const unwritable = { ...member(2) };
+      Object.defineProperty(unwritable, 'name', {
+        enumerable: true,
+        get(): never {
+          throw new Error('this member cannot be stored');
+        },
+      });
+      t.changed!.members['m00002'] = unwritable;
+      t.state.roster['m00002'] = unwritable;
+      await expect(store.commit(t.state, 1, t.audit, [], t.changed)).rejects.toThrow();
+      expect(await store.load('partial')).toEqual(v1);
+      expect(await store.audit('partial')).toHaveLength(1);
+    });
+
     if (options.durable) it('loads a session stored whole by an earlier version, and goes on from it in parts', async () => {
       const v1 = crowded('old', 20);
       await store.close();
