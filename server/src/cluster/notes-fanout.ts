@@ -53,10 +53,20 @@ interface Joined {
  */
 export class RedisNotesFanout implements NotesFanout {
   readonly #joined = new Map<string, Joined>();
+  /** This node's id as framed (a varString), per kind: written and recognised without re-encoding it for every keystroke. */
+  readonly #prefixes: Uint8Array[];
+  readonly #ownId: Uint8Array;
   #cancelTick: () => void = () => undefined;
   #closed = false;
 
   constructor(private readonly opts: RedisNotesFanoutOptions) {
+    this.#ownId = new TextEncoder().encode(opts.nodeId);
+    this.#prefixes = [kindUpdate, kindAwareness, kindSyncRequest].map((kind) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, kind);
+      encoding.writeVarString(encoder, opts.nodeId);
+      return encoding.toUint8Array(encoder);
+    });
     const tick = () => {
       this.#cancelTick = opts.clock.setTimer(() => {
         void this.#renew().finally(() => {
@@ -99,18 +109,18 @@ export class RedisNotesFanout implements NotesFanout {
 
   #frame(kind: number, payload: Uint8Array): Buffer {
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, kind);
-    encoding.writeVarString(encoder, this.opts.nodeId);
+    encoding.writeUint8Array(encoder, this.#prefixes[kind]!);
     encoding.writeVarUint8Array(encoder, payload);
-    return Buffer.from(encoding.toUint8Array(encoder));
+    const frame = encoding.toUint8Array(encoder);
+    return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   }
 
   #heard(joined: Joined, message: Buffer): void {
     try {
       const decoder = decoding.createDecoder(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
       const kind = decoding.readVarUint(decoder);
-      const from = decoding.readVarString(decoder);
-      if (from === this.opts.nodeId) return;
+      const from = decoding.readVarUint8Array(decoder);
+      if (Buffer.compare(from, this.#ownId) === 0) return; // its own, echoed by the channel
       const payload = decoding.readVarUint8Array(decoder);
       if (kind === kindUpdate) {
         joined.peer.applyUpdate(payload);
