@@ -233,7 +233,7 @@ async function workersTarget(workers: number, groups: number, dataDir: string): 
   const redis = await startRedis();
   const redisPid = redisPidOn(redis.port);
   const port = await freePort();
-  cluster.setupPrimary({ exec: join(here, 'notes-node.ts'), execArgv: ['--max-old-space-size=4096', '--import', 'tsx'], silent: false });
+  cluster.setupPrimary({ exec: join(here, 'notes-node.ts'), execArgv: ['--max-old-space-size=4096', '--import', 'tsx', ...(process.env.NOTES_BENCH_WORKER_ARGS ?? '').split(' ').filter(Boolean)], silent: false });
   const nodes: Worker[] = [];
   const next = <T extends FromWorker['type']>(w: Worker, type: T, ms: number) =>
     new Promise<Extract<FromWorker, { type: T }>>((resolve, reject) => {
@@ -462,7 +462,7 @@ export async function run(): Promise<void> {
       }
     },
   });
-  phases.push({
+  if (!process.env.NOTES_BENCH_SKIP_ONE) phases.push({
     name: 'Roundtable, 1 process',
     run: async () => {
       target = await roundtableTarget(GROUPS, dataDir);

@@ -56,11 +56,19 @@ export class RedisNotesFanout implements NotesFanout {
   /** This node's id as framed (a varString), per kind: written and recognised without re-encoding it for every keystroke. */
   readonly #prefixes: Uint8Array[];
   readonly #ownId: Uint8Array;
+  /**
+   * Publishes without the per-command timeout the commands client has: node-redis arms an
+   * AbortSignal timer for each timed command, which for a PUBLISH per keystroke cost more than
+   * the publish itself. While Redis is away nothing is published (the timeout would have dropped
+   * them too, 5 s later, after queueing them all).
+   */
+  readonly #publisher: Pick<RedisClient, 'publish'>;
   #cancelTick: () => void = () => undefined;
   #closed = false;
 
   constructor(private readonly opts: RedisNotesFanoutOptions) {
     this.#ownId = new TextEncoder().encode(opts.nodeId);
+    this.#publisher = opts.redis.withCommandOptions({ timeout: 0 });
     this.#prefixes = [kindUpdate, kindAwareness, kindSyncRequest].map((kind) => {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, kind);
@@ -88,9 +96,7 @@ export class RedisNotesFanout implements NotesFanout {
     this.#joined.set(name, joined);
     await subscriber.subscribe(channelOf(name), joined.listener, true);
     joined.stores = (await redis.set(lockOf(name), nodeId, { condition: 'NX', expiration: { type: 'PX', value: lockMs } })) === 'OK';
-    const publish = (kind: number, payload: Uint8Array) => {
-      void redis.publish(channelOf(name), this.#frame(kind, payload)).catch(this.opts.onError);
-    };
+    const publish = (kind: number, payload: Uint8Array) => this.#publish(name, this.#frame(kind, payload));
     return {
       get stores() {
         return joined.stores;
@@ -105,6 +111,11 @@ export class RedisNotesFanout implements NotesFanout {
         if (joined.stores) await redis.eval(releaseScript, { keys: [lockOf(name)], arguments: [nodeId] }).catch(this.opts.onError);
       },
     };
+  }
+
+  #publish(name: string, frame: Buffer): void {
+    if (!this.opts.redis.isReady) return;
+    this.#publisher.publish(channelOf(name), frame).catch(this.opts.onError);
   }
 
   #frame(kind: number, payload: Uint8Array): Buffer {
@@ -130,7 +141,7 @@ export class RedisNotesFanout implements NotesFanout {
         this.opts.onHeard?.('awareness');
       } else if (kind === kindSyncRequest) {
         const missing = joined.peer.missingFrom(payload);
-        if (missing) void this.opts.redis.publish(channelOf(joined.name), this.#frame(kindUpdate, missing)).catch(this.opts.onError);
+        if (missing) this.#publish(joined.name, this.#frame(kindUpdate, missing));
       }
     } catch (error) {
       this.opts.onError(error);
