@@ -16,7 +16,8 @@
  * A run past its time budget (NOTES_BENCH_BUDGET_S) skips what it cannot finish and prints what it measured.
  *
  * Run: npm run bench -- notes   (NOTES_BENCH_SECONDS=60, NOTES_BENCH_GROUPS=400, NOTES_BENCH_CURSOR_EVERY=10,
- *      NOTES_BENCH_WORKERS=2 (1: no cluster run), NOTES_BENCH_BUDGET_S=3×SECONDS+300)
+ *      NOTES_BENCH_WORKERS=2 (1: no cluster run), NOTES_BENCH_BUDGET_S=3×SECONDS+300; to study one server:
+ *      NOTES_BENCH_SKIP_ONE=1 skips the one-process run, NOTES_BENCH_WORKER_ARGS="--cpu-prof" profiles the workers)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
