@@ -54,7 +54,7 @@ function follow(persistence: NotesPersistence, name: string, key: NotesKey, doc:
 
 const key = (groupId: string): NotesKey => ({ sessionId: 's1', stepIndex: 1, groupId });
 
-function setup(compactEvery = 200) {
+function setup(compactEvery = 200, sliceMs?: number) {
   const clock = new ManualClock();
   const store = new MemoryNotesStore();
   const appended: NotesKey[][] = [];
@@ -67,7 +67,7 @@ function setup(compactEvery = 200) {
     return original(batch);
   };
   const stats = newNotesStats();
-  const persistence = new NotesPersistence(store, clock, { waitMs: 250, maxWaitMs: 1000, compactEvery }, stats, (e) => errors.push(e));
+  const persistence = new NotesPersistence(store, clock, { waitMs: 250, maxWaitMs: 1000, compactEvery, ...(sliceMs === undefined ? {} : { sliceMs }) }, stats, (e) => errors.push(e));
   const flushed = () => new Promise<NotesKey[]>((resolve) => {
     const off = persistence.onFlushed((keys) => {
       off();
@@ -113,6 +113,31 @@ describe('storing the notes as they are edited', () => {
     await done;
     expect(appended).toEqual([[key('g1'), key('g2'), key('g3')]]);
     expect(docs).toHaveLength(3);
+  });
+
+  it('writes many documents due at once in slices, letting the event loop run between them', async () => {
+    const { clock, store, persistence, appended } = setup(200, 0);
+    const turns: string[] = [];
+    const original = store.append.bind(store);
+    store.append = async (batch) => {
+      turns.push(`append ${batch.map((b) => b.key.groupId).join(',')}`);
+      // Something that waits on the event loop while the documents are written, as a keystroke would.
+      setImmediate(() => turns.push('loop ran'));
+      return original(batch);
+    };
+    const docs = ['g1', 'g2', 'g3'].map((g) => {
+      const doc = new Y.Doc();
+      follow(persistence, `s1.1.${g}`, key(g), doc);
+      doc.getText('notes').insert(0, `${g} `);
+      doc.getText('notes').insert(3, 'typed');
+      return doc;
+    });
+    clock.advance(250);
+    await persistence.flush();
+    // A slice of at most 0 ms holds one document.
+    expect(turns).toEqual(['append g1', 'loop ran', 'append g2', 'loop ran', 'append g3']);
+    expect(appended).toHaveLength(3);
+    for (const [i, doc] of docs.entries()) expect(loaded(await store.load(key(`g${i + 1}`))).getText('notes').toString()).toBe(doc.getText('notes').toString());
   });
 
   it('folds a busy document into a snapshot every so many appends; it loads the same', async () => {

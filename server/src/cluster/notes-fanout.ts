@@ -53,10 +53,28 @@ interface Joined {
  */
 export class RedisNotesFanout implements NotesFanout {
   readonly #joined = new Map<string, Joined>();
+  /** This node's id as framed (a varString), per kind: written and recognised without re-encoding it for every keystroke. */
+  readonly #prefixes: Uint8Array[];
+  readonly #ownId: Uint8Array;
+  /**
+   * Publishes without the per-command timeout the commands client has: node-redis arms an
+   * AbortSignal timer for each timed command, which for a PUBLISH per keystroke cost more than
+   * the publish itself. While Redis is away nothing is published (the timeout would have dropped
+   * them too, 5 s later, after queueing them all).
+   */
+  readonly #publisher: Pick<RedisClient, 'publish'>;
   #cancelTick: () => void = () => undefined;
   #closed = false;
 
   constructor(private readonly opts: RedisNotesFanoutOptions) {
+    this.#ownId = new TextEncoder().encode(opts.nodeId);
+    this.#publisher = opts.redis.withCommandOptions({ timeout: 0 });
+    this.#prefixes = [kindUpdate, kindAwareness, kindSyncRequest].map((kind) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, kind);
+      encoding.writeVarString(encoder, opts.nodeId);
+      return encoding.toUint8Array(encoder);
+    });
     const tick = () => {
       this.#cancelTick = opts.clock.setTimer(() => {
         void this.#renew().finally(() => {
@@ -78,9 +96,7 @@ export class RedisNotesFanout implements NotesFanout {
     this.#joined.set(name, joined);
     await subscriber.subscribe(channelOf(name), joined.listener, true);
     joined.stores = (await redis.set(lockOf(name), nodeId, { condition: 'NX', expiration: { type: 'PX', value: lockMs } })) === 'OK';
-    const publish = (kind: number, payload: Uint8Array) => {
-      void redis.publish(channelOf(name), this.#frame(kind, payload)).catch(this.opts.onError);
-    };
+    const publish = (kind: number, payload: Uint8Array) => this.#publish(name, this.#frame(kind, payload));
     return {
       get stores() {
         return joined.stores;
@@ -97,20 +113,25 @@ export class RedisNotesFanout implements NotesFanout {
     };
   }
 
+  #publish(name: string, frame: Buffer): void {
+    if (!this.opts.redis.isReady) return;
+    this.#publisher.publish(channelOf(name), frame).catch(this.opts.onError);
+  }
+
   #frame(kind: number, payload: Uint8Array): Buffer {
     const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, kind);
-    encoding.writeVarString(encoder, this.opts.nodeId);
+    encoding.writeUint8Array(encoder, this.#prefixes[kind]!);
     encoding.writeVarUint8Array(encoder, payload);
-    return Buffer.from(encoding.toUint8Array(encoder));
+    const frame = encoding.toUint8Array(encoder);
+    return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   }
 
   #heard(joined: Joined, message: Buffer): void {
     try {
       const decoder = decoding.createDecoder(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
       const kind = decoding.readVarUint(decoder);
-      const from = decoding.readVarString(decoder);
-      if (from === this.opts.nodeId) return;
+      const from = decoding.readVarUint8Array(decoder);
+      if (Buffer.compare(from, this.#ownId) === 0) return; // its own, echoed by the channel
       const payload = decoding.readVarUint8Array(decoder);
       if (kind === kindUpdate) {
         joined.peer.applyUpdate(payload);
@@ -120,7 +141,7 @@ export class RedisNotesFanout implements NotesFanout {
         this.opts.onHeard?.('awareness');
       } else if (kind === kindSyncRequest) {
         const missing = joined.peer.missingFrom(payload);
-        if (missing) void this.opts.redis.publish(channelOf(joined.name), this.#frame(kindUpdate, missing)).catch(this.opts.onError);
+        if (missing) this.#publish(joined.name, this.#frame(kindUpdate, missing));
       }
     } catch (error) {
       this.opts.onError(error);

@@ -1,4 +1,4 @@
-import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { NOTES_TEXT, notesCloseCodes } from '../../../shared/notes';
 import type { Clock } from '../domain/clock';
@@ -98,12 +98,7 @@ export class NotesDocRegistry {
         link.publishUpdate(update);
         this.opts.onEdit?.(key, origin);
       },
-    });
-    const awareness = room.awareness;
-    awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      if (origin === remoteOrigin) return;
-      const changed = [...added, ...updated, ...removed];
-      if (changed.length > 0) link.publishAwareness(encodeAwarenessUpdate(awareness, changed));
+      onAwarenessChange: (update) => link.publishAwareness(update),
     });
     if (link.stores) startStoring(stored?.through ?? 0);
     if (!stored && link.stores) persistence.record(name, Y.encodeStateAsUpdate(doc));

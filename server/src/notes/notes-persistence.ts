@@ -11,9 +11,18 @@ export interface PersistenceOptions {
   maxWaitMs: number;
   /** After this many appended batches a document's updates are folded into one snapshot. */
   compactEvery: number;
+  /**
+   * Merging and appending the documents due at once is done in slices of about this many ms of
+   * work, the event loop running between them: hundreds of groups typing all fall due in the same
+   * second, and merging all their edits in one go held every keystroke back by tens of ms.
+   */
+  sliceMs?: number;
 }
 
-export const defaultPersistence: PersistenceOptions = { waitMs: 250, maxWaitMs: 1000, compactEvery: 200 };
+export const defaultPersistence: PersistenceOptions = { waitMs: 250, maxWaitMs: 1000, compactEvery: 200, sliceMs: 4 };
+
+/** Lets whatever waits on the event loop (keystrokes to relay) run before the next slice of writing. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Tracked {
   name: string;
@@ -118,6 +127,8 @@ export class NotesPersistence {
     if (!tracked) return Promise.resolve();
     void this.flush(name);
     return this.#enqueue(async () => {
+      // Documents typed in together fall due for a snapshot together: one at a time, each in a turn of its own.
+      await nextTurn();
       const snapshot = Y.encodeStateAsUpdate(tracked.doc);
       await this.store.compact(tracked.key, snapshot, tracked.through);
       tracked.measured(snapshot.length);
@@ -142,40 +153,55 @@ export class NotesPersistence {
   }
 
   #writeDue(): Promise<void> {
-    const due = [...this.#due].filter((t) => t.pending.length > 0);
+    const due = [...this.#due];
     this.#due.clear();
-    if (due.length === 0) return this.#queue;
-    const batch = due.map((t) => {
-      const updates = t.pending;
-      t.pending = [];
-      return { tracked: t, updates, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) };
-    });
+    if (!due.some((t) => t.pending.length > 0)) return this.#queue;
     return this.#enqueue(async () => {
-      try {
-        const seq = await this.store.append(batch.map((b) => ({ key: b.tracked.key, update: b.update })));
-        for (const b of batch) {
-          b.tracked.through = seq;
-          b.tracked.appendsSinceSnapshot++;
-          this.stats.flushedBytes += b.update.length;
+      const sliceMs = this.opts.sliceMs ?? defaultPersistence.sliceMs!;
+      let next = 0;
+      while (next < due.length) {
+        // Edits that arrive while earlier slices are written go along with theirs: the later the merge, the more it holds.
+        const started = performance.now();
+        const batch: Array<{ tracked: Tracked; updates: Uint8Array[]; update: Uint8Array }> = [];
+        while (next < due.length && (batch.length === 0 || performance.now() - started < sliceMs)) {
+          const t = due[next++]!;
+          if (t.pending.length === 0) continue;
+          const updates = t.pending;
+          t.pending = [];
+          batch.push({ tracked: t, updates, update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates) });
         }
-        this.stats.flushes++;
-      } catch (error) {
-        // Kept for the next attempt: nothing is lost while the process lives.
-        for (const b of batch) {
-          b.tracked.pending.unshift(...b.updates);
-          b.tracked.debounce.touch();
-        }
-        throw error;
+        if (batch.length > 0) await this.#append(batch, due.slice(next));
+        if (next < due.length) await nextTurn();
       }
-      const keys = batch.map((b) => b.tracked.key);
-      for (const listener of this.#listeners) listener(keys);
+    }, due[0]!.key);
+  }
+
+  async #append(batch: Array<{ tracked: Tracked; updates: Uint8Array[]; update: Uint8Array }>, rest: Tracked[]): Promise<void> {
+    try {
+      const seq = await this.store.append(batch.map((b) => ({ key: b.tracked.key, update: b.update })));
       for (const b of batch) {
-        if (b.tracked.appendsSinceSnapshot >= this.opts.compactEvery) {
-          b.tracked.appendsSinceSnapshot = 0;
-          void this.compact(b.tracked.name);
-        }
+        b.tracked.through = seq;
+        b.tracked.appendsSinceSnapshot++;
+        this.stats.flushedBytes += b.update.length;
       }
-    }, batch[0]!.tracked.key);
+      this.stats.flushes++;
+    } catch (error) {
+      // Kept for the next attempt: nothing is lost while the process lives.
+      for (const b of batch) {
+        b.tracked.pending.unshift(...b.updates);
+        b.tracked.debounce.touch();
+      }
+      for (const t of rest) if (t.pending.length > 0) t.debounce.touch();
+      throw error;
+    }
+    const keys = batch.map((b) => b.tracked.key);
+    for (const listener of this.#listeners) listener(keys);
+    for (const b of batch) {
+      if (b.tracked.appendsSinceSnapshot >= this.opts.compactEvery) {
+        b.tracked.appendsSinceSnapshot = 0;
+        void this.compact(b.tracked.name);
+      }
+    }
   }
 
   #enqueue(task: () => Promise<void>, key: NotesKey): Promise<void> {

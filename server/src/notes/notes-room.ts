@@ -91,16 +91,25 @@ export class NotesRoom {
   /** An upper bound of the document's encoded size, made exact again when a snapshot is taken. */
   #approxBytes: number;
   readonly #onChange: (update: Uint8Array, origin: NotesConnection) => void;
+  readonly #onAwarenessChange: ((update: Uint8Array) => void) | undefined;
 
   constructor(
     readonly name: string,
     readonly doc: Y.Doc,
-    opts: { limits: NotesLimits; clock: Clock; stats: NotesStats; onChange?: (update: Uint8Array, origin: NotesConnection) => void },
+    opts: {
+      limits: NotesLimits;
+      clock: Clock;
+      stats: NotesStats;
+      onChange?: (update: Uint8Array, origin: NotesConnection) => void;
+      /** Awareness changed here (not heard from another node): the same encoded update the room relays. */
+      onAwarenessChange?: (update: Uint8Array) => void;
+    },
   ) {
     this.#limits = opts.limits;
     this.#clock = opts.clock;
     this.#stats = opts.stats;
     this.#onChange = opts.onChange ?? (() => undefined);
+    this.#onAwarenessChange = opts.onAwarenessChange;
     this.#approxBytes = Y.encodeStateAsUpdate(doc).length;
     this.awareness = new Awareness(doc);
     // The server is not a participant: no cursor of its own.
@@ -365,8 +374,11 @@ export class NotesRoom {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    const message = awarenessMessage(encodeAwarenessUpdate(this.awareness, changed));
+    // Encoded once for the room and the other nodes: each encoding is a JSON.stringify of every changed cursor.
+    const update = encodeAwarenessUpdate(this.awareness, changed);
+    const message = awarenessMessage(update);
     for (const conn of this.#seats.keys()) if (conn !== origin) conn.send(message);
+    if (origin !== remoteOrigin) this.#onAwarenessChange?.(update);
   };
 
   #notice(conn: NotesConnection, notice: NotesNotice): void {

@@ -275,9 +275,10 @@ export class NotesService {
     const now = this.#opts.clock.now();
     const edits = this.#lastEdit.get(key.sessionId) ?? new Map<string, number>();
     this.#lastEdit.set(key.sessionId, edits);
-    edits.set(docNameOf(key), now);
+    const name = docNameOf(key);
+    edits.set(name, now);
     const person = origin && this.#personOf.get(origin);
-    if (person !== undefined) this.#writers.typed(docNameOf(key), person, now);
+    if (person !== undefined) this.#writers.typed(name, person, now);
     this.#armWritingTimer(key.sessionId);
     this.#activityChanged(key.sessionId);
   }

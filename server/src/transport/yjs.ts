@@ -122,25 +122,38 @@ export function attachYjs(httpServer: HttpServer, deps: YjsTransportDeps): { clo
 }
 
 /**
- * Frames for one socket sent in the same turn of the event loop leave in one write: under load a
- * socket gets several peers' keystrokes per turn, and one system call per frame is what a busy
- * notes server would otherwise spend most of its time on.
+ * Frames for one socket sent close together leave in one write: under load a socket gets several
+ * peers' keystrokes per turn of the event loop, and one system call per frame is what a busy notes
+ * server would otherwise spend most of its time on. A frame is held until the turn ends, but never
+ * more than `maxHoldMs`: when hundreds of keystrokes wait to be read after a pause, holding every
+ * relay until all of them are handled made the first ones wait for the last (that, not the CPU,
+ * was much of the notes' p99).
  */
 class TurnBatcher {
   readonly #corked = new Set<Duplex>();
   #scheduled = false;
+  /** When the oldest frame still held was held. */
+  #since = 0;
+
+  constructor(private readonly maxHoldMs = 1) {}
 
   hold(socket: Duplex): void {
+    if (this.#corked.size > 0 && performance.now() - this.#since >= this.maxHoldMs) this.#release();
     if (this.#corked.has(socket)) return;
+    if (this.#corked.size === 0) this.#since = performance.now();
     socket.cork();
     this.#corked.add(socket);
     if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      for (const s of this.#corked) s.uncork();
-      this.#corked.clear();
+      this.#release();
     });
+  }
+
+  #release(): void {
+    for (const s of this.#corked) s.uncork();
+    this.#corked.clear();
   }
 }
 
