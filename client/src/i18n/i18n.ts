@@ -73,6 +73,11 @@ export function pickLanguage(candidates: ReadonlyArray<string | null | undefined
   return null;
 }
 
+/** How a language is written: 'rtl' for Arabic, Hebrew, Persian, Urdu…, from the browser's locale data where it has it. */
+export function textDirection(language: string): 'ltr' | 'rtl' {
+  return i18next.dir(language);
+}
+
 /** Names a language in the interface's language (français, English, العربية…), or its code when unknown. */
 export function languageName(code: string, inLanguage: string): string {
   try {
