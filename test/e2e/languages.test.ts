@@ -61,11 +61,11 @@ async function agendaCommand(command: string): Promise<void> {
 }
 
 /** <html lang dir> as the language wants, nothing wider than the phone, axe clean; and a screenshot. */
-async function check(page: Page, language: UiLanguage, screen: string): Promise<void> {
+async function check(page: Page, language: UiLanguage, screen: string, width: number = phone.width): Promise<void> {
   const html = page.locator('html');
   expect(await html.getAttribute('lang'), `${language} ${screen}`).toBe(language);
   expect(await html.getAttribute('dir'), `${language} ${screen}`).toBe(language === 'ar' ? 'rtl' : 'ltr');
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${language} ${screen} is wider than the phone`).toBeLessThanOrEqual(phone.width);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${language} ${screen} is wider than the phone`).toBeLessThanOrEqual(width);
   const violations = await axeViolations(page);
   expect(violations, `${language} ${screen}:\n${JSON.stringify(violations, null, 2)}`).toEqual([]);
   mkdirSync(screenshotDir, { recursive: true });
@@ -190,5 +190,15 @@ describe('every interface language on a phone', { timeout: 90_000 }, () => {
     const members = ar.getByTestId('group-members').locator('bdi.member-name');
     expect(await members.count()).toBe(4);
     expect(await members.allTextContents()).toContain(names.ar);
+  });
+
+  it('moderator console in Arabic during the breakout', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ar-EG' });
+    contexts.push(context);
+    const console = await context.newPage();
+    await console.goto(`${server.url}/console#${session.moderatorToken}`);
+    await console.getByRole('heading', { level: 1, name: tr('ar')('console.title') }).waitFor();
+    await console.getByTestId('room').first().waitFor();
+    await check(console, 'ar', 'console', 1280);
   });
 });
