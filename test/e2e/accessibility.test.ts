@@ -10,7 +10,7 @@ import { join, tr } from './support/people';
  * polite countdown region (quiet between minute marks), visible focus, and <html lang dir>.
  */
 const languages: UiLanguage[] = ['en', 'fr'];
-const locale = { en: 'en-US', fr: 'fr-FR' } as const;
+const locale = { en: 'en-US', fr: 'fr-FR', es: 'es-ES', ar: 'ar-EG' } as const;
 const en = tr('en');
 
 let server: RunningServer;

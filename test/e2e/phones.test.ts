@@ -268,7 +268,8 @@ describe('an event on phones', { timeout: 60_000 }, () => {
     expect((await send(mireille, 'broadcast:send', { text: 'Merci à toutes et à tous.' })).ok).toBe(true);
     const named = amina.getByTestId('broadcast').filter({ hasText: 'Merci à toutes et à tous.' });
     expect(await named.locator('strong').textContent()).toBe(fr('broadcast.from', { name: 'Mireille' }));
-    expect(fr('broadcast.from', { name: 'Mireille' })).toMatch(/^De la part de Mireille/);
+    // The name sits in Unicode isolates, so that a name in another script keeps the line in order.
+    expect(fr('broadcast.from', { name: 'Mireille' })).toMatch(/^De la part de \u2068Mireille\u2069/);
     // Roles in forms that name everyone.
     await amina.getByTestId('who').getByText(fr('roles.facilitator')).waitFor({ state: 'attached' });
     expect(fr('roles.facilitator')).toMatch(/·/);

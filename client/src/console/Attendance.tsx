@@ -50,7 +50,7 @@ function MissingRow({ client, person }: { client: SessionClient; person: Missing
   return (
     <li data-testid="missing-person" data-member={person.id} data-status={person.status}>
       <p>
-        <strong>{person.name}</strong> ({roleLabel(t, person.role)}) · <span class="muted">{t(`attendance.status.${person.status}`)}</span>
+        <strong><bdi>{person.name}</bdi></strong> ({roleLabel(t, person.role)}) · <span class="muted">{t(`attendance.status.${person.status}`)}</span>
       </p>
       <button type="button" class="secondary small" onClick={() => void copy()}>
         {t('attendance.copy', { name: person.name })}

@@ -2,8 +2,11 @@ import i18next, { type Resource, type TFunction, type i18n as I18n } from 'i18ne
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 
-/** Interface languages with a complete translation file; a session may discuss in others. */
-export const uiLanguages = ['en', 'fr'] as const;
+/**
+ * Interface languages, each with its translation file `<code>.json` beside this module: adding a
+ * language is that file plus its code here. A session may discuss in others.
+ */
+export const uiLanguages = ['en', 'fr', 'es', 'ar'] as const;
 export type UiLanguage = (typeof uiLanguages)[number];
 
 type Translations = Record<string, unknown>;
@@ -16,6 +19,17 @@ type Translations = Record<string, unknown>;
 // with their translations passed in) does not touch `import.meta.glob`, which only Vite provides.
 const translationFiles = () => import.meta.glob<Translations>('./*.json', { import: 'default' });
 
+/**
+ * Placeholders holding people's names and organizers' titles: text in any script, which must not
+ * reorder the sentence around it (an Arabic name in an English line, "Dev (IN)" in an Arabic one).
+ */
+const isolatedPlaceholders = new Set(['name', 'names', 'interpreter', 'title']);
+
+/** Wraps text in Unicode's first-strong isolate, the plain-text equivalent of <bdi>. */
+export function isolate<T>(value: T): T | string {
+  return typeof value === 'string' && value !== '' ? `\u2068${value}\u2069` : value;
+}
+
 /** An i18n instance in `language`, with the translations given (none: load them with `loadLanguage`). */
 export function createI18n(language: UiLanguage, translations: Partial<Record<UiLanguage, Translations>> = {}): I18n {
   const instance = i18next.createInstance();
@@ -27,7 +41,12 @@ export function createI18n(language: UiLanguage, translations: Partial<Record<Ui
     lng: language,
     fallbackLng: 'en',
     supportedLngs: [...uiLanguages],
-    interpolation: { escapeValue: false }, // Preact escapes text itself
+    interpolation: {
+      escapeValue: false, // Preact escapes text itself
+      // Every placeholder passes through `format`, so that names and titles can be isolated.
+      alwaysFormat: true,
+      format: (value, _format, _lng, options) => (isolatedPlaceholders.has(String(options?.['interpolationkey'])) ? isolate(value) : value),
+    },
     initAsync: false,
     returnNull: false,
     showSupportNotice: false,
@@ -52,6 +71,11 @@ export function pickLanguage(candidates: ReadonlyArray<string | null | undefined
     if (found) return found;
   }
   return null;
+}
+
+/** How a language is written: 'rtl' for Arabic, Hebrew, Persian, Urdu…, from the browser's locale data where it has it. */
+export function textDirection(language: string): 'ltr' | 'rtl' {
+  return i18next.dir(language);
 }
 
 /** Names a language in the interface's language (français, English, العربية…), or its code when unknown. */

@@ -247,7 +247,7 @@ function Tile({ participant }: { participant: MediaParticipant }) {
         </span>
       )}
       <span class="tile-name">
-        {name}
+        <bdi>{name}</bdi>
         {participant.speaking && <span class="visually-hidden">{t('media.speakingNow')}</span>}
       </span>
       {!participant.microphoneOn && <span class="tile-muted">{t('media.muted')}</span>}

@@ -21,6 +21,8 @@ export interface MountNotesOptions {
   plainText?: boolean;
   /** Asked for a fresh token when the one in hand is about to expire and the connection must be made again. */
   refreshToken?: () => Promise<string>;
+  /** The language the notes are written in (the group's), so the editor runs in its direction whatever the interface's. */
+  language?: { code: string; dir: 'ltr' | 'rtl' };
   /** Told what the server lets this connection do, when it connects and whenever that changes. */
   onAccess?: (access: 'write' | 'read') => void;
 }
@@ -96,6 +98,11 @@ export async function mountNotes(el: HTMLElement, opts: MountNotesOptions): Prom
 
   // Nobody is shown a reader's cursor; a writer's name and colour are shown once the server agrees.
   awareness.setLocalState(null);
+  if (opts.language) {
+    // Both editors take their direction from here: CodeMirror reads it off its content's style.
+    editorHost.lang = opts.language.code;
+    editorHost.dir = opts.language.dir;
+  }
   let editor: NotesEditor | null = null;
   if (!opts.plainText) {
     try {

@@ -74,6 +74,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             client={client}
             connected={live.connection === 'connected'}
             groupId={group.id}
+            language={group.language}
             readOnly={false}
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
             {...(questions.length > 0 ? { intro: t('breakout.questionsInNotes', { count: questions.length }) } : {})}

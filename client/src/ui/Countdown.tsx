@@ -63,7 +63,7 @@ export function Countdown({ client, view, offsetMs, warning }: Props) {
       <h2 id={headingId} class="countdown-heading">
         {step ? t('countdown.headingStep', { title: step.title }) : t('countdown.heading')}
       </h2>
-      <p class={`clock${timeUp ? ' clock-zero' : ''}`} role="timer" aria-labelledby={headingId} data-testid="countdown">
+      <p class={`clock${timeUp ? ' clock-zero' : ''}`} dir="ltr" role="timer" aria-labelledby={headingId} data-testid="countdown">
         {ms === null ? '--:--' : formatClock(ms)}
       </p>
       {view.status === 'paused' && <p class="pill pill-paused">{t('countdown.paused')}</p>}

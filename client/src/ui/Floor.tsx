@@ -66,7 +66,7 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
         <ol class="hands" data-testid="hands">
           {view.hands.map((h) => (
             <li key={h.id}>
-              <span>{h.name}</span>
+              <bdi>{h.name}</bdi>
               {moderate && (
                 <button type="button" class="primary small" disabled={busy} onClick={() => void run('floor:give', { memberId: h.id })}>
                   {t('floor.giveTo', { name: h.name })}

@@ -13,7 +13,7 @@ export function Members({ members, me, showAttributes = false, groupLanguage }: 
     <ul class="members">
       {members.map((m) => (
         <li key={m.id} class="member" data-member={m.id}>
-          <span class="member-name">{m.name}</span>
+          <bdi class="member-name">{m.name}</bdi>
           {m.id === me && <span class="pill pill-you">{t('members.you')}</span>}
           {m.role !== 'participant' && <span class={`pill pill-role pill-${m.role}`}>{roleLabel(t, m.role)}</span>}
           <span class={m.present ? 'presence present' : 'presence away'}>{m.present ? t('members.present') : t('members.away')}</span>

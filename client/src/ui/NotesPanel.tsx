@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { useT } from '../i18n/i18n';
+import { textDirection, useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { errorText } from './command';
 
@@ -47,6 +47,8 @@ interface Props {
   readOnly: boolean;
   user: { name: string; color: string };
   large?: boolean;
+  /** The language the notes are written in (the group's); by default the interface's. */
+  language?: string;
   /** A heading everyone is brought to (the presenting rapporteur's notes:scroll); `seq` tells repeats apart. */
   scrollTo?: { heading: string; seq: number } | null;
   /** Shown above the editor once it is open. */
@@ -55,7 +57,7 @@ interface Props {
   onReady?: (ready: boolean) => void;
 }
 
-export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, large = false, scrollTo = null, intro, onReady }: Props) {
+export function NotesPanel({ client, connected, heading, groupId, stepIndex, readOnly, user, language, large = false, scrollTo = null, intro, onReady }: Props) {
   const t = useT();
   const headingId = useId();
   const host = useRef<HTMLDivElement>(null);
@@ -101,6 +103,7 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
           readOnly: readOnly || reply.grant.access === 'read',
           user,
           labels: notesLabels(t),
+          ...(language ? { language: { code: language, dir: textDirection(language) } } : {}),
           // A token is short-lived; when the editor must connect again it asks for a new one.
           refreshToken: async () => {
             const again = await client.notesGrant(request);

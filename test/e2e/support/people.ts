@@ -1,16 +1,22 @@
 import type { TFunction } from 'i18next';
 import type { BrowserContext, Page } from 'playwright-core';
-import en from '../../../client/src/i18n/en.json';
-import fr from '../../../client/src/i18n/fr.json';
-import { createI18n, type UiLanguage } from '../../../client/src/i18n/i18n';
+import { readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { createI18n, languageName, uiLanguages, type UiLanguage } from '../../../client/src/i18n/i18n';
 
 const translators = new Map<UiLanguage, TFunction>();
+
+/** A language's translation file, as the client ships it. */
+export function translationFile(language: UiLanguage): Record<string, unknown> {
+  return JSON.parse(readFileSync(joinPath(process.cwd(), 'client', 'src', 'i18n', `${language}.json`), 'utf8')) as Record<string, unknown>;
+}
 
 /** The client's own translation files, so a test asserts what a person reads in their language. */
 export function tr(language: UiLanguage): TFunction {
   let t = translators.get(language);
   if (!t) {
-    t = createI18n(language, { en, fr }).getFixedT(language);
+    const translations = Object.fromEntries(uiLanguages.map((l) => [l, translationFile(l)]));
+    t = createI18n(language, translations).getFixedT(language);
     translators.set(language, t);
   }
   return t;
@@ -43,7 +49,7 @@ export async function join(page: Page, url: string, token: string, person: { nam
   await page.goto(`${url}/join#${token}`);
   await page.locator('form button[type="submit"]').waitFor();
   // Picking a language on the join screen switches the interface at once.
-  if (person.language !== 'en') await page.getByRole('radio', { name: 'français' }).check();
+  if (person.language !== 'en') await page.getByRole('radio', { name: languageName(person.language, person.language) }).check();
   const t = tr(person.language);
   await page.getByLabel(t('join.nameLabel')).fill(person.name);
   await page.getByLabel(t('join.consentLabel')).check();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createI18n, pickLanguage } from '../../../client/src/i18n/i18n';
+import { createI18n, pickLanguage, textDirection } from '../../../client/src/i18n/i18n';
 import { offsetFrom } from '../../../client/src/live/clock';
 import { formatClock, isAnnouncedMinute, minutesLeft, msToNextTick, remainingMs } from '../../../client/src/time/countdown';
 
@@ -64,7 +64,15 @@ describe('interface languages', () => {
   it('picks the first language with a translation', () => {
     expect(pickLanguage(['de-DE', 'fr-CA', 'en'])).toBe('fr');
     expect(pickLanguage([null, 'EN-gb'])).toBe('en');
-    expect(pickLanguage(['ar', 'es'])).toBeNull();
+    expect(pickLanguage(['de', 'ES-mx'])).toBe('es');
+    expect(pickLanguage(['ar-EG'])).toBe('ar');
+    expect(pickLanguage(['de', 'pt-BR'])).toBeNull();
+  });
+
+  it('isolates names and titles inside sentences, so another script cannot reorder them; numbers stay plain', () => {
+    const t = createI18n('en', { en: { floor: { holder: '{{name}} has the floor.' }, rooms: { here_one: '{{count}} of {{total}} here', here_other: '{{count}} of {{total}} here' } } }).getFixedT('en');
+    expect(t('floor.holder', { name: 'أمينة' })).toBe('\u2068أمينة\u2069 has the floor.');
+    expect(t('rooms.here', { count: 3, total: 5 })).toBe('3 of 5 here');
   });
 
   it('knows the writing direction of a language, for <html dir>', () => {
@@ -72,6 +80,9 @@ describe('interface languages', () => {
     expect(i18n.dir('en')).toBe('ltr');
     expect(i18n.dir('ar')).toBe('rtl');
     expect(i18n.dir('he')).toBe('rtl');
+    // The notes and untranslated agenda texts take the direction of their own language.
+    expect(textDirection('ar')).toBe('rtl');
+    expect(textDirection('es')).toBe('ltr');
   });
 });
 

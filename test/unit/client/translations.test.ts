@@ -3,24 +3,17 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import en from '../../../client/src/i18n/en.json';
-import fr from '../../../client/src/i18n/fr.json';
+import { uiLanguages } from '../../../client/src/i18n/i18n';
+import { flatten, translationProblems, type Tree } from './translation-problems';
 
 /**
- * Every visible string of the web client comes from a translation file: English and French have
- * the same keys and the same placeholders, the code asks only for keys that exist, and no
- * component holds words of its own (JSX text, quoted labels).
+ * Every visible string of the web client comes from a translation file: every language has the
+ * keys and placeholders of English (with its own plural forms), the code asks only for keys that
+ * exist, and no component holds words of its own (JSX text, quoted labels).
  */
 const sourceRoot = join(process.cwd(), 'client', 'src');
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    if (typeof value === 'string') out.set(prefix + key, value);
-    else for (const [k, v] of flatten(value, `${prefix}${key}.`)) out.set(k, v);
-  }
-  return out;
-}
+const translationDir = join(sourceRoot, 'i18n');
+const translationFile = (language: string) => JSON.parse(readFileSync(join(translationDir, `${language}.json`), 'utf8')) as Tree;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,9 +24,7 @@ function sources(dir: string): string[] {
 }
 
 const english = flatten(en as Tree);
-const french = flatten(fr as Tree);
 const pluralSuffix = /_(zero|one|two|few|many|other)$/;
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 /** Attributes whose value people read or hear. */
 const spokenAttributes = new Set(['aria-label', 'aria-description', 'title', 'placeholder', 'alt', 'label', 'aria-valuetext']);
 const hasWords = (text: string) => /\p{L}/u.test(text);
@@ -82,16 +73,37 @@ function scan(): Findings {
 const findings = scan();
 
 describe('translations of the web client', () => {
-  it('has the same keys in English and French', () => {
-    expect([...french.keys()].sort()).toEqual([...english.keys()].sort());
+  it('has a translation file for each interface language, and a language for each file', () => {
+    const files = readdirSync(translationDir).filter((name) => name.endsWith('.json')).map((name) => name.replace(/\.json$/, ''));
+    expect(files.sort()).toEqual([...uiLanguages].sort());
   });
 
-  it('has no empty string and the same placeholders in both languages', () => {
-    for (const [key, text] of english) {
-      expect(text.trim(), key).not.toBe('');
-      expect(french.get(key)?.trim(), key).not.toBe('');
-      expect(placeholders(french.get(key) ?? ''), key).toEqual(placeholders(text));
-    }
+  // The list says which keys to add or remove, and where placeholders differ: after a merge, it is the translator's to-do list.
+  it.each([...uiLanguages])('%s.json has every key of en.json, no other, each with the same placeholders and the language’s plural forms', (language) => {
+    expect(translationProblems(en as Tree, translationFile(language), language), `${language}.json`).toEqual([]);
+  });
+
+  it('names each missing key, extra key, empty text and placeholder mismatch, with the language’s plural forms', () => {
+    const reference: Tree = { a: { title: 'Hello {{name}}', gone: 'Bye' }, left_one: '{{count}} minute left', left_other: '{{count}} minutes left' };
+    const arabic: Tree = {
+      a: { title: 'مرحبًا {{person}}', extra: 'زائد' },
+      left_zero: ' ',
+      left_one: 'بقيت دقيقة واحدة',
+      left_two: 'بقيت دقيقتان',
+      left_few: 'بقيت {{count}} دقائق',
+      left_many: 'بقيت {{count}} دقيقة',
+      left_other: 'بقيت دقيقة',
+    };
+    expect(translationProblems(reference, arabic, 'ar')).toEqual([
+      'empty left_zero',
+      'extra a.extra',
+      'missing a.gone',
+      'placeholders a.title: {{person}} instead of {{name}}',
+      // Only forms other than `other` may spell their number out.
+      'placeholders left_other: none instead of {{count}}',
+    ]);
+    // French has a form for millions ("1 000 000 de minutes") that English lacks.
+    expect(translationProblems(reference, { a: { title: 'Bonjour {{name}}', gone: 'Au revoir' }, left_one: '{{count}} minute', left_other: '{{count}} minutes' }, 'fr')).toEqual(['missing left_many']);
   });
 
   it('finds a translation for every key the code asks for', () => {
