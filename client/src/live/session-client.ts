@@ -142,6 +142,7 @@ export class SessionClient {
   #measured = false;
   #resync: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #started = false;
 
   constructor(
     readonly url: string,
@@ -267,8 +268,10 @@ export class SessionClient {
     return this.#socket.connected;
   }
 
-  /** Opens the connection; listeners should be subscribed first. */
+  /** Opens the connection (once: the page may start it before the screens are shown). */
   start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
     this.#socket.connect();
     this.#resync = setInterval(() => void this.syncClock(), resyncEveryMs);
   }
