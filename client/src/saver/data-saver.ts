@@ -1,4 +1,4 @@
-import { decideSaver, parseChoice, throughputFrom, type ConnectionSignals, type SaverChoice, type SaverReason } from './decision';
+import { browserSignals, decideSaver, parseChoice, throughputFrom, type ConnectionSignals, type SaverChoice, type SaverReason } from './decision';
 
 export interface SaverState {
   on: boolean;
@@ -41,8 +41,8 @@ export class DataSaver {
       // Private browsing: automatic.
     }
     this.#state = { on: false, reason: null, choice: parseChoice(stored) };
-    this.#signals = this.#browserSignals();
-    env.connection?.addEventListener('change', () => this.report(this.#browserSignals()));
+    this.#signals = browserSignals(env.connection);
+    env.connection?.addEventListener('change', () => this.report(browserSignals(env.connection)));
     this.#decide();
   }
 
@@ -72,11 +72,6 @@ export class DataSaver {
     const throughputKbps = this.#env.resources ? throughputFrom(this.#env.resources()) : null;
     this.#signals = { ...this.#signals, ...(throughputKbps === null ? {} : { throughputKbps }), ...signals };
     this.#decide();
-  }
-
-  #browserSignals(): ConnectionSignals {
-    const c = this.#env.connection;
-    return { ...(c?.saveData !== undefined ? { saveData: c.saveData } : {}), ...(c?.effectiveType !== undefined ? { effectiveType: c.effectiveType } : {}) };
   }
 
   #decide(choice: SaverChoice = this.#state.choice): void {

@@ -35,6 +35,14 @@ export const weakRoundTripMs = 300;
 /** Under this one person's video alone would fill the link (a 640×360 stream takes about 500 kbit/s). */
 export const weakThroughputKbps = 1000;
 
+/** What the browser's Network Information says, as signals. */
+export function browserSignals(connection: { saveData?: boolean | undefined; effectiveType?: string | undefined } | undefined): ConnectionSignals {
+  return {
+    ...(connection?.saveData !== undefined ? { saveData: connection.saveData } : {}),
+    ...(connection?.effectiveType !== undefined ? { effectiveType: connection.effectiveType } : {}),
+  };
+}
+
 /** The first signal that says the connection is weak, or null when none does. */
 export function weakSignal(signals: ConnectionSignals): Exclude<SaverReason, 'choice'> | null {
   if (signals.saveData === true) return 'saveData';
