@@ -39,7 +39,7 @@ export function SaverToggle() {
       data-reason={saver.reason ?? ''}
     >
       <SaverIcon />
-      <span class="saver-label">{t('saver.toggle')}</span>
+      <span class="saver-label visually-hidden">{t('saver.toggle')}</span>
       <span id={hintId} class="visually-hidden">
         {hint}
       </span>
