@@ -35,7 +35,7 @@ describe('joining over a weak link', () => {
       await page.locator('[data-testid="saver-toggle"][aria-pressed="true"]').waitFor();
       const reason = await toggle.getAttribute('data-reason');
       console.log(`Data saver switched on by itself (${reason})`);
-      expect(['slowNetwork', 'roundTrip', 'throughput']).toContain(reason);
+      expect(['slowNetwork', 'roundTrip']).toContain(reason);
       await page.locator('[data-testid="connection"][data-weak="true"]').getByText(en.saver.weak).waitFor({ state: 'attached' });
 
       // In the group: the notes wait to be asked for, the call is audio only.

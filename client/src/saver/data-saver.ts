@@ -1,4 +1,4 @@
-import { browserSignals, decideSaver, parseChoice, throughputFrom, type ConnectionSignals, type SaverChoice, type SaverReason } from './decision';
+import { browserSignals, decideSaver, parseChoice, type ConnectionSignals, type SaverChoice, type SaverReason } from './decision';
 
 export interface SaverState {
   on: boolean;
@@ -15,8 +15,6 @@ interface NetworkInformation extends EventTarget {
 export interface SaverEnvironment {
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   connection?: NetworkInformation | undefined;
-  /** This page's own files as they came in (Resource Timing). */
-  resources?: () => ReadonlyArray<{ transferSize: number; responseStart: number; responseEnd: number }>;
 }
 
 const choiceKey = 'roundtable.saver';
@@ -67,10 +65,9 @@ export class DataSaver {
     this.#decide(choice);
   }
 
-  /** New measurements (the socket's round trip, the call's quality); the page's files are looked at each time. */
+  /** New measurements: the socket's round trip, the call's quality, the browser's connection. */
   report(signals: ConnectionSignals): void {
-    const throughputKbps = this.#env.resources ? throughputFrom(this.#env.resources()) : null;
-    this.#signals = { ...this.#signals, ...(throughputKbps === null ? {} : { throughputKbps }), ...signals };
+    this.#signals = { ...this.#signals, ...signals };
     this.#decide();
   }
 
@@ -98,7 +95,6 @@ export function dataSaver(): DataSaver {
     shared = new DataSaver({
       storage,
       connection: (navigator as Navigator & { connection?: NetworkInformation }).connection,
-      resources: () => performance.getEntriesByType('resource') as PerformanceResourceTiming[],
     });
   }
   return shared;

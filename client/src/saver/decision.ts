@@ -14,14 +14,12 @@ export interface ConnectionSignals {
   effectiveType?: string;
   /** The tightest round trip of the last clock sync over the live socket. */
   rttMs?: number | null;
-  /** The best throughput measured while this page's own files came in. */
-  throughputKbps?: number | null;
   /** LiveKit's verdict on this person's call connection. */
   callQuality?: 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 }
 
 /** Why data saver is on: the person asked, or which signal switched it on. */
-export type SaverReason = 'choice' | 'saveData' | 'slowNetwork' | 'roundTrip' | 'throughput' | 'callQuality';
+export type SaverReason = 'choice' | 'saveData' | 'slowNetwork' | 'roundTrip' | 'callQuality';
 
 export interface SaverDecision {
   on: boolean;
@@ -30,10 +28,13 @@ export interface SaverDecision {
 }
 
 const slowTypes = new Set(['slow-2g', '2g', '3g']);
-/** Above this the live socket is on a satellite, a congested mobile cell or worse (good 4G: under 150 ms). */
-export const weakRoundTripMs = 300;
-/** Under this one person's video alone would fill the link (a 640×360 stream takes about 500 kbit/s). */
-export const weakThroughputKbps = 1000;
+/**
+ * At or above this the live socket is on a satellite, a congested mobile cell or worse (good 4G: under
+ * 150 ms). Chromium's effectiveType already says 3g from 270 ms; this is for browsers without it, and
+ * set high enough that a busy machine's pause is not taken for a weak link (the tightest of five
+ * round trips must be this slow).
+ */
+export const weakRoundTripMs = 500;
 
 /** What the browser's Network Information says, as signals. */
 export function browserSignals(connection: { saveData?: boolean | undefined; effectiveType?: string | undefined } | undefined): ConnectionSignals {
@@ -48,7 +49,6 @@ export function weakSignal(signals: ConnectionSignals): Exclude<SaverReason, 'ch
   if (signals.saveData === true) return 'saveData';
   if (signals.effectiveType !== undefined && slowTypes.has(signals.effectiveType)) return 'slowNetwork';
   if (typeof signals.rttMs === 'number' && signals.rttMs >= weakRoundTripMs) return 'roundTrip';
-  if (typeof signals.throughputKbps === 'number' && signals.throughputKbps < weakThroughputKbps) return 'throughput';
   if (signals.callQuality === 'poor' || signals.callQuality === 'lost') return 'callQuality';
   return null;
 }
@@ -68,19 +68,4 @@ export function decideSaver(choice: SaverChoice, signals: ConnectionSignals, lat
 /** The choice as stored on this device; anything unreadable counts as automatic. */
 export function parseChoice(raw: string | null | undefined): SaverChoice {
   return raw === 'on' || raw === 'off' ? raw : 'auto';
-}
-
-/**
- * The best throughput among files big enough to measure (kbit/s), from the Resource Timing entries
- * of what this page loaded; null when none is. Small files say more about the round trip than the link.
- */
-export function throughputFrom(entries: ReadonlyArray<{ transferSize: number; responseStart: number; responseEnd: number }>, minBytes = 16 * 1024): number | null {
-  let best: number | null = null;
-  for (const e of entries) {
-    const ms = e.responseEnd - e.responseStart;
-    if (e.transferSize < minBytes || !(ms > 0)) continue;
-    const kbps = (e.transferSize * 8) / ms;
-    if (best === null || kbps > best) best = kbps;
-  }
-  return best;
 }

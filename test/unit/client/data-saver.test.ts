@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DataSaver } from '../../../client/src/saver/data-saver';
-import { decideSaver, parseChoice, throughputFrom, weakSignal } from '../../../client/src/saver/decision';
+import { decideSaver, parseChoice, weakSignal } from '../../../client/src/saver/decision';
 
 describe('which signals switch data saver on', () => {
   it('stays off on a good connection, or when nothing is known', () => {
     expect(decideSaver('auto', {})).toEqual({ on: false, reason: null });
-    expect(decideSaver('auto', { saveData: false, effectiveType: '4g', rttMs: 40, throughputKbps: 20_000, callQuality: 'excellent' })).toEqual({ on: false, reason: null });
+    expect(decideSaver('auto', { saveData: false, effectiveType: '4g', rttMs: 40, callQuality: 'excellent' })).toEqual({ on: false, reason: null });
     // Unmeasured values are no evidence either way.
-    expect(decideSaver('auto', { rttMs: null, throughputKbps: null, callQuality: 'unknown' }).on).toBe(false);
+    expect(decideSaver('auto', { rttMs: null, callQuality: 'unknown' }).on).toBe(false);
   });
 
   it.each([
@@ -15,19 +15,16 @@ describe('which signals switch data saver on', () => {
     [{ effectiveType: 'slow-2g' }, 'slowNetwork'],
     [{ effectiveType: '2g' }, 'slowNetwork'],
     [{ effectiveType: '3g' }, 'slowNetwork'],
-    [{ rttMs: 450 }, 'roundTrip'],
-    [{ throughputKbps: 400 }, 'throughput'],
+    [{ rttMs: 650 }, 'roundTrip'],
     [{ callQuality: 'poor' }, 'callQuality'],
     [{ callQuality: 'lost' }, 'callQuality'],
   ] as const)('%o switches it on (%s)', (signals, reason) => {
     expect(decideSaver('auto', signals)).toEqual({ on: true, reason });
   });
 
-  it('draws the line at 300 ms of round trip and 1000 kbit/s', () => {
-    expect(weakSignal({ rttMs: 299 })).toBeNull();
-    expect(weakSignal({ rttMs: 300 })).toBe('roundTrip');
-    expect(weakSignal({ throughputKbps: 1000 })).toBeNull();
-    expect(weakSignal({ throughputKbps: 999 })).toBe('throughput');
+  it('draws the line at 500 ms of round trip', () => {
+    expect(weakSignal({ rttMs: 499 })).toBeNull();
+    expect(weakSignal({ rttMs: 500 })).toBe('roundTrip');
   });
 
   it('stays on once switched on by itself, until the person says otherwise', () => {
@@ -41,26 +38,13 @@ describe('the person’s choice wins', () => {
     expect(decideSaver('on', { effectiveType: '4g', rttMs: 10 })).toEqual({ on: true, reason: 'choice' });
   });
   it('off, even on the weakest', () => {
-    expect(decideSaver('off', { saveData: true, effectiveType: 'slow-2g', rttMs: 2000, throughputKbps: 50, callQuality: 'lost' })).toEqual({ on: false, reason: null });
+    expect(decideSaver('off', { saveData: true, effectiveType: 'slow-2g', rttMs: 2000, callQuality: 'lost' })).toEqual({ on: false, reason: null });
   });
   it('reads anything unknown in storage as automatic', () => {
     expect(parseChoice('on')).toBe('on');
     expect(parseChoice('off')).toBe('off');
     expect(parseChoice(null)).toBe('auto');
     expect(parseChoice('yes')).toBe('auto');
-  });
-});
-
-describe('throughput from the page’s own files', () => {
-  it('takes the best rate among files big enough to measure', () => {
-    const entries = [
-      { transferSize: 500, responseStart: 0, responseEnd: 1 }, // too small: says nothing
-      { transferSize: 50_000, responseStart: 100, responseEnd: 1100 }, // 400 kbit/s
-      { transferSize: 20_000, responseStart: 0, responseEnd: 200 }, // 800 kbit/s
-      { transferSize: 40_000, responseStart: 5, responseEnd: 5 }, // from the cache: no duration
-    ];
-    expect(throughputFrom(entries)).toBe(800);
-    expect(throughputFrom([])).toBeNull();
   });
 });
 
@@ -100,14 +84,16 @@ describe('the page’s data saver', () => {
     const saver = new DataSaver({ storage: new MemoryStorage() });
     saver.report({ rttMs: 80 });
     expect(saver.state.on).toBe(false);
-    saver.report({ callQuality: 'poor' });
-    expect(saver.state).toMatchObject({ on: true, reason: 'callQuality' });
-  });
-
-  it('measures the page’s files at each report', () => {
-    const saver = new DataSaver({ storage: new MemoryStorage(), resources: () => [{ transferSize: 100_000, responseStart: 0, responseEnd: 2000 }] });
-    saver.report({});
-    expect(saver.state).toMatchObject({ on: true, reason: 'throughput' });
+    saver.report({ rttMs: 900 });
+    expect(saver.state).toMatchObject({ on: true, reason: 'roundTrip' });
+    // A better round trip later does not switch it off: without the video the link looks better.
+    saver.report({ rttMs: 80 });
+    expect(saver.state).toMatchObject({ on: true, reason: 'roundTrip' });
+    const inCall = new DataSaver({ storage: new MemoryStorage() });
+    inCall.report({ callQuality: 'good' });
+    expect(inCall.state.on).toBe(false);
+    inCall.report({ callQuality: 'poor' });
+    expect(inCall.state).toMatchObject({ on: true, reason: 'callQuality' });
   });
 
   it('remembers the person’s choice on the device, and it wins over the signals', () => {
