@@ -9,6 +9,8 @@ import { Home } from './screens/Home';
 import { Join } from './screens/Join';
 import { Plenary } from './screens/Plenary';
 import { Problem } from './screens/Problem';
+import { dataSaver } from './saver/data-saver';
+import { SaverToggle, useSaver } from './saver/SaverToggle';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
 import { LanguagePicker } from './ui/LanguagePicker';
@@ -88,6 +90,7 @@ export function StaticApp({ i18n, page }: { i18n: I18n; page: 'home' | 'missing-
 /** One person in one live session: which screen they see follows their role and the session's state. */
 export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient }) {
   const live = useLive(client);
+  const saver = useSaver();
   const [language, setLanguage] = useState<UiLanguage>(initialLanguage);
   const { seat, view } = live;
 
@@ -101,6 +104,16 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
     client.start();
     return () => client.close();
   }, [client]);
+
+  // Images and other extras hold back while data saver is on (see styles.css).
+  useEffect(() => {
+    document.documentElement.dataset.saver = saver.on ? 'on' : 'off';
+  }, [saver.on]);
+
+  // The clock sync's round trip is a measure of the link as this page really has it.
+  useEffect(() => {
+    if (live.rttMs !== null) dataSaver().report({ rttMs: live.rttMs });
+  }, [live.rttMs]);
 
   const translation = useDocumentLanguage(i18n, language, view?.title ?? '');
   const t = translation.t;
@@ -140,7 +153,8 @@ export function SessionApp({ i18n, client }: { i18n: I18n; client: SessionClient
         </a>
         <span class="brand">{t('app.name')}</span>
         {view && <SessionTitle title={view.title} who={who} whoId={whoId} />}
-        <ConnectionStatus connection={live.connection} />
+        <ConnectionStatus connection={live.connection} saver={saver} />
+        <SaverToggle />
         {who && (
           <span class="who" id={whoId} data-testid="who">
             {who}

@@ -11,11 +11,15 @@ const token = decodeURIComponent(window.location.hash.replace(/^#/, '')).trim();
 const root = document.getElementById('app')!;
 const language = initialLanguage();
 const i18n = createI18n(language);
+const client = token ? new SessionClient(window.location.origin, token) : null;
+// The live connection opens while the translations come: on a slow link each costs round trips,
+// and the first screen needs both.
+client?.start();
 // Only the language this person reads is fetched before the first screen.
 await loadLanguage(i18n, language);
 
-if (token) {
-  render(<SessionApp i18n={i18n} client={new SessionClient(window.location.origin, token)} />, root);
+if (client) {
+  render(<SessionApp i18n={i18n} client={client} />, root);
 } else {
   render(<StaticApp i18n={i18n} page={window.location.pathname === '/' ? 'home' : 'missing-link'} />, root);
 }

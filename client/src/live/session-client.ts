@@ -58,6 +58,8 @@ export interface LiveState {
   view: SessionView | null;
   /** Add to Date.now() to read the server's clock. */
   offsetMs: number;
+  /** The tightest round trip of the last clock sync (ms), null until measured: how far the server is. */
+  rttMs: number | null;
   /** Moderators' broadcasts, newest last. */
   broadcasts: Banner[];
   /** The latest time warning of the current step. */
@@ -133,13 +135,14 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null, helpCall: null, moved: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, rttMs: null, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null, helpCall: null, moved: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
   #measured = false;
   #resync: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #started = false;
 
   constructor(
     readonly url: string,
@@ -265,8 +268,10 @@ export class SessionClient {
     return this.#socket.connected;
   }
 
-  /** Opens the connection; listeners should be subscribed first. */
+  /** Opens the connection (once: the page may start it before the screens are shown). */
   start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
     this.#socket.connect();
     this.#resync = setInterval(() => void this.syncClock(), resyncEveryMs);
   }
@@ -371,7 +376,7 @@ export class SessionClient {
     const best = offsetFrom(samples);
     if (!best) return;
     this.#measured = true;
-    this.#set({ offsetMs: Math.round(best.offsetMs) });
+    this.#set({ offsetMs: Math.round(best.offsetMs), rttMs: Math.round(best.rttMs) });
   }
 
   readonly #goneOffline = () => {

@@ -40,6 +40,8 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
   const [problem, setProblem] = useState<DeviceError | null>(null);
   const [checking, setChecking] = useState(false);
   const preview = useRef<HTMLVideoElement>(null);
+  // Data saver: the check opens the microphone only, and the camera is not offered.
+  const video = choice.video && !state.audioOnly;
 
   useEffect(() => {
     if (!checking) return;
@@ -51,7 +53,7 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
       try {
         const opened = await navigator.mediaDevices.getUserMedia({
           audio: choice.microphoneId ? { deviceId: { ideal: choice.microphoneId } } : true,
-          video: choice.video ? (choice.cameraId ? { deviceId: { ideal: choice.cameraId } } : true) : false,
+          video: video ? (choice.cameraId ? { deviceId: { ideal: choice.cameraId } } : true) : false,
         });
         if (cancelled) return opened.getTracks().forEach((tr) => tr.stop());
         stream = opened;
@@ -59,7 +61,7 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
         setDevices(await navigator.mediaDevices.enumerateDevices());
         meter = new LevelMeter(new MediaStream(opened.getAudioTracks()));
         timer = setInterval(() => setLevel(meter!.level()), 100);
-        if (preview.current) preview.current.srcObject = choice.video ? new MediaStream(opened.getVideoTracks()) : null;
+        if (preview.current) preview.current.srcObject = video ? new MediaStream(opened.getVideoTracks()) : null;
       } catch (error) {
         if (!cancelled) setProblem(deviceErrorOf(error, 'microphone'));
       }
@@ -70,7 +72,7 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
       meter?.close();
       stream?.getTracks().forEach((tr) => tr.stop());
     };
-  }, [checking, choice.microphoneId, choice.cameraId, choice.video]);
+  }, [checking, choice.microphoneId, choice.cameraId, video]);
 
   const microphones = devices.filter((d) => d.kind === 'audioinput');
   const cameras = devices.filter((d) => d.kind === 'videoinput');
@@ -81,6 +83,11 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
   return (
     <div class="call-check" data-testid="call-check">
       <p>{state.stage === 'left' ? t('media.leftText') : t('media.checkText')}</p>
+      {state.audioOnly && (
+        <p class="muted" data-testid="call-audio-only">
+          {t('saver.audioOnly')}
+        </p>
+      )}
       {!checking ? (
         <div class="button-row">
           <button type="button" class="secondary" onClick={() => setChecking(true)}>
@@ -104,20 +111,24 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
               value={choice.microphoneId}
               onChange={(microphoneId) => setChoice({ ...choice, microphoneId })}
             />
-            <DevicePicker
-              label={t('media.cameraLabel')}
-              devices={cameras}
-              unnamed={(n) => t('media.cameraN', { n })}
-              value={choice.cameraId}
-              disabled={!choice.video}
-              onChange={(cameraId) => setChoice({ ...choice, cameraId })}
-            />
+            {!state.audioOnly && (
+              <DevicePicker
+                label={t('media.cameraLabel')}
+                devices={cameras}
+                unnamed={(n) => t('media.cameraN', { n })}
+                value={choice.cameraId}
+                disabled={!choice.video}
+                onChange={(cameraId) => setChoice({ ...choice, cameraId })}
+              />
+            )}
           </div>
-          <label class="choice" for={ids.video}>
-            <input id={ids.video} type="checkbox" checked={choice.video} onChange={(e) => setChoice({ ...choice, video: (e.currentTarget as HTMLInputElement).checked })} />
-            {t('media.videoOnJoin')}
-          </label>
-          {choice.video && <video class="self-preview" ref={preview} autoplay muted playsInline aria-label={t('media.previewLabel')} />}
+          {!state.audioOnly && (
+            <label class="choice" for={ids.video}>
+              <input id={ids.video} type="checkbox" checked={choice.video} onChange={(e) => setChoice({ ...choice, video: (e.currentTarget as HTMLInputElement).checked })} />
+              {t('media.videoOnJoin')}
+            </label>
+          )}
+          {video && <video class="self-preview" ref={preview} autoplay muted playsInline aria-label={t('media.previewLabel')} />}
           <div class="button-row">
             <button type="button" class="primary" onClick={join} data-testid="call-join">
               {problem ? t('media.joinListening') : t('media.join')}
@@ -201,7 +212,7 @@ function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallSt
             {state.microphoneOn ? t('media.mute') : t('media.unmute')}
           </button>
         )}
-        {canPublish && (
+        {canPublish && !state.audioOnly && (
           <button type="button" class="secondary call-button" aria-pressed={state.cameraOn} onClick={() => void call.setCamera(!state.cameraOn)} data-testid="call-camera">
             {state.cameraOn ? t('media.cameraOff') : t('media.cameraOn')}
           </button>
@@ -215,6 +226,11 @@ function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallSt
           {t('media.leave')}
         </button>
       </div>
+      {state.audioOnly && (
+        <p class="muted" data-testid="call-audio-only">
+          {t('saver.audioOnly')}
+        </p>
+      )}
       <p class="status-text" role="status">
         {reconnecting ? t('media.connecting') : state.connection === 'failed' ? t('media.failed') : ''}
       </p>

@@ -1,5 +1,6 @@
 import { MediaChanged, MediaTicket, type MediaTokenRequest } from '../../../shared/media';
 import type { SessionClient } from '../live/session-client';
+import { dataSaver } from '../saver/data-saver';
 import { storeChoice, storedChoice, videoByDefault } from './devices';
 import type { DeviceChoice, MediaConnectionState, MediaParticipant, MediaRoom } from './media-room';
 import { MeshRoom, type MeshChannel } from './mesh-room';
@@ -17,6 +18,8 @@ export interface CallState {
   microphoneOn: boolean;
   cameraOn: boolean;
   choice: DeviceChoice;
+  /** Data saver on: audio only, the camera neither sent nor received (the choice above is kept for later). */
+  audioOnly: boolean;
 }
 
 /** How each mode's room is made; the LiveKit room is added by its own module. */
@@ -49,14 +52,16 @@ export class Call {
     this.#client = client;
     this.#factories = { mesh: async () => new MeshRoom(meshChannel(client)), ...factories };
     const stored = storedChoice(safeStorage(), { video: videoByDefault(navigator, window.innerWidth) });
+    const saver = dataSaver();
     this.#state = {
+      audioOnly: saver.state.on,
       stage: 'check',
       ticket: null,
       connection: 'idle',
       error: null,
       participants: [],
       microphoneOn: true,
-      cameraOn: stored.video,
+      cameraOn: stored.video && !saver.state.on,
       choice: { video: stored.video, ...(stored.microphoneId ? { microphoneId: stored.microphoneId } : {}), ...(stored.cameraId ? { cameraId: stored.cameraId } : {}) },
     };
     this.#unsubscribe.push(
@@ -65,6 +70,7 @@ export class Call {
       }),
       // A new live connection is a new peer for the server: ask again and rejoin.
       client.onMedia('connect', () => this.#refresh()),
+      saver.subscribe(() => void this.#followSaver(saver.state.on)),
     );
     // Someone who went through the check on this device before comes straight back in (a reload).
     if (stored.checked) void this.join(this.#state.choice);
@@ -82,7 +88,7 @@ export class Call {
   /** From the pre-join check: remembered on this device, then into the room of the person's seat. */
   async join(choice: DeviceChoice): Promise<void> {
     storeChoice(safeStorage(), { ...choice, checked: true });
-    this.#set({ stage: 'joining', choice, cameraOn: choice.video, error: null });
+    this.#set({ stage: 'joining', choice, cameraOn: choice.video && !this.#state.audioOnly, error: null });
     this.#reportTimer ??= setInterval(() => this.#report(), reportEveryMs);
     await this.#ask();
   }
@@ -109,6 +115,7 @@ export class Call {
   }
 
   async setCamera(on: boolean): Promise<void> {
+    if (on && this.#state.audioOnly) return;
     this.#set({ cameraOn: on, choice: { ...this.#state.choice, video: on } });
     storeChoice(safeStorage(), { ...this.#state.choice, checked: this.#state.stage !== 'check' });
     await this.#room?.setCamera(on);
@@ -118,6 +125,15 @@ export class Call {
     for (const stop of this.#unsubscribe.splice(0)) stop();
     clearInterval(this.#reportTimer);
     await this.#closeRoom();
+  }
+
+  /** Data saver switched: the camera goes off with it and the others' video stops coming; back on, only what the person turns on. */
+  async #followSaver(on: boolean): Promise<void> {
+    if (on === this.#state.audioOnly) return;
+    const cameraWasOn = this.#state.cameraOn;
+    this.#set({ audioOnly: on, ...(on ? { cameraOn: false } : {}) });
+    this.#room?.setAudioOnly(on);
+    if (on && cameraWasOn) await this.#room?.setCamera(false);
   }
 
   #refresh(): void {
@@ -169,10 +185,13 @@ export class Call {
         this.#room.on('state', (connection, error) => this.#set({ connection, ...(error ? { error } : connection === 'connected' ? { error: null } : {}) })),
         this.#room.on('participants', (participants) => this.#set({ participants })),
         this.#room.on('levels', (levels) => this.#onLevels(levels)),
+        // A call that struggles is a reason for data saver (which then takes the video away).
+        this.#room.on('quality', (callQuality) => dataSaver().report({ callQuality })),
       ];
     }
     this.#set({ stage: 'in-call', ticket });
-    await this.#room.connect(ticket, { ...this.#state.choice, video: this.#state.cameraOn && ticket.grant.canPublish });
+    const audioOnly = this.#state.audioOnly;
+    await this.#room.connect(ticket, { ...this.#state.choice, video: this.#state.cameraOn && !audioOnly && ticket.grant.canPublish, audioOnly });
     if (!this.#state.microphoneOn) await this.#room.setMicrophone(false);
   }
 

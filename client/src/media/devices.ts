@@ -1,3 +1,4 @@
+import { browserSignals, weakSignal } from '../saver/decision';
 import type { DeviceChoice } from './media-room';
 
 /** Why a device could not be opened, in words the call UI translates. */
@@ -58,7 +59,5 @@ interface NetworkInformation {
 /** Phones and weak connections start audio-only: video costs more than a conversation needs. */
 export function videoByDefault(nav: Pick<Navigator, 'userAgent'> & { connection?: NetworkInformation; maxTouchPoints?: number }, width: number): boolean {
   const phone = /Android|iPhone|iPod|Mobile/i.test(nav.userAgent) || ((nav.maxTouchPoints ?? 0) > 0 && width < 768);
-  const connection = nav.connection;
-  const weak = connection?.saveData === true || (connection?.effectiveType !== undefined && ['slow-2g', '2g', '3g'].includes(connection.effectiveType));
-  return !phone && !weak;
+  return !phone && weakSignal(browserSignals(nav.connection)) === null;
 }

@@ -1,4 +1,5 @@
 import {
+  ConnectionQuality,
   ConnectionState,
   DisconnectReason,
   MediaDeviceFailure,
@@ -8,6 +9,7 @@ import {
   Track,
   type Participant,
   type RemoteTrack,
+  type RemoteTrackPublication,
 } from 'livekit-client';
 import type { MediaTicket } from '../../../shared/media';
 import { deviceErrorOf, type DeviceError } from './devices';
@@ -51,12 +53,15 @@ function deviceError(error: unknown, device: 'microphone' | 'camera'): DeviceErr
  */
 export class LivekitRoom implements MediaRoom {
   readonly mode = 'livekit' as const;
-  readonly #listeners: Listeners = { state: new Set(), participants: new Set(), levels: new Set() };
+  readonly #listeners: Listeners = { state: new Set(), participants: new Set(), levels: new Set(), quality: new Set() };
   readonly #audio = new Map<string, HTMLMediaElement>();
   #room: Room | null = null;
   #ticket: LivekitTicket | null = null;
   #levels: ReturnType<typeof setInterval> | undefined;
   #state: MediaConnectionState = 'idle';
+  #audioOnly = false;
+  /** Whether the room was joined subscribing to everything (data saver off then). */
+  #autoSubscribed = true;
 
   /** The LiveKit room underneath, for diagnostics (connection quality, statistics). */
   get room(): Room | null {
@@ -75,6 +80,7 @@ export class LivekitRoom implements MediaRoom {
     if (this.#room && this.#ticket?.url === ticket.url && this.#ticket.grant.room === ticket.grant.room && this.#state === 'connected') {
       const before = this.#ticket.grant;
       this.#ticket = ticket;
+      this.setAudioOnly(devices.audioOnly === true);
       if (!before.canPublish && ticket.grant.canPublish && (await this.#allowed(this.#room))) await this.#publish(ticket, devices);
       if (before.canPublish && !ticket.grant.canPublish) await this.#room.localParticipant.setMicrophoneEnabled(false).catch(() => undefined);
       this.#emitParticipants();
@@ -82,6 +88,8 @@ export class LivekitRoom implements MediaRoom {
     }
     await this.disconnect();
     this.#ticket = ticket;
+    this.#audioOnly = devices.audioOnly === true;
+    this.#autoSubscribed = !this.#audioOnly;
     const room = new Room({
       adaptiveStream: true,
       dynacast: true,
@@ -95,7 +103,8 @@ export class LivekitRoom implements MediaRoom {
     this.#setState('connecting');
     try {
       await room.connect(ticket.url, ticket.token, {
-        autoSubscribe: true,
+        // In data saver only the voices are subscribed to, one by one (see #follow).
+        autoSubscribe: this.#autoSubscribed,
         ...(ticket.iceServers ? { rtcConfig: { iceServers: ticket.iceServers } } : {}),
       });
     } catch (error) {
@@ -105,6 +114,7 @@ export class LivekitRoom implements MediaRoom {
       throw new MediaError('MEDIA_UNREACHABLE', 'The call could not be reached.');
     }
     this.#setState('connected');
+    if (this.#audioOnly) this.#followAll(room);
     this.#levels = setInterval(() => this.#emitLevels(), levelsEveryMs);
     // Started inside the user's gesture that opened the call, so the browser lets it play.
     await room.startAudio().catch(() => undefined);
@@ -145,6 +155,22 @@ export class LivekitRoom implements MediaRoom {
     if (this.#state !== 'idle') this.#setState('disconnected');
   }
 
+  setAudioOnly(on: boolean): void {
+    if (on === this.#audioOnly) return;
+    this.#audioOnly = on;
+    if (this.#room) this.#followAll(this.#room);
+  }
+
+  /** Subscribes to a track as data saver says: voices always, video only when it is off. */
+  #follow(publication: RemoteTrackPublication): void {
+    const wanted = publication.kind === Track.Kind.Audio || !this.#audioOnly;
+    if (publication.isSubscribed !== wanted) publication.setSubscribed(wanted);
+  }
+
+  #followAll(room: Room): void {
+    for (const participant of room.remoteParticipants.values()) for (const publication of participant.trackPublications.values()) this.#follow(publication);
+  }
+
   setMicrophone(on: boolean): Promise<void> {
     return this.#device('microphone', on);
   }
@@ -182,6 +208,14 @@ export class LivekitRoom implements MediaRoom {
       const removed = reason === DisconnectReason.PARTICIPANT_REMOVED || reason === DisconnectReason.ROOM_DELETED;
       // Removed by the server: the grant moved on (a new phase), and a new ticket says where to.
       this.#setState('disconnected', removed ? { code: 'MOVED', message: 'The call moved on.' } : undefined);
+    });
+    // Without autoSubscribe (data saver), each new track is subscribed to or not as it comes.
+    room.on(RoomEvent.TrackPublished, (publication) => {
+      if (mine() && (this.#audioOnly || !this.#autoSubscribed)) this.#follow(publication);
+    });
+    room.on(RoomEvent.ConnectionQualityChanged, (quality: ConnectionQuality, participant: Participant) => {
+      if (!mine() || participant !== room.localParticipant) return;
+      for (const listener of this.#listeners.quality) listener(quality);
     });
     room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _publication, participant) => {
       if (track.kind === Track.Kind.Audio) {

@@ -24,6 +24,8 @@ export interface DeviceChoice {
   cameraId?: string;
   /** Audio only by default on phones and weak connections. */
   video: boolean;
+  /** Data saver: no video received either (nothing subscribed to, nothing sent this way). */
+  audioOnly?: boolean;
 }
 
 export interface MediaRoomEvents {
@@ -31,6 +33,8 @@ export interface MediaRoomEvents {
   participants: (participants: MediaParticipant[]) => void;
   /** Audio level per participant id, 0..1, a few times a second (speaking balance). */
   levels: (levels: Record<string, number>) => void;
+  /** The media server's verdict on this person's own connection (LiveKit only). */
+  quality: (quality: 'excellent' | 'good' | 'poor' | 'lost' | 'unknown') => void;
 }
 
 export interface MediaRoom {
@@ -39,5 +43,7 @@ export interface MediaRoom {
   disconnect(): Promise<void>;
   setMicrophone(on: boolean): Promise<void>;
   setCamera(on: boolean): Promise<void>;
+  /** Data saver switched: stop or start receiving the others' video (one's own camera is setCamera's). */
+  setAudioOnly(on: boolean): void;
   on<E extends keyof MediaRoomEvents>(event: E, listener: MediaRoomEvents[E]): () => void;
 }

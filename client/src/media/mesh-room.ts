@@ -15,6 +15,8 @@ export interface MeshChannel {
 interface PeerState {
   microphoneOn: boolean;
   cameraOn: boolean;
+  /** False in data saver: the other side sends no video on this link. */
+  wantsVideo: boolean;
 }
 
 interface Link {
@@ -43,7 +45,7 @@ const speakingLevel = 0.04;
 export class MeshRoom implements MediaRoom {
   readonly mode = 'mesh' as const;
   readonly #channel: MeshChannel;
-  readonly #listeners: { [E in keyof MediaRoomEvents]: Set<MediaRoomEvents[E]> } = { state: new Set(), participants: new Set(), levels: new Set() };
+  readonly #listeners: { [E in keyof MediaRoomEvents]: Set<MediaRoomEvents[E]> } = { state: new Set(), participants: new Set(), levels: new Set(), quality: new Set() };
   readonly #links = new Map<string, Link>();
   #ticket: MeshTicket | null = null;
   #devices: DeviceChoice = { video: false };
@@ -52,6 +54,7 @@ export class MeshRoom implements MediaRoom {
   #microphone: MediaStreamTrack | null = null;
   #camera: MediaStreamTrack | null = null;
   #microphoneOn = true;
+  #audioOnly = false;
   #meter: LevelMeter | null = null;
   #levelsTimer: ReturnType<typeof setInterval> | undefined;
   #levels: Record<string, number> = {};
@@ -78,6 +81,7 @@ export class MeshRoom implements MediaRoom {
       // The links stay; each renegotiates to carry this person's voice, or to stop carrying it.
       this.#ticket = ticket;
       this.#devices = devices;
+      this.setAudioOnly(devices.audioOnly === true);
       const problem = ticket.grant.canPublish ? await this.#openDevices(devices) : (this.#stopDevices(), undefined);
       if (this.#ticket !== ticket) return;
       this.#syncSenders();
@@ -89,6 +93,7 @@ export class MeshRoom implements MediaRoom {
     this.#pending.clear();
     this.#ticket = ticket;
     this.#devices = devices;
+    this.#audioOnly = devices.audioOnly === true;
     this.#roster = [];
     this.#setState('connecting');
     if (this.#unsubscribe.length === 0) {
@@ -148,6 +153,13 @@ export class MeshRoom implements MediaRoom {
         for (const link of this.#links.values()) this.#sendCamera(link);
       }
     }
+    this.#tellPeers();
+  }
+
+  setAudioOnly(on: boolean): void {
+    if (on === this.#audioOnly) return;
+    this.#audioOnly = on;
+    // Each other side stops (or starts) sending its camera on this link when told.
     this.#tellPeers();
   }
 
@@ -220,7 +232,8 @@ export class MeshRoom implements MediaRoom {
       ignoreOffer: false,
       inbox: Promise.resolve(),
       channel,
-      remote: { microphoneOn: peer.canPublish, cameraOn: false },
+      // Video goes only to a side that said it wants it: one in data saver never gets any.
+      remote: { microphoneOn: peer.canPublish, cameraOn: false, wantsVideo: false },
       audio,
     };
     this.#links.set(peer.peerId, link);
@@ -259,7 +272,9 @@ export class MeshRoom implements MediaRoom {
     channel.onmessage = ({ data }) => {
       try {
         const state = JSON.parse(String(data)) as Partial<PeerState>;
-        link.remote = { microphoneOn: state.microphoneOn === true, cameraOn: state.cameraOn === true };
+        const wantedVideo = link.remote.wantsVideo;
+        link.remote = { microphoneOn: state.microphoneOn === true, cameraOn: state.cameraOn === true, wantsVideo: state.wantsVideo === true };
+        if (link.remote.wantsVideo !== wantedVideo && this.#ticket?.grant.canPublish) this.#sendCamera(link);
         this.#emitParticipants();
       } catch {
         // Not ours to understand: ignored.
@@ -268,7 +283,6 @@ export class MeshRoom implements MediaRoom {
 
     if (ticket.grant.canPublish) {
       if (this.#microphone) pc.addTrack(this.#microphone, this.#local);
-      if (this.#camera) pc.addTrack(this.#camera, this.#local);
     }
     const early = this.#pending.get(peer.peerId) ?? [];
     this.#pending.delete(peer.peerId);
@@ -277,17 +291,19 @@ export class MeshRoom implements MediaRoom {
 
   /** Each link sends exactly this side's current tracks: the voice when it may speak, nothing when it listens. */
   #syncSenders(): void {
-    const tracks = this.#ticket?.grant.canPublish ? [this.#microphone, this.#camera].filter((t): t is MediaStreamTrack => t !== null) : [];
+    const speaking = this.#ticket?.grant.canPublish === true;
     for (const link of this.#links.values()) {
+      const tracks = speaking ? [this.#microphone, link.remote.wantsVideo ? this.#camera : null].filter((t): t is MediaStreamTrack => t !== null) : [];
       for (const sender of link.pc.getSenders()) if (sender.track && !tracks.includes(sender.track)) link.pc.removeTrack(sender);
       for (const track of tracks) if (!link.pc.getSenders().some((s) => s.track === track)) link.pc.addTrack(track, this.#local);
     }
   }
 
   #sendCamera(link: Link): void {
+    const camera = link.remote.wantsVideo ? this.#camera : null;
     const sender = videoSender(link.pc);
-    if (sender) void sender.replaceTrack(this.#camera);
-    else if (this.#camera) link.pc.addTrack(this.#camera, this.#local);
+    if (sender) void sender.replaceTrack(camera);
+    else if (camera) link.pc.addTrack(camera, this.#local);
   }
 
   #onSignal(payload: unknown): void {
@@ -350,7 +366,7 @@ export class MeshRoom implements MediaRoom {
 
   #tellPeer(link: Link): void {
     if (link.channel.readyState !== 'open') return;
-    const state: PeerState = { microphoneOn: !!this.#microphone && this.#microphoneOn, cameraOn: !!this.#camera };
+    const state: PeerState = { microphoneOn: !!this.#microphone && this.#microphoneOn, cameraOn: !!this.#camera, wantsVideo: !this.#audioOnly };
     link.channel.send(JSON.stringify(state));
   }
 
@@ -399,7 +415,7 @@ export class MeshRoom implements MediaRoom {
       if (peer.peerId === ticket?.peerId || peer.hidden || !peer.canPublish) continue;
       const link = this.#links.get(peer.peerId);
       const id = participantId(peer);
-      const cameraOn = !!link?.remote.cameraOn && !!link.video;
+      const cameraOn = !this.#audioOnly && !!link?.remote.cameraOn && !!link.video;
       participants.push({
         id,
         name: peer.name,

@@ -2,6 +2,8 @@ import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { textDirection, useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
+import { dataSaver } from '../saver/data-saver';
+import { useSaver } from '../saver/SaverToggle';
 import { errorText } from './command';
 
 type NotesModule = typeof import('../notes/index');
@@ -69,6 +71,13 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
   const isConnected = useRef(connected);
   isConnected.current = connected;
   const [attempt, setAttempt] = useState(0);
+  // With data saver on, nothing of the editor is fetched until the person asks for the notes; once
+  // allowed (asked, or data saver off) they stay open whatever data saver does next.
+  const saver = useSaver();
+  const [allowed, setAllowed] = useState(() => !dataSaver().state.on);
+  useEffect(() => {
+    if (!saver.on) setAllowed(true);
+  }, [saver.on]);
 
   // Once open, the editor keeps its own connection through network drops: a socket that comes back
   // only opens the notes if they are not open yet.
@@ -80,7 +89,7 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
 
   useEffect(() => {
     const el = host.current;
-    if (!loadNotes || !el || !isConnected.current || mounted.current === key) return;
+    if (!loadNotes || !el || !allowed || !isConnected.current || mounted.current === key) return;
     mounted.current = key;
     let cancelled = false;
     const request = stepIndex === undefined ? { groupId } : { groupId, stepIndex };
@@ -129,7 +138,7 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
       handle.current = null;
       el.replaceChildren();
     };
-  }, [key, attempt]);
+  }, [key, attempt, allowed]);
 
   useEffect(() => onReady?.(status === 'ready'), [status === 'ready']);
 
@@ -144,7 +153,15 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
       <h2 id={headingId}>{heading}</h2>
       {shownReadOnly && status !== 'ready' && <p class="muted">{t('notes.readOnly')}</p>}
       {status === 'placeholder' && <p class="notes-placeholder">{t('notes.placeholder')}</p>}
-      {status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
+      {loadNotes && !allowed && (
+        <div class="notes-on-demand" data-testid="notes-on-demand">
+          <p class="muted">{t('saver.notesOnDemand')}</p>
+          <button type="button" class="secondary" onClick={() => setAllowed(true)} data-testid="notes-open">
+            {t('saver.openNotes')}
+          </button>
+        </div>
+      )}
+      {allowed && status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
       {status === 'failed' && <p class="error-text">{t('notes.failed')}</p>}
       {status === 'refused' && <p class="error-text">{refusal}</p>}
       {status === 'ready' && intro && <p class="muted notes-intro">{intro}</p>}
