@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { CreateSessionBody } from '../../../shared/session';
 import { letTimePass } from '../domain/agenda';
 import type { Clock } from '../domain/clock';
-import { DomainError, notFound } from '../domain/errors';
+import { conflict, DomainError, notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { newSession, rosterRecord, type SessionState } from '../domain/session';
 import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
+import type { OffLoopAssigner } from '../grouping/pool';
+import { AssignmentNeeded, PreparedAssignments } from '../grouping/prepared';
 import type { GroupAssigner } from '../grouping/types';
 import type { CommittedChange, SessionStore } from '../store/session-store';
 import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
@@ -13,6 +15,12 @@ import type { PresenceTracker } from './presence';
 
 /** How many times a command is decided again when another node committed the session first. */
 const maxCommitAttempts = 10;
+/**
+ * Rounds of off-loop assignment a command may wait for while the people to group keep changing;
+ * after them, what changed is seated in the groups last computed instead of computing again.
+ */
+const exactAssignmentRounds = 2;
+const maxAssignmentRounds = 5;
 
 /** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
 export interface Applied {
@@ -32,6 +40,11 @@ export interface SessionHostOptions {
   store: SessionStore;
   clock: Clock;
   assigner: GroupAssigner;
+  /**
+   * Where assignments are computed, off the event loop; a command waits for it before it is
+   * decided. Without it, `assigner` runs inline (a test's own method, the CLI).
+   */
+  offLoop?: OffLoopAssigner;
   presence: PresenceTracker;
   onError?: (error: unknown, sessionId: string) => void;
   /** How deadlines are kept armed; in-process timers unless several nodes share the sessions. */
@@ -129,8 +142,8 @@ export class SessionHost {
   }
 
   async #apply(sessionId: string, decide: (state: SessionState, ctx: Context) => Transition | null): Promise<Applied> {
-    let state = await this.get(sessionId);
-    let transition = decide(state, this.context(sessionId));
+    const prepared = this.#opts.offLoop ? new PreparedAssignments(this.#opts.offLoop.algorithm) : null;
+    let { state, transition } = await this.#decide(sessionId, await this.get(sessionId), decide, prepared);
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
     for (let attempt = 1; ; attempt++) {
@@ -144,8 +157,7 @@ export class SessionHost {
         // (everyone joining at once, spread over them), so this goes on for a few rounds; a command
         // that still loses after that goes to the caller.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared || attempt >= maxCommitAttempts) throw error;
-        state = await this.#reload(sessionId);
-        transition = decide(state, this.context(sessionId));
+        ({ state, transition } = await this.#decide(sessionId, await this.#reload(sessionId), decide, prepared));
         if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
       }
     }
@@ -153,6 +165,42 @@ export class SessionHost {
     if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
     if (!this.shared) this.#tell({ state: transition.state, events: transition.events });
     return { state: transition.state, audit: transition.audit, result: transition.result ?? {} };
+  }
+
+  /**
+   * Decides a command on `state`. When it needs groups formed, the engine runs off the event loop
+   * on the state it was asked on, and the command is decided again on the session as it is once
+   * the groups are ready (the same one on this node: its commands wait in the session's queue; a
+   * newer one when another node committed meanwhile, or people came and went). The groups computed
+   * serve as long as the terms (step, sizes, languages, past rounds) are the same; a few people
+   * changed are seated in them as late joiners would be, and many changed form them again.
+   */
+  async #decide(
+    sessionId: string,
+    asked: SessionState,
+    decide: (state: SessionState, ctx: Context) => Transition | null,
+    prepared: PreparedAssignments | null,
+  ): Promise<{ state: SessionState; transition: Transition | null }> {
+    let state = asked;
+    for (let round = 1; ; round++) {
+      const ctx = this.context(sessionId);
+      if (!prepared || !this.#opts.offLoop) return { state, transition: decide(state, ctx) };
+      try {
+        return { state, transition: decide(state, { ...ctx, assigner: prepared.assigner(round > exactAssignmentRounds) }) };
+      } catch (error) {
+        if (!(error instanceof AssignmentNeeded)) throw error;
+        if (round >= maxAssignmentRounds) throw conflict('The session kept changing while its groups were formed; ask again.');
+        const { request } = error;
+        prepared.add(
+          request,
+          await this.#opts.offLoop.assign(request).then(
+            (assignment) => ({ assignment }),
+            (refusal: unknown) => ({ error: refusal }),
+          ),
+        );
+        state = await this.get(sessionId);
+      }
+    }
   }
 
   /** A commit announced by the shared store (this node's or another's). */
