@@ -106,9 +106,11 @@ async function openTheRooms(nodes: number, deadline: number, opsRow: (line: stri
     row.connectMs = (await withTimeout(connected, Math.max(1000, Math.min(CASE_MS, deadline - Date.now())), 'connecting')).ms;
 
     // Everyone counted as present where the moderator is (presence crosses nodes a moment later).
+    let seen = 0;
     await withTimeout(
       new Promise<void>((resolve) => {
         const onState = (view: { presence?: { connected?: number } }) => {
+          seen = view.presence?.connected ?? seen;
           if (view.presence?.connected !== CLIENTS) return;
           mod.off('state', onState);
           resolve();
@@ -117,7 +119,9 @@ async function openTheRooms(nodes: number, deadline: number, opsRow: (line: stri
       }),
       Math.max(1000, Math.min(CASE_MS, deadline - Date.now())),
       'everyone present',
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (${seen} of ${CLIENTS} present)`);
+    });
     clients.send({ type: 'arm' } satisfies ToClusterClients);
     const done = nextMessage(clients, 'progress');
     const t0 = Date.now();
