@@ -33,11 +33,22 @@ class WatchedPool implements OffLoopAssigner {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  readonly #finishWaiters: Array<{ size: number; resolve: (assignment: Assignment) => void }> = [];
+  /** The next assignment of `size` people to come back. */
+  nextFinish(size: number): Promise<Assignment> {
+    return new Promise((resolve) => this.#finishWaiters.push({ size, resolve }));
+  }
+
   async assign(request: GroupingRequest): Promise<Assignment> {
     this.started.push({ request, at: this.stamp() });
     for (const w of this.#waiters.splice(0)) w();
     const assignment = await this.pool.assign(request);
     this.finishedAt = this.stamp();
+    for (const w of [...this.#finishWaiters]) {
+      if (w.size !== request.members.length) continue;
+      this.#finishWaiters.splice(this.#finishWaiters.indexOf(w), 1);
+      w.resolve(assignment);
+    }
     return assignment;
   }
 
@@ -133,6 +144,22 @@ describe('the group assignment, off the event loop', () => {
     expect(pool.started.length).toBe(rounds + 2);
     expect(pool.started.at(-1)!.request.members).toHaveLength(399);
     expect(again.state.preview!.groups.flatMap((g) => g.members).sort()).toEqual(pool.started.at(-1)!.request.members.map((m) => m.id).sort());
+    presence.away.clear();
+  });
+
+  it('forms the groups of the next breakout ahead once the session is quiet, and opens the rooms with them', async () => {
+    const id = await sessionOf(300);
+    await host.execute(id, (s, ctx) => driveAgenda(s, moderator, { type: 'start' }, ctx));
+    const formed = pool.nextFinish(300);
+    clock.advance(250);
+    const ahead = await formed;
+    const rounds = pool.started.length;
+    presence.away.add('p3');
+    const { state } = await host.execute(id, (s, ctx) => driveAgenda(s, moderator, { type: 'next' }, ctx));
+    // No new round of the engine: the groups formed ahead, less the one person who left meanwhile.
+    expect(pool.started.length).toBe(rounds);
+    expect(state.stepIndex).toBe(1);
+    expect(state.groups.map((g) => g.members)).toEqual(ahead.groups.map((g) => g.members.filter((m) => m !== 'p3')).filter((g) => g.length > 0));
     presence.away.clear();
   });
 });

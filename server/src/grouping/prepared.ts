@@ -42,11 +42,23 @@ interface Computed {
 export class PreparedAssignments {
   readonly #computed: Computed[] = [];
 
-  constructor(readonly algorithm: string) {}
+  constructor(
+    readonly algorithm: string,
+    /** Computed earlier, before the command was asked (the groups foreseen for an upcoming breakout). */
+    earlier?: PreparedAssignments,
+  ) {
+    if (earlier) this.#computed.push(...earlier.#computed);
+  }
 
-  /** Records what the engine made of `request` (or the error it refused it with). */
+  /** Takes what `other` computed since (the groups foreseen that were still being formed). */
+  adopt(other: PreparedAssignments): void {
+    for (const computed of other.#computed) if (!this.#computed.includes(computed)) this.#computed.push(computed);
+  }
+
+  /** Records what the engine made of `request` (or the error it refused it with); the last few are kept. */
   add(request: GroupingRequest, outcome: Outcome): void {
     this.#computed.push({ request, terms: termsOf(request), seed: request.seed, members: membersOf(request), outcome });
+    if (this.#computed.length > 4) this.#computed.shift();
   }
 
   /**

@@ -1,26 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateSessionBody } from '../../../shared/session';
-import { letTimePass } from '../domain/agenda';
+import { driveAgenda, letTimePass } from '../domain/agenda';
 import type { Clock } from '../domain/clock';
 import { conflict, DomainError, notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { newSession, rosterRecord, type SessionState } from '../domain/session';
-import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
+import { actorLabel, clockActor, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
 import type { OffLoopAssigner } from '../grouping/pool';
 import { AssignmentNeeded, PreparedAssignments } from '../grouping/prepared';
-import type { GroupAssigner } from '../grouping/types';
+import type { GroupAssigner, GroupingRequest } from '../grouping/types';
 import type { CommittedChange, SessionStore } from '../store/session-store';
 import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
 import type { PresenceTracker } from './presence';
 
-/** How many times a command is decided again when another node committed the session first. */
-const maxCommitAttempts = 10;
+/**
+ * How many times a command is decided again when another node committed the session first. Each
+ * node runs a session's commands one after the other, so a node with a long queue (everyone joining
+ * at once through it) commits back to back; the other node's command waits a random moment, growing
+ * with each loss, before it tries again, so it gets its turn rather than losing every round.
+ */
+const maxCommitAttempts = 40;
+const conflictBackoffMs = 4;
 /**
  * Rounds of off-loop assignment a command may wait for while the people to group keep changing;
  * after them, what changed is seated in the groups last computed instead of computing again.
  */
 const exactAssignmentRounds = 2;
 const maxAssignmentRounds = 5;
+/**
+ * With a breakout next, its groups are formed ahead, off the event loop, once the session has been
+ * quiet this long (nobody joined or left), so opening the rooms finds them ready; only for
+ * sessions with at least `foreseeFrom` people present, where forming them takes long enough to wait for.
+ */
+const foreseeQuietMs = 250;
+const foreseeFrom = 100;
+
+interface Foreseen {
+  prepared: PreparedAssignments;
+  running: Promise<void> | null;
+  cancel: (() => void) | null;
+}
 
 /** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
 export interface Applied {
@@ -66,6 +85,7 @@ export class SessionHost {
   /** Per session, the last version handed to the listeners: each is told of every version once, in order. */
   readonly #told = new Map<string, number>();
   readonly #unfollow: () => void;
+  readonly #foreseen = new Map<string, Foreseen>();
   #closed = false;
 
   constructor(opts: SessionHostOptions) {
@@ -142,7 +162,7 @@ export class SessionHost {
   }
 
   async #apply(sessionId: string, decide: (state: SessionState, ctx: Context) => Transition | null): Promise<Applied> {
-    const prepared = this.#opts.offLoop ? new PreparedAssignments(this.#opts.offLoop.algorithm) : null;
+    const prepared = this.#opts.offLoop ? new PreparedAssignments(this.#opts.offLoop.algorithm, this.#foreseen.get(sessionId)?.prepared) : null;
     let { state, transition } = await this.#decide(sessionId, await this.get(sessionId), decide, prepared);
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
@@ -157,6 +177,7 @@ export class SessionHost {
         // (everyone joining at once, spread over them), so this goes on for a few rounds; a command
         // that still loses after that goes to the caller.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared || attempt >= maxCommitAttempts) throw error;
+        if (attempt > 1) await new Promise<void>((resolve) => this.#opts.clock.setTimer(resolve, Math.random() * conflictBackoffMs * Math.min(attempt, 10)));
         ({ state, transition } = await this.#decide(sessionId, await this.#reload(sessionId), decide, prepared));
         if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
       }
@@ -190,6 +211,14 @@ export class SessionHost {
       } catch (error) {
         if (!(error instanceof AssignmentNeeded)) throw error;
         if (round >= maxAssignmentRounds) throw conflict('The session kept changing while its groups were formed; ask again.');
+        // The same groups may already be on their way, foreseen: wait for those rather than start again.
+        const foreseen = this.#foreseen.get(sessionId);
+        if (round === 1 && foreseen?.running) {
+          await foreseen.running;
+          prepared.adopt(foreseen.prepared);
+          state = await this.get(sessionId);
+          continue;
+        }
         const { request } = error;
         prepared.add(
           request,
@@ -201,6 +230,54 @@ export class SessionHost {
         state = await this.get(sessionId);
       }
     }
+  }
+
+  /** After a change: arms the forming of an upcoming breakout's groups for when the session is quiet. */
+  #foresee(state: SessionState): void {
+    const offLoop = this.#opts.offLoop;
+    if (!offLoop || this.#closed) return;
+    const next = state.agenda[state.stepIndex + 1];
+    const upcoming =
+      (state.status === 'running' || state.status === 'paused') &&
+      next?.kind === 'breakout' &&
+      !(next.groups === 'keep' && state.groups.length > 0) &&
+      state.preview?.stepIndex !== state.stepIndex + 1 &&
+      this.#opts.presence.present(state.id).size >= foreseeFrom;
+    const entry = this.#foreseen.get(state.id);
+    entry?.cancel?.();
+    if (!upcoming) {
+      if (entry && !entry.running) this.#foreseen.delete(state.id);
+      return;
+    }
+    const foreseen = entry ?? { prepared: new PreparedAssignments(offLoop.algorithm), running: null, cancel: null };
+    this.#foreseen.set(state.id, foreseen);
+    foreseen.cancel = this.#opts.clock.setTimer(() => {
+      foreseen.cancel = null;
+      void this.#formAhead(state.id, foreseen, offLoop);
+    }, foreseeQuietMs);
+  }
+
+  /** Forms the groups the next step would open with now, unless those foreseen still serve. */
+  async #formAhead(sessionId: string, foreseen: Foreseen, offLoop: OffLoopAssigner): Promise<void> {
+    if (foreseen.running || this.#closed) return;
+    let request: GroupingRequest | null = null;
+    try {
+      const state = await this.get(sessionId);
+      driveAgenda(state, clockActor, { type: 'next' }, { ...this.context(sessionId), assigner: foreseen.prepared.assigner() });
+    } catch (error) {
+      if (error instanceof AssignmentNeeded) request = error.request;
+    }
+    if (!request) return;
+    const asked = request;
+    foreseen.running = offLoop
+      .assign(asked)
+      .then(
+        (assignment) => foreseen.prepared.add(asked, { assignment }),
+        () => undefined,
+      )
+      .finally(() => {
+        foreseen.running = null;
+      });
   }
 
   /** A commit announced by the shared store (this node's or another's). */
@@ -232,6 +309,7 @@ export class SessionHost {
     if ((this.#told.get(state.id) ?? 0) >= state.version) return;
     this.#told.set(state.id, state.version);
     this.#timers.arm(state);
+    this.#foresee(state);
     for (const listener of this.#listeners) listener(change);
   }
 
@@ -249,6 +327,8 @@ export class SessionHost {
   /** Stops the clocks (giving up their leases) and waits for commands in flight to be stored. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const foreseen of this.#foreseen.values()) foreseen.cancel?.();
+    await Promise.all([...this.#foreseen.values()].map((f) => f.running));
     this.#unfollow();
     await this.#timers.close();
     await Promise.all([...this.#queues.values()]);
