@@ -18,7 +18,7 @@ export type FromClusterClients =
   | { type: 'connected'; count: number; ms: number }
   | { type: 'failed'; message: string }
   | { type: 'progress'; grouped: number; tokens: number }
-  | { type: 'samples'; groupedAt: number[]; tokenAt: number[]; refused: number };
+  | { type: 'samples'; groupedAt: number[]; tokenAt: number[]; refused: number; joined: number };
 
 const send = (m: FromClusterClients) => process.send!(m);
 const sockets: WebSocket[] = [];
@@ -27,6 +27,7 @@ let expected = 0;
 const groupedAt: number[] = [];
 const tokenAt: number[] = [];
 let refused = 0;
+let joined = 0;
 
 function report(): void {
   if (groupedAt.length === expected && tokenAt.length + refused === expected) send({ type: 'progress', grouped: groupedAt.length, tokens: tokenAt.length });
@@ -81,7 +82,7 @@ process.on('message', (m: ToClusterClients) => {
         // In batches: thousands of simultaneous handshakes would time themselves out on 2 cores.
         for (let from = 0; from < m.auths.length; from += m.batch) {
           const batch = m.auths.slice(from, from + m.batch);
-          await Promise.all(batch.map((auth, k) => open(m.urls[(from + k) % m.urls.length]!, auth)));
+          await Promise.all(batch.map((auth, k) => open(m.urls[(from + k) % m.urls.length]!, auth).then(() => void joined++)));
           if (process.env.BENCH_DEBUG) console.error(`connected ${from + batch.length} after ${Date.now() - started} ms`);
         }
         send({ type: 'connected', count: sockets.length, ms: Date.now() - started });
@@ -92,7 +93,7 @@ process.on('message', (m: ToClusterClients) => {
   } else if (m.type === 'arm') {
     armed = true;
   } else if (m.type === 'collect') {
-    send({ type: 'samples', groupedAt, tokenAt, refused });
+    send({ type: 'samples', groupedAt, tokenAt, refused, joined });
   } else if (m.type === 'exit') {
     for (const ws of sockets) ws.terminate();
     process.exit(0);

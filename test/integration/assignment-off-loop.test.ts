@@ -151,7 +151,7 @@ describe('the group assignment, off the event loop', () => {
     const id = await sessionOf(300);
     await host.execute(id, (s, ctx) => driveAgenda(s, moderator, { type: 'start' }, ctx));
     const formed = pool.nextFinish(300);
-    clock.advance(250);
+    clock.advance(1000);
     const ahead = await formed;
     const rounds = pool.started.length;
     presence.away.add('p3');

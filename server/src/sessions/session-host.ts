@@ -29,10 +29,10 @@ const exactAssignmentRounds = 2;
 const maxAssignmentRounds = 5;
 /**
  * With a breakout next, its groups are formed ahead, off the event loop, once the session has been
- * quiet this long (nobody joined or left), so opening the rooms finds them ready; only for
+ * quiet this long (no change committed), so opening the rooms finds them ready; only for
  * sessions with at least `foreseeFrom` people present, where forming them takes long enough to wait for.
  */
-const foreseeQuietMs = 250;
+const foreseeQuietMs = 1000;
 const foreseeFrom = 100;
 
 interface Foreseen {
