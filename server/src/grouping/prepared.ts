@@ -120,7 +120,7 @@ function reconcile(assignment: Assignment, grouped: Map<string, string>, request
   for (const member of request.members) {
     if (grouped.get(member.id) === asked.get(member.id)) continue;
     const chosenId = placeLateJoiner(groups, member, byId, request.groupSize, request.weights ?? {});
-    const chosen = groups.find((g) => g.id === chosenId) ?? openGroup(groups, member.languages[0] ?? request.groupLanguages?.[0] ?? 'en');
+    const chosen = groups.find((g) => g.id === chosenId) ?? newGroup(groups, member.languages[0] ?? request.groupLanguages?.[0] ?? 'en');
     chosen.members.push(member.id);
   }
   const scores = rescore(request.members, groups.map((g) => g.members), request.groupSize, request.previousRounds);
@@ -137,7 +137,8 @@ function reconcile(assignment: Assignment, grouped: Map<string, string>, request
   };
 }
 
-function openGroup(groups: PlannedGroup[], language: string): PlannedGroup {
+/** Appends an empty group with the next free label. */
+export function newGroup(groups: PlannedGroup[], language: string): PlannedGroup {
   const used = new Set(groups.map((g) => g.id));
   let n = groups.length + 1;
   while (used.has(`g${n}`)) n += 1;
