@@ -9,6 +9,7 @@ import { persistentSecret } from './access/secrets';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { diverseAssigner } from './grouping/diverse';
+import { AssignmentPool } from './grouping/pool';
 import type { GroupAssigner } from './grouping/types';
 import { NotesService, type NotesServiceOptions } from './notes/notes-service';
 import { MeshMedia } from './media/mesh-media';
@@ -116,10 +117,18 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     : null;
   const presence = sharedPresence ?? new LocalPresence();
   let metrics: NodeMetrics | null = null;
+  // Forming the groups of a large roster takes a second or more of CPU: it runs in worker threads so
+  // every other session, and this node's health checks, go on meanwhile. A test's own method runs inline.
+  const groupingThreads = config.groupingThreads ?? 1;
+  const offLoop =
+    overrides.assigner || groupingThreads === 0
+      ? null
+      : new AssignmentPool({ algorithm: diverseAssigner.algorithm, threads: groupingThreads, eager: config.groupingThreads !== undefined });
   const host: SessionHost = new SessionHost({
     store,
     clock,
     assigner: overrides.assigner ?? diverseAssigner,
+    ...(offLoop ? { offLoop } : {}),
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
     onCommit: (written) => metrics?.committed(written.bytes),
@@ -275,6 +284,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       // socket.io server closes the HTTP server, which waits for the notes' upgraded sockets too.
       await Promise.all([live.close(), yjs.close()]);
       await host.close();
+      await offLoop?.close();
       speaking.close();
       await livekit?.close();
       await notes.close();

@@ -41,6 +41,7 @@ const Environment = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'REDIS_URL must be a redis:// or rediss:// URL' }).optional(),
   SIGNING_KEY: z.string().min(32, 'SIGNING_KEY must be at least 32 characters').optional(),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  GROUPING_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID may hold letters, digits, "_", "." and "-"').optional(),
 });
 
@@ -95,6 +96,11 @@ export interface Config {
   workers?: number;
   /** This node's name in leases, presence and /metrics; host, process and a random suffix by default. */
   nodeId?: string | undefined;
+  /**
+   * Worker threads forming groups off the event loop (default 1; 0 forms them on the event loop).
+   * When set, the threads start with the server; when absent, the first assignment starts one.
+   */
+  groupingThreads?: number;
 }
 
 export class ConfigError extends Error {}
@@ -143,5 +149,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     signingKey: e.SIGNING_KEY,
     workers: e.WORKERS,
     nodeId: e.NODE_ID,
+    groupingThreads: e.GROUPING_THREADS,
   };
 }

@@ -16,7 +16,7 @@ if (!dataDir || !adminToken || !signingKey || !redisUrl || !nodeId || !process.s
 const send = process.send.bind(process);
 
 const roundtable = await startRoundtable(
-  { port: 0, host: '127.0.0.1', dataDir, adminToken, signingKey, redisUrl, nodeId, publicUrl: undefined, logLevel: 'silent', store: 'sqlite' },
+  { port: 0, host: '127.0.0.1', dataDir, adminToken, signingKey, redisUrl, nodeId, publicUrl: undefined, logLevel: 'silent', store: 'sqlite', groupingThreads: 1 },
   { logger: pino({ level: 'silent' }), presenceIntervalMs, cluster: { leaseMs, nodeTimeoutMs: 2 * leaseMs } },
 );
 roundtable.onRedisHealth((healthy) => send({ type: 'redis', healthy }));

@@ -41,7 +41,8 @@ export class TestCluster {
     const dataDir = mkdtempSync(join(tmpdir(), `roundtable-${name}-`));
     this.#dirs.push(dataDir);
     const child = fork(nodeScript, [], {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF=<dir>: each node writes a CPU profile there as it closes.
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: { ...process.env, DATA_DIR: dataDir, ADMIN_TOKEN: clusterAdminToken, SIGNING_KEY: signingKey, REDIS_URL: this.redisUrl, NODE_ID: name, LEASE_MS: String(this.leaseMs), PRESENCE_MS: String(this.presenceMs) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -84,6 +85,17 @@ export class TestCluster {
   }
 
   async close(): Promise<void> {
+    // A profile is written only by a process that exits by itself: ask first, then kill what is left.
+    if (process.env.BENCH_CPU_PROF) {
+      await Promise.all(
+        this.nodes.map(async (n) => {
+          if (n.process.exitCode !== null || n.process.signalCode !== null) return;
+          const exited = once(n.process, 'exit');
+          n.process.send({ type: 'close' });
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+        }),
+      );
+    }
     await Promise.all(this.nodes.splice(0).map((n) => n.kill()));
     for (const dir of this.#dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import type { BreakoutStep } from '../../../shared/agenda';
 import { placeLateJoiner } from '../grouping/late-joiner';
+import { newGroup } from '../grouping/prepared';
 import { rescore } from '../grouping/rescore';
 import type { Assignment, GroupingMember, GroupingRole, PlannedGroup } from '../grouping/types';
 import { can } from './roles';
@@ -156,15 +157,7 @@ export function seatLateJoiner(draft: SessionState, member: Member, groupSize: n
   return chosen;
 }
 
-/** Appends an empty group with the next free label. */
-export function newGroup(groups: PlannedGroup[], language: string): PlannedGroup {
-  const used = new Set(groups.map((g) => g.id));
-  let n = groups.length + 1;
-  while (used.has(`g${n}`)) n += 1;
-  const group: PlannedGroup = { id: `g${n}`, members: [], language, score: 0 };
-  groups.push(group);
-  return group;
-}
+export { newGroup } from '../grouping/prepared';
 
 /** Scores groups again after a hand-made change; returns the new total. */
 export function rescoreGroups(draft: SessionState, groups: PlannedGroup[], groupSize: number): { score: number; upperBound: number; sameValuePairs: number; repeatedPairs: number } {

@@ -1,19 +1,46 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateSessionBody } from '../../../shared/session';
-import { letTimePass } from '../domain/agenda';
+import { driveAgenda, letTimePass } from '../domain/agenda';
 import type { Clock } from '../domain/clock';
-import { DomainError, notFound } from '../domain/errors';
+import { conflict, DomainError, notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { newSession, rosterRecord, type SessionState } from '../domain/session';
 import { applyDelta, sessionDelta } from '../domain/session-parts';
-import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
-import type { GroupAssigner } from '../grouping/types';
+import { actorLabel, clockActor, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
+import type { OffLoopAssigner } from '../grouping/pool';
+import { AssignmentNeeded, PreparedAssignments } from '../grouping/prepared';
+import type { GroupAssigner, GroupingRequest } from '../grouping/types';
 import type { CommitSize, CommittedChange, SessionStore } from '../store/session-store';
 import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
 import type { PresenceTracker } from './presence';
 
-/** How many times a command is decided again when another node committed the session first. */
-const maxCommitAttempts = 10;
+/**
+ * How many times a command is decided again when another node committed the session first. Each
+ * node runs a session's commands one after the other, so a node with a long queue (everyone joining
+ * at once through it) commits back to back; the other node's command waits a random moment, growing
+ * with each loss, before it tries again, so it gets its turn rather than losing every round.
+ */
+const maxCommitAttempts = 40;
+const conflictBackoffMs = 4;
+/**
+ * Rounds of off-loop assignment a command may wait for while the people to group keep changing;
+ * after them, what changed is seated in the groups last computed instead of computing again.
+ */
+const exactAssignmentRounds = 2;
+const maxAssignmentRounds = 5;
+/**
+ * With a breakout next, its groups are formed ahead, off the event loop, once the session has been
+ * quiet this long (no change committed), so opening the rooms finds them ready; only for
+ * sessions with at least `foreseeFrom` people present, where forming them takes long enough to wait for.
+ */
+const foreseeQuietMs = 1000;
+const foreseeFrom = 100;
+
+interface Foreseen {
+  prepared: PreparedAssignments;
+  running: Promise<void> | null;
+  cancel: (() => void) | null;
+}
 
 /** What one command did: the state after it, what it wrote to the audit log (nothing if it changed nothing), what it reported. */
 export interface Applied {
@@ -33,6 +60,11 @@ export interface SessionHostOptions {
   store: SessionStore;
   clock: Clock;
   assigner: GroupAssigner;
+  /**
+   * Where assignments are computed, off the event loop; a command waits for it before it is
+   * decided. Without it, `assigner` runs inline (a test's own method, the CLI).
+   */
+  offLoop?: OffLoopAssigner;
   presence: PresenceTracker;
   onError?: (error: unknown, sessionId: string) => void;
   /** How deadlines are kept armed; in-process timers unless several nodes share the sessions. */
@@ -59,6 +91,7 @@ export class SessionHost {
   /** Sessions being read again because an announcement did not follow the version told: later ones wait. */
   readonly #catchingUp = new Map<string, Promise<void>>();
   readonly #unfollow: () => void;
+  readonly #foreseen = new Map<string, Foreseen>();
   #closed = false;
 
   constructor(opts: SessionHostOptions) {
@@ -135,8 +168,8 @@ export class SessionHost {
   }
 
   async #apply(sessionId: string, decide: (state: SessionState, ctx: Context) => Transition | null): Promise<Applied> {
-    let state = await this.get(sessionId);
-    let transition = decide(state, this.context(sessionId));
+    const prepared = this.#opts.offLoop ? new PreparedAssignments(this.#opts.offLoop.algorithm, this.#foreseen.get(sessionId)?.prepared) : null;
+    let { state, transition } = await this.#decide(sessionId, await this.get(sessionId), decide, prepared);
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
     let written: CommitSize;
@@ -152,8 +185,8 @@ export class SessionHost {
         // (everyone joining at once, spread over them), so this goes on for a few rounds; a command
         // that still loses after that goes to the caller.
         if (!(error instanceof DomainError) || error.code !== 'CONFLICT' || !this.shared || attempt >= maxCommitAttempts) throw error;
-        state = await this.#reload(sessionId);
-        transition = decide(state, this.context(sessionId));
+        if (attempt > 1) await new Promise<void>((resolve) => this.#opts.clock.setTimer(resolve, Math.random() * conflictBackoffMs * Math.min(attempt, 10)));
+        ({ state, transition } = await this.#decide(sessionId, await this.#reload(sessionId), decide, prepared));
         if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
       }
     }
@@ -161,6 +194,98 @@ export class SessionHost {
     if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
     if (!this.shared) this.#tell({ state: transition.state, events: transition.events });
     return { state: transition.state, audit: transition.audit, result: transition.result ?? {} };
+  }
+
+  /**
+   * Decides a command on `state`. When it needs groups formed, the engine runs off the event loop
+   * on the state it was asked on, and the command is decided again on the session as it is once
+   * the groups are ready (the same one on this node: its commands wait in the session's queue; a
+   * newer one when another node committed meanwhile, or people came and went). The groups computed
+   * serve as long as the terms (step, sizes, languages, past rounds) are the same; a few people
+   * changed are seated in them as late joiners would be, and many changed form them again.
+   */
+  async #decide(
+    sessionId: string,
+    asked: SessionState,
+    decide: (state: SessionState, ctx: Context) => Transition | null,
+    prepared: PreparedAssignments | null,
+  ): Promise<{ state: SessionState; transition: Transition | null }> {
+    let state = asked;
+    for (let round = 1; ; round++) {
+      const ctx = this.context(sessionId);
+      if (!prepared || !this.#opts.offLoop) return { state, transition: decide(state, ctx) };
+      try {
+        return { state, transition: decide(state, { ...ctx, assigner: prepared.assigner(round > exactAssignmentRounds) }) };
+      } catch (error) {
+        if (!(error instanceof AssignmentNeeded)) throw error;
+        if (round >= maxAssignmentRounds) throw conflict('The session kept changing while its groups were formed; ask again.');
+        // The same groups may already be on their way, foreseen: wait for those rather than start again.
+        const foreseen = this.#foreseen.get(sessionId);
+        if (round === 1 && foreseen?.running) {
+          await foreseen.running;
+          prepared.adopt(foreseen.prepared);
+          state = await this.get(sessionId);
+          continue;
+        }
+        const { request } = error;
+        prepared.add(
+          request,
+          await this.#opts.offLoop.assign(request).then(
+            (assignment) => ({ assignment }),
+            (refusal: unknown) => ({ error: refusal }),
+          ),
+        );
+        state = await this.get(sessionId);
+      }
+    }
+  }
+
+  /** After a change: arms the forming of an upcoming breakout's groups for when the session is quiet. */
+  #foresee(state: SessionState): void {
+    const offLoop = this.#opts.offLoop;
+    if (!offLoop || this.#closed) return;
+    const next = state.agenda[state.stepIndex + 1];
+    const upcoming =
+      (state.status === 'running' || state.status === 'paused') &&
+      next?.kind === 'breakout' &&
+      !(next.groups === 'keep' && state.groups.length > 0) &&
+      state.preview?.stepIndex !== state.stepIndex + 1 &&
+      this.#opts.presence.present(state.id).size >= foreseeFrom;
+    const entry = this.#foreseen.get(state.id);
+    entry?.cancel?.();
+    if (!upcoming) {
+      if (entry && !entry.running) this.#foreseen.delete(state.id);
+      return;
+    }
+    const foreseen = entry ?? { prepared: new PreparedAssignments(offLoop.algorithm), running: null, cancel: null };
+    this.#foreseen.set(state.id, foreseen);
+    foreseen.cancel = this.#opts.clock.setTimer(() => {
+      foreseen.cancel = null;
+      void this.#formAhead(state.id, foreseen, offLoop);
+    }, foreseeQuietMs);
+  }
+
+  /** Forms the groups the next step would open with now, unless those foreseen still serve. */
+  async #formAhead(sessionId: string, foreseen: Foreseen, offLoop: OffLoopAssigner): Promise<void> {
+    if (foreseen.running || this.#closed) return;
+    let request: GroupingRequest | null = null;
+    try {
+      const state = await this.get(sessionId);
+      driveAgenda(state, clockActor, { type: 'next' }, { ...this.context(sessionId), assigner: foreseen.prepared.assigner() });
+    } catch (error) {
+      if (error instanceof AssignmentNeeded) request = error.request;
+    }
+    if (!request) return;
+    const asked = request;
+    foreseen.running = offLoop
+      .assign(asked)
+      .then(
+        (assignment) => foreseen.prepared.add(asked, { assignment }),
+        () => undefined,
+      )
+      .finally(() => {
+        foreseen.running = null;
+      });
   }
 
   /**
@@ -223,6 +348,7 @@ export class SessionHost {
     if ((this.#told.get(state.id)?.version ?? 0) >= state.version) return;
     this.#told.set(state.id, state);
     this.#timers.arm(state);
+    this.#foresee(state);
     for (const listener of this.#listeners) listener(change);
   }
 
@@ -240,6 +366,8 @@ export class SessionHost {
   /** Stops the clocks (giving up their leases) and waits for commands in flight to be stored. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const foreseen of this.#foreseen.values()) foreseen.cancel?.();
+    await Promise.all([...this.#foreseen.values()].map((f) => f.running));
     this.#unfollow();
     await this.#timers.close();
     await Promise.all([...this.#queues.values()]);

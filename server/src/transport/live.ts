@@ -195,6 +195,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     // A call's set-up sends a burst of ICE candidates per peer; speaking time comes every few seconds.
     const signalAllowance = new TokenBucket(deps.clock, 50, 120);
     const speakingAllowance = new TokenBucket(deps.clock, 1, 3);
+    // A notes token is signed without touching the session's queue, and every member of every group
+    // asks for one the moment the rooms open: the session's budget would refuse most of a large
+    // event, so each connection has its own (a few at once: a group, a plenary's notes, a reload).
+    const notesTokenAllowance = new TokenBucket(deps.clock, 1, 5);
     /** Every command and request: rate-limited, acked with `{ ok, serverNow }` or a coded error. */
     const request =
       <T>(run: (payload: unknown) => Promise<T> | T, bucket?: TokenBucket) =>
@@ -259,7 +263,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       request(async (payload) => {
         if (!deps.notes) throw new DomainError('NOT_FOUND', 'This server keeps no shared notes.');
         return deps.notes.grant(sessionId, actor, NotesTokenRequest.parse(payload ?? undefined));
-      }),
+      }, notesTokenAllowance),
     );
     socket.on(
       'invites:link',
