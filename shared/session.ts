@@ -38,6 +38,8 @@ export const GroupMemberView = z.object({
   present: z.boolean(),
   /** The discussion languages the person listed (none: any). */
   languages: z.array(z.string()).optional(),
+  /** Takes part by voice only: the note taker writes down what they say. */
+  voiceOnly: z.boolean().optional(),
   /** Only in the views of organizers and moderators. */
   attributes: z.record(z.string(), z.string()).optional(),
 });

@@ -1,6 +1,8 @@
 import { useId, useState } from 'preact/hooks';
 import type { GroupView, OwnHelpCall, Seat, SessionView } from '../../../shared/session';
 import { AgendaText } from '../content/AgendaText';
+import { ListenToStep } from '../easy/Listen';
+import { Icon } from '../ui/icons';
 import { languageName, useT, useTranslation } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -36,9 +38,11 @@ export function Breakout({ client, live, view, seat, group }: Props) {
   return (
     <>
       <h1 data-testid="screen-title" data-screen="breakout" data-group={group.id}>
+        <Icon name="table" class="icon-large" />
         {t('breakout.title', { group: label })}
       </h1>
       <p class="lead">{t('breakout.lead', { title: step?.title ?? '', language: languageName(group.language, language) })}</p>
+      {step && <ListenToStep view={view} step={step} path="title" text={step.title} what={t('easy.whatTitle')} />}
       {live.moved && live.moved.to === group.id && (
         <div class="broadcast moved-notice" role="alert" data-testid="moved-notice">
           <p>{t('moved.notice', { from: groupLabel(t, live.moved.from), to: label })}</p>
@@ -57,7 +61,14 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             {questions.length > 0 ? (
               <ol class="questions" data-testid="questions">
                 {questions.map((q, i) => (
-                  <li key={i}>{step && <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />}</li>
+                  <li key={i}>
+                    {step && (
+                      <>
+                        <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />{' '}
+                        <ListenToStep view={view} step={step} path={`questions.${i}`} text={q} what={t('easy.whatQuestion', { n: i + 1 })} />
+                      </>
+                    )}
+                  </li>
                 ))}
               </ol>
             ) : (
