@@ -188,7 +188,7 @@ export type SessionView = z.infer<typeof SessionView>;
  * The version of the terms text on the join screen (`join.terms` in every language): bump it
  * whenever that text changes, so the audit log says which words each person agreed to.
  */
-export const termsVersion = '2026-11-1';
+export const termsVersion = '2026-12-1';
 
 export const Seat = z.object({
   sessionId: z.string(),

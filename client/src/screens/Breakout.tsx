@@ -47,6 +47,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
         <div class="broadcast moved-notice" role="alert" data-testid="moved-notice">
           <p>{t('moved.notice', { from: groupLabel(t, live.moved.from), to: label })}</p>
           <button type="button" class="ghost" onClick={() => client.dismissMoved()}>
+            <Icon name="close" />
             {t('moved.dismiss')}
           </button>
         </div>
@@ -57,7 +58,10 @@ export function Breakout({ client, live, view, seat, group }: Props) {
         <div class="primary">
           <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
           <section class="card" aria-labelledby={ids.questions}>
-            <h2 id={ids.questions}>{t('breakout.questionsHeading')}</h2>
+            <h2 id={ids.questions}>
+              <Icon name="agenda" />
+              {t('breakout.questionsHeading')}
+            </h2>
             {questions.length > 0 ? (
               <ol class="questions" data-testid="questions">
                 {questions.map((q, i) => (
@@ -76,6 +80,12 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             )}
           </section>
           <HelpCall client={client} call={live.helpCall} />
+          {seat.role === 'notetaker' && group.members.some((m) => m.voiceOnly) && (
+            <p class="voice-only-hint" data-testid="voice-only-hint">
+              <Icon name="voice" />
+              {t('easy.noteForVoice', { names: group.members.filter((m) => m.voiceOnly).map((m) => m.name).join(', ') })}
+            </p>
+          )}
           <NotesPanel
             heading={t('breakout.notesHeading')}
             client={client}
@@ -88,9 +98,12 @@ export function Breakout({ client, live, view, seat, group }: Props) {
         </div>
         <div class="secondary">
           <section class="card" aria-labelledby={ids.members}>
-            <h2 id={ids.members}>{t('breakout.membersHeading', { count: group.members.length })}</h2>
+            <h2 id={ids.members}>
+              <Icon name="table" />
+              {t('breakout.membersHeading', { count: group.members.length })}
+            </h2>
             <div data-testid="group-members">
-              <Members members={group.members} me={seat.memberId} />
+              <Members members={group.members} me={seat.memberId} {...(seat.role === 'facilitator' ? { markVoiceOnly: client } : {})} />
             </div>
           </section>
           {seat.role === 'facilitator' && <TableBalance balance={live.speaking} group={group} />}
@@ -117,13 +130,17 @@ function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall |
   };
   return (
     <section class="card help" aria-labelledby={ids.heading} data-testid="help">
-      <h2 id={ids.heading}>{t('help.heading')}</h2>
+      <h2 id={ids.heading}>
+        <Icon name="help" />
+        {t('help.heading')}
+      </h2>
       {!open && (
         <form onSubmit={submit} class="help-form">
           <label for={ids.message}>{t('help.messageLabel')}</label>
           <div class="help-row">
             <textarea id={ids.message} rows={1} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
             <button type="submit" class="primary" disabled={busy}>
+              <Icon name="help" />
               {t('help.call')}
             </button>
           </div>
@@ -134,6 +151,7 @@ function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall |
       </p>
       {open && (
         <button type="button" class="secondary" disabled={busy} onClick={() => void run('help:cancel', { id: call.id })}>
+          <Icon name="close" />
           {t('help.cancel')}
         </button>
       )}
