@@ -17,6 +17,13 @@ export const CreateSessionBody = z
     for (const { stepIndex, text, language } of unknownTextLanguages(body.agenda, body.languages)) {
       ctx.addIssue({ code: 'custom', path: ['agenda', stepIndex, ...text.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: `${language} is not one of the session's languages` });
     }
+    body.agenda.forEach((step, stepIndex) => {
+      for (const [text, byLanguage] of Object.entries(step.audio ?? {})) {
+        for (const language of Object.keys(byLanguage).filter((l) => !body.languages.includes(l))) {
+          ctx.addIssue({ code: 'custom', path: ['agenda', stepIndex, 'audio', text, language], message: `${language} is not one of the session's languages` });
+        }
+      }
+    });
   });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 export type CreateSessionInput = z.input<typeof CreateSessionBody>;

@@ -109,7 +109,7 @@ describe('accessibility of every screen in English and French', () => {
       await page.getByRole('button', { name: tr(language)('join.submit') }).waitFor();
       await expectAccessible(page, language, 'join');
       // The terms opened, as someone who wants to read them before agreeing.
-      await page.getByText(tr(language)('join.termsHeading')).click();
+      await page.getByText(tr(language)('join.termsHeading'), { exact: true }).click();
       await page.getByText(tr(language)('join.terms')).waitFor();
       await expectAccessible(page, language, 'join with the terms open');
     }

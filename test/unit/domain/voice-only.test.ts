@@ -4,6 +4,7 @@ import type { Actor } from '../../../server/src/domain/roles';
 import { renderView, viewStep } from '../../../server/src/domain/views';
 import { markVoiceOnly } from '../../../server/src/domain/voice-only';
 import { Agenda } from '../../../shared/agenda';
+import { CreateSessionBody } from '../../../shared/session';
 import { ctx, forum, minute, moderator, participant, session, t0 } from './fixtures';
 
 const present = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
@@ -69,5 +70,17 @@ describe('recordings of the agenda', () => {
     expect(bad({ title: { en: 'http://media.example/t.mp3' } }).success).toBe(false);
     expect(bad({ title: { en: 'javascript:alert(1)' } }).success).toBe(false);
     expect(bad({ title: { en: 'https://media.example/t.mp3' } }).success).toBe(true);
+  });
+});
+
+describe('recordings in the session languages', () => {
+  it('refuses a recording in a language the session does not speak', () => {
+    const body = (language: string) => ({
+      title: 'Forum',
+      languages: ['en', 'fr'],
+      agenda: [{ kind: 'plenary', title: 'Opening', minutes: 5, audio: { title: { [language]: 'https://media.example/t.mp3' } } }],
+    });
+    expect(CreateSessionBody.safeParse(body('fr')).success).toBe(true);
+    expect(CreateSessionBody.safeParse(body('de')).error?.issues[0]?.path).toEqual(['agenda', 0, 'audio', 'title', 'de']);
   });
 });
