@@ -77,7 +77,7 @@ export function Rooms({ client, view, canDrive, activity, media, onVisit }: Prop
                 {t('grouping.groupLanguage', { language: languageName(g.language, language) })}
               </p>
               {calls > 0 && <p class="pill pill-alert">{t('rooms.calls', { count: calls })}</p>}
-              <Members members={g.members} groupLanguage={g.language} {...(canDrive ? { markVoiceOnly: client } : {})} />
+              <Members members={g.members} groupLanguage={g.language} />
               {media && <CallLine t={t} peers={media.rooms[`${view.stepIndex}.${g.id}`] ?? []} testId="call-presence" />}
               <p class="muted" data-testid="notes-activity">
                 {notesLine(t, notes[g.id] ?? { writers: 0, readers: 0, lastEditAt: null }, serverNow)}
