@@ -64,26 +64,24 @@ export function Join({ client, seat, view, onLanguage }: Props) {
             onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
           />
         </div>
-        {languages.length > 1 && (
-          <fieldset class="field">
-            <legend>{t('join.languageLegend')}</legend>
-            {languages.map((code) => (
-              <label key={code} class="choice" lang={code}>
-                <input
-                  type="radio"
-                  name="language"
-                  value={code}
-                  checked={chosen === code}
-                  onChange={() => {
-                    setChosen(code);
-                    onLanguage(code);
-                  }}
-                />
-                {languageName(code, code)}
-              </label>
-            ))}
-          </fieldset>
-        )}
+        <fieldset class="field">
+          <legend>{t('join.languageLegend')}</legend>
+          {languages.map((code) => (
+            <label key={code} class="choice" lang={code}>
+              <input
+                type="radio"
+                name="language"
+                value={code}
+                checked={chosen === code}
+                onChange={() => {
+                  setChosen(code);
+                  onLanguage(code);
+                }}
+              />
+              {languageName(code, code)}
+            </label>
+          ))}
+        </fieldset>
         <details class="field terms">
           <summary>{t('join.termsHeading')}</summary>
           <p id={ids.terms}>{t('join.terms')}</p>
