@@ -27,12 +27,14 @@ export function VoiceOnlySwitch({ client, member }: { client: SessionClient; mem
         type="button"
         class="secondary small-text"
         aria-pressed={on}
+        // The visible words are short; the name says whom the switch is for to a screen reader.
+        aria-label={t('easy.markVoiceOnly', { name: member.name })}
         disabled={busy}
         onClick={() => void run('member:voice-only', { memberId: member.id, voiceOnly: !on })}
         data-testid="voice-only-switch"
       >
         <Icon name="voice" />
-        {t('easy.markVoiceOnly', { name: member.name })}
+        {t('easy.voiceOnlySwitch')}
       </button>
       <ErrorText error={error} />
     </>
