@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localizedText } from './content';
+import { TextAudio, audioWithoutText, localizedText } from './content';
 
 /** Minutes before the end of a step at which everyone in it is warned. */
 export const defaultWarningMinutes = [5, 1];
@@ -11,6 +11,7 @@ const stepBase = {
   advance: z.enum(['auto', 'hold']).default('hold'),
   warnings: z.array(z.number().positive().max(24 * 60)).max(5).default(defaultWarningMinutes),
   note: localizedText(2000).optional(),
+  audio: TextAudio.optional(),
 };
 
 export const PlenaryStep = z.object({
@@ -56,6 +57,9 @@ export const Agenda = z
   .max(100)
   .superRefine((steps, ctx) => {
     steps.forEach((step, i) => {
+      for (const path of audioWithoutText(step)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'audio', path], message: `this step has no text "${path}" to record` });
+      }
       if (step.kind === 'breakout' && step.minGroupSize !== undefined && step.minGroupSize > step.groupSize) {
         ctx.addIssue({ code: 'custom', path: [i, 'minGroupSize'], message: `the smallest group (${step.minGroupSize}) cannot be larger than the group size (${step.groupSize})` });
       }
@@ -71,6 +75,8 @@ const viewTexts = {
   title: z.string(),
   note: z.string().optional(),
   untranslated: z.array(z.string()).default([]),
+  /** The organizer's recording of each text in the language it is shown in, by `title`, `note`, `questions.<n>`. */
+  audio: z.record(z.string(), z.string()).optional(),
   translations: z
     .object({
       title: z.record(z.string(), z.string()),

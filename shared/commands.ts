@@ -107,3 +107,7 @@ export type ReportQueueCommand = z.infer<typeof ReportQueueCommand>;
 /** Which group presents now (null: nobody). */
 export const ReportPresentCommand = z.object({ groupId: z.string().min(1).nullable() });
 export type ReportPresentCommand = z.infer<typeof ReportPresentCommand>;
+
+/** A facilitator (or moderator) notes that a member of their table takes part by voice only: no reading, no typing. */
+export const VoiceOnlyCommand = z.object({ memberId: z.string().min(1).max(200), voiceOnly: z.boolean() });
+export type VoiceOnlyCommand = z.infer<typeof VoiceOnlyCommand>;

@@ -91,3 +91,22 @@ export function unknownTextLanguages(agenda: readonly StepTexts[], languages: re
     ),
   );
 }
+
+/**
+ * A recording an organizer made of one text, per language: `{ "title": { "fr": "https://…" },
+ * "questions.0": { "fr": "https://…" } }`. Where a recording exists for the language a person hears
+ * the text in, the listen control plays it instead of the browser's voice.
+ */
+export const TextAudio = z
+  .record(
+    z.string().regex(/^(title|note|questions\.\d{1,2})$/, 'title, note or questions.<n> (from 0)'),
+    z.record(languageCode, z.url({ protocol: /^https$/, error: 'an https:// address of an audio file' }).max(2000)),
+  )
+  .meta({ description: 'Recordings of the step\'s texts per language: { "title": { "fr": "https://…/titre.mp3" }, "questions.0": { "fr": "https://…" } }. Only https addresses.' });
+export type TextAudio = z.infer<typeof TextAudio>;
+
+/** Texts a step's recordings name that the step does not have (`questions.3` of a step with two questions). */
+export function audioWithoutText(step: StepTexts & { audio?: TextAudio | undefined }): string[] {
+  const paths = new Set<string>(stepTexts(step).map((t) => t.path));
+  return Object.keys(step.audio ?? {}).filter((path) => !paths.has(path));
+}

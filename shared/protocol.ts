@@ -79,6 +79,7 @@ export interface ClientToServerEvents {
   'floor:give': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:queue': (command: unknown, ack: (reply: Ack) => void) => void;
   'report:present': (command: unknown, ack: (reply: Ack) => void) => void;
+  'member:voice-only': (command: unknown, ack: (reply: Ack) => void) => void;
   'notes:token': (request: unknown, ack: (reply: Ack<NotesGrant>) => void) => void;
   'invites:link': (request: unknown, ack: (reply: Ack<{ link: string }>) => void) => void;
   'notes:scroll': (command: unknown, ack: (reply: Ack) => void) => void;

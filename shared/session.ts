@@ -17,6 +17,13 @@ export const CreateSessionBody = z
     for (const { stepIndex, text, language } of unknownTextLanguages(body.agenda, body.languages)) {
       ctx.addIssue({ code: 'custom', path: ['agenda', stepIndex, ...text.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: `${language} is not one of the session's languages` });
     }
+    body.agenda.forEach((step, stepIndex) => {
+      for (const [text, byLanguage] of Object.entries(step.audio ?? {})) {
+        for (const language of Object.keys(byLanguage).filter((l) => !body.languages.includes(l))) {
+          ctx.addIssue({ code: 'custom', path: ['agenda', stepIndex, 'audio', text, language], message: `${language} is not one of the session's languages` });
+        }
+      }
+    });
   });
 export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 export type CreateSessionInput = z.input<typeof CreateSessionBody>;
@@ -38,6 +45,8 @@ export const GroupMemberView = z.object({
   present: z.boolean(),
   /** The discussion languages the person listed (none: any). */
   languages: z.array(z.string()).optional(),
+  /** Takes part by voice only: the note taker writes down what they say. */
+  voiceOnly: z.boolean().optional(),
   /** Only in the views of organizers and moderators. */
   attributes: z.record(z.string(), z.string()).optional(),
 });
@@ -186,7 +195,7 @@ export type SessionView = z.infer<typeof SessionView>;
  * The version of the terms text on the join screen (`join.terms` in every language): bump it
  * whenever that text changes, so the audit log says which words each person agreed to.
  */
-export const termsVersion = '2026-11-1';
+export const termsVersion = '2026-12-1';
 
 export const Seat = z.object({
   sessionId: z.string(),

@@ -43,7 +43,12 @@ export function VisitRoom({ client, view, seat, groupId, connected, onClose }: P
           {t('visit.close')}
         </button>
       </div>
-      {group ? <Members members={group.members} /> : <p class="muted">{t('visit.gone')}</p>}
+      {group ? (
+        // Staff visiting a table may mark who there takes part by voice only, as its facilitator may.
+        <Members members={group.members} {...(seat.role === 'moderator' || seat.role === 'organizer' ? { markVoiceOnly: client } : {})} />
+      ) : (
+        <p class="muted">{t('visit.gone')}</p>
+      )}
       <p class="muted" data-testid="visit-call">
         {speaking ? t('livekit.visitSpeaking', { group: label }) : t('livekit.visitListening', { group: label })}
       </p>

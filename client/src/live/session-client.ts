@@ -9,6 +9,7 @@ import {
   FloorGiveCommand,
   HandCommand,
   HandLowerCommand,
+  VoiceOnlyCommand,
   HandsClearCommand,
   HelpCallCommand,
   HelpCancelCommand,
@@ -99,6 +100,7 @@ const commands = {
   'floor:give': FloorGiveCommand,
   'report:queue': ReportQueueCommand,
   'report:present': ReportPresentCommand,
+  'member:voice-only': VoiceOnlyCommand,
   'notes:scroll': NotesScrollCommand,
 } as const satisfies Partial<Record<keyof ClientToServerEvents, ZodType>>;
 export type CommandName = keyof typeof commands;

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Seat } from '../../../shared/session';
 import { useT } from '../i18n/i18n';
 import { useSubscribed } from '../ui/hooks';
+import { Icon } from '../ui/icons';
 import { isStaff } from '../ui/names';
 import type { SessionClient } from '../live/session-client';
 import { callOf, type Call, type CallState } from './call';
@@ -94,6 +95,7 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
             {t('media.checkDevices')}
           </button>
           <button type="button" class="primary" onClick={join} data-testid="call-join">
+            <Icon name="microphone" />
             {t('media.join')}
           </button>
         </div>
@@ -131,6 +133,7 @@ function PreJoin({ call, state }: { call: Call; state: CallState }) {
           {video && <video class="self-preview" ref={preview} autoplay muted playsInline aria-label={t('media.previewLabel')} />}
           <div class="button-row">
             <button type="button" class="primary" onClick={join} data-testid="call-join">
+              <Icon name={problem ? 'listen' : 'microphone'} />
               {problem ? t('media.joinListening') : t('media.join')}
             </button>
           </div>
@@ -209,6 +212,7 @@ function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallSt
             onClick={() => void call.setMicrophone(!state.microphoneOn)}
             data-testid="call-mute"
           >
+            <Icon name="microphone" />
             {state.microphoneOn ? t('media.mute') : t('media.unmute')}
           </button>
         )}
@@ -223,6 +227,7 @@ function InCall({ call, state, seat, visitGroupId }: { call: Call; state: CallSt
           </button>
         )}
         <button type="button" class="ghost call-button" onClick={() => void call.leave()} data-testid="call-leave">
+          <Icon name="leave" />
           {t('media.leave')}
         </button>
       </div>

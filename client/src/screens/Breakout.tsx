@@ -1,6 +1,8 @@
 import { useId, useState } from 'preact/hooks';
 import type { GroupView, OwnHelpCall, Seat, SessionView } from '../../../shared/session';
 import { AgendaText } from '../content/AgendaText';
+import { ListenToStep } from '../easy/Listen';
+import { Icon } from '../ui/icons';
 import { languageName, useT, useTranslation } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -38,13 +40,16 @@ export function Breakout({ client, live, view, seat, group }: Props) {
   return (
     <>
       <h1 data-testid="screen-title" data-screen="breakout" data-group={group.id}>
+        <Icon name="table" class="icon-large" />
         {t('breakout.title', { group: label })}
       </h1>
       <p class="lead">{t('breakout.lead', { title: step?.title ?? '', language: languageName(group.language, language) })}</p>
+      {step && <ListenToStep view={view} step={step} path="title" text={step.title} what={t('easy.whatTitle')} />}
       {live.moved && live.moved.to === group.id && (
         <div class="broadcast moved-notice" role="alert" data-testid="moved-notice">
           <p>{t('moved.notice', { from: groupLabel(t, live.moved.from), to: label })}</p>
           <button type="button" class="ghost" onClick={() => client.dismissMoved()}>
+            <Icon name="close" />
             {t('moved.dismiss')}
           </button>
         </div>
@@ -56,11 +61,21 @@ export function Breakout({ client, live, view, seat, group }: Props) {
           <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
           {!(notesOpen && questions.length > 0) && (
             <section class="card" aria-labelledby={ids.questions}>
-              <h2 id={ids.questions}>{t('breakout.questionsHeading')}</h2>
+              <h2 id={ids.questions}>
+                <Icon name="agenda" />
+                {t('breakout.questionsHeading')}
+              </h2>
               {questions.length > 0 ? (
                 <ol class="questions" data-testid="questions">
                   {questions.map((q, i) => (
-                    <li key={i}>{step && <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />}</li>
+                    <li key={i}>
+                      {step && (
+                        <>
+                          <AgendaText view={view} step={step} path={`questions.${i}`} text={q} />{' '}
+                          <ListenToStep view={view} step={step} path={`questions.${i}`} text={q} what={t('easy.whatQuestion', { n: i + 1 })} />
+                        </>
+                      )}
+                    </li>
                   ))}
                 </ol>
               ) : (
@@ -69,6 +84,12 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             </section>
           )}
           <HelpCall client={client} call={live.helpCall} />
+          {seat.role === 'notetaker' && group.members.some((m) => m.voiceOnly) && (
+            <p class="voice-only-hint" data-testid="voice-only-hint">
+              <Icon name="voice" />
+              {t('easy.noteForVoice', { names: group.members.filter((m) => m.voiceOnly).map((m) => m.name).join(', ') })}
+            </p>
+          )}
           <NotesPanel
             heading={t('breakout.notesHeading')}
             client={client}
@@ -77,16 +98,33 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             language={group.language}
             readOnly={false}
             user={{ name: seat.name, color: colorFor(seat.memberId) }}
-            {...(questions.length > 0 ? { intro: t('breakout.questionsInNotes', { count: questions.length }) } : {})}
+            {...(questions.length > 0 && step
+              ? {
+                  // The questions are read in the notes; they can still be heard from here.
+                  intro: (
+                    <>
+                      <p class="muted">{t('breakout.questionsInNotes', { count: questions.length })}</p>
+                      <p class="listen-row">
+                        {questions.map((q, i) => (
+                          <ListenToStep key={i} view={view} step={step} path={`questions.${i}`} text={q} what={t('easy.whatQuestion', { n: i + 1 })} />
+                        ))}
+                      </p>
+                    </>
+                  ),
+                }
+              : {})}
             onReady={setNotesOpen}
           />
           <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
           <section class="card" aria-labelledby={ids.members}>
-            <h2 id={ids.members}>{t('breakout.membersHeading', { count: group.members.length })}</h2>
+            <h2 id={ids.members}>
+              <Icon name="table" />
+              {t('breakout.membersHeading', { count: group.members.length })}
+            </h2>
             <div data-testid="group-members">
-              <Members members={group.members} me={seat.memberId} />
+              <Members members={group.members} me={seat.memberId} {...(seat.role === 'facilitator' ? { markVoiceOnly: client } : {})} />
             </div>
           </section>
           {seat.role === 'facilitator' && <TableBalance balance={live.speaking} group={group} />}
@@ -113,13 +151,17 @@ function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall |
   };
   return (
     <section class="card help" aria-labelledby={ids.heading} data-testid="help">
-      <h2 id={ids.heading}>{t('help.heading')}</h2>
+      <h2 id={ids.heading}>
+        <Icon name="help" />
+        {t('help.heading')}
+      </h2>
       {!open && (
         <form onSubmit={submit} class="help-form">
           <label for={ids.message}>{t('help.messageLabel')}</label>
           <div class="help-row">
             <textarea id={ids.message} rows={1} maxLength={500} value={message} onInput={(e) => setMessage((e.currentTarget as HTMLTextAreaElement).value)} />
             <button type="submit" class="primary" disabled={busy}>
+              <Icon name="help" />
               {t('help.call')}
             </button>
           </div>
@@ -130,6 +172,7 @@ function HelpCall({ client, call }: { client: SessionClient; call: OwnHelpCall |
       </p>
       {open && (
         <button type="button" class="secondary" disabled={busy} onClick={() => void run('help:cancel', { id: call.id })}>
+          <Icon name="close" />
           {t('help.cancel')}
         </button>
       )}

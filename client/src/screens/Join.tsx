@@ -3,7 +3,10 @@ import { termsVersion, type Seat, type SessionView } from '../../../shared/sessi
 import { languageName, useTranslation } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { useCommand } from '../ui/command';
+import { Listen } from '../easy/Listen';
+import { PhasesPicture } from '../easy/PhasesPicture';
 import { ErrorText } from '../ui/ErrorText';
+import { Icon } from '../ui/icons';
 import { discussionLanguages, preselectedLanguage } from '../ui/languages';
 
 interface Props {
@@ -17,7 +20,7 @@ interface Props {
 /** The invitation's first screen: the name others will see, the language, the terms, how it works. */
 export function Join({ client, seat, view, onLanguage }: Props) {
   const { t, language } = useTranslation();
-  const ids = { name: useId(), how: useId(), terms: useId(), consent: useId(), form: useId() };
+  const ids = { name: useId(), terms: useId(), form: useId() };
   const languages = view?.languages.length ? discussionLanguages(view.languages, seat) : seat.languages;
   const [name, setName] = useState(seat.name);
   const [chosen, setChosen] = useState(() => preselectedLanguage(languages, seat, language));
@@ -25,32 +28,27 @@ export function Join({ client, seat, view, onLanguage }: Props) {
   useEffect(() => {
     if (chosen !== language) onLanguage(chosen);
   }, []);
-  const [consent, setConsent] = useState(false);
-  const [consentMissing, setConsentMissing] = useState(false);
   const { run, error, busy } = useCommand(client);
 
+  // Pressing the one button is the agreement: the terms are right above it, in words and aloud.
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (!consent) {
-      setConsentMissing(true);
-      return;
-    }
     await run('profile:update', { displayName: name.trim(), language: chosen, consent: true, terms: termsVersion });
   };
+  const said = [t('easy.join1'), t('easy.join2'), t('easy.join3')];
 
   return (
     <div class="narrow join">
       <h1>{view ? t('join.titleSession', { title: view.title }) : t('join.title')}</h1>
-      <p class="lead">{t('join.lead')}</p>
-      <section class="card" aria-labelledby={ids.how}>
-        <h2 id={ids.how}>{t('join.howHeading')}</h2>
-        <ol class="how">
-          <li>{t('join.how1')}</li>
-          <li>{t('join.how2')}</li>
-          <li>{t('join.how3')}</li>
-          <li>{t('join.how4')}</li>
-        </ol>
-      </section>
+      <PhasesPicture />
+      <div class="join-said">
+        {said.map((sentence) => (
+          <p key={sentence} class="lead">
+            {sentence}
+          </p>
+        ))}
+        <Listen text={[...said, t('join.terms')].join(' ')} language={language} what={t('easy.whatJoin')} />
+      </div>
       <form class="card form" onSubmit={submit} aria-labelledby={ids.form} noValidate>
         <h2 id={ids.form}>{t('join.formHeading')}</h2>
         <div class="field">
@@ -65,7 +63,6 @@ export function Join({ client, seat, view, onLanguage }: Props) {
             value={name}
             onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
           />
-          <p class="hint">{t('join.nameHint')}</p>
         </div>
         <fieldset class="field">
           <legend>{t('join.languageLegend')}</legend>
@@ -85,27 +82,13 @@ export function Join({ client, seat, view, onLanguage }: Props) {
             </label>
           ))}
         </fieldset>
-        <div class="field">
-          <h3>{t('join.termsHeading')}</h3>
+        <details class="field terms">
+          <summary>{t('join.termsHeading')}</summary>
           <p id={ids.terms}>{t('join.terms')}</p>
-          <label class="choice">
-            <input
-              id={ids.consent}
-              type="checkbox"
-              name="consent"
-              checked={consent}
-              aria-describedby={ids.terms}
-              aria-invalid={consentMissing && !consent ? 'true' : undefined}
-              onChange={(e) => {
-                setConsent((e.currentTarget as HTMLInputElement).checked);
-                setConsentMissing(false);
-              }}
-            />
-            {t('join.consentLabel')}
-          </label>
-        </div>
-        <ErrorText error={consentMissing && !consent ? t('join.consentRequired') : name.trim() === '' && error ? t('join.nameRequired') : error} />
-        <button type="submit" class="primary" disabled={busy || name.trim() === ''}>
+        </details>
+        <ErrorText error={name.trim() === '' && error ? t('join.nameRequired') : error} />
+        <button type="submit" class="primary join-button" disabled={busy || name.trim() === ''} aria-describedby={ids.terms}>
+          <Icon name="join" />
           {t('join.submit')}
         </button>
       </form>

@@ -1,5 +1,7 @@
 import type { Seat, SessionView } from '../../../shared/session';
 import { AgendaText } from '../content/AgendaText';
+import { ListenToStep } from '../easy/Listen';
+import { Icon } from '../ui/icons';
 import { useT } from '../i18n/i18n';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
@@ -27,8 +29,10 @@ export function Plenary({ client, live, view, seat }: Props) {
   return (
     <>
       <h1 data-testid="screen-title" data-screen={lobby ? 'lobby' : 'plenary'}>
+        <Icon name="everyone" class="icon-large" />
         {lobby ? t('plenary.lobbyTitle') : t('plenary.title', { title: step?.title ?? '' })}
       </h1>
+      {!lobby && step && <ListenToStep view={view} step={step} path="title" text={step.title} what={t('easy.whatTitle')} />}
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="layout">
         <div class="primary">
@@ -40,7 +44,8 @@ export function Plenary({ client, live, view, seat }: Props) {
           {waitingForGroup && <p class="lead">{t('plenary.waitingForGroup')}</p>}
           {step?.note && (
             <p class="step-note">
-              <AgendaText view={view} step={step} path="note" text={step.note} />
+              <AgendaText view={view} step={step} path="note" text={step.note} />{' '}
+              <ListenToStep view={view} step={step} path="note" text={step.note} what={t('easy.whatNote')} />
             </p>
           )}
           {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Banner, SessionClient } from '../live/session-client';
 import { useT } from '../i18n/i18n';
+import { Icon } from './icons';
 import { groupLabel } from './names';
 
 /** Who a banner is from: the moderator's name, or the moderators when the sender has no name of their own. */
@@ -21,6 +22,7 @@ export function Broadcasts({ client, broadcasts }: { client: SessionClient; broa
             <span class="broadcast-text">{b.text}</span>
           </p>
           <button type="button" class="ghost" onClick={() => client.dismissBroadcast(b.id)}>
+            <Icon name="close" />
             {t('broadcast.dismiss')}
           </button>
         </div>

@@ -6,6 +6,7 @@ import { useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { formatClock, isAnnouncedMinute, minutesLeft } from '../time/countdown';
 import { useRemaining } from './hooks';
+import { Icon } from './icons';
 import { currentStep } from './names';
 
 interface Props {
@@ -61,11 +62,13 @@ export function Countdown({ client, view, offsetMs, warning }: Props) {
   return (
     <section class="countdown" aria-labelledby={headingId}>
       <h2 id={headingId} class="countdown-heading">
+        <Icon name="clock" />
         {step ? t('countdown.headingStep', { title: step.title }) : t('countdown.heading')}
       </h2>
       <p class={`clock${timeUp ? ' clock-zero' : ''}`} dir="ltr" role="timer" aria-labelledby={headingId} data-testid="countdown">
         {ms === null ? '--:--' : formatClock(ms)}
       </p>
+      {ms !== null && step && <TimeBar ms={ms} totalMs={step.minutes * 60_000} />}
       {view.status === 'paused' && <p class="pill pill-paused">{t('countdown.paused')}</p>}
       {timeUp && <p class="pill pill-timeup">{t('countdown.timeUp')}</p>}
       {currentWarning && currentWarning.minutesLeft > 0 && !timeUp && (
@@ -94,4 +97,30 @@ class PoliteAnnouncement extends Component<{ text: string }> {
       </p>
     );
   }
+}
+
+/**
+ * The time left as a bar that shrinks, for whoever reads a length sooner than a number. It is not
+ * a live region: the polite announcement above speaks the minute marks.
+ */
+function TimeBar({ ms, totalMs }: { ms: number; totalMs: number }) {
+  const t = useT();
+  // An extended step can have more left than it first had: the bar is then full.
+  const total = Math.max(totalMs, ms, 1);
+  const minutes = minutesLeft(ms);
+  const share = Math.round((ms / total) * 1000) / 10;
+  return (
+    <div
+      class={`time-bar${minutes <= 1 ? ' time-bar-low' : ''}`}
+      role="progressbar"
+      aria-label={t('easy.timeBar')}
+      aria-valuemin={0}
+      aria-valuemax={Math.ceil(total / 60_000)}
+      aria-valuenow={minutes}
+      aria-valuetext={t('countdown.minutesLeft', { count: minutes })}
+      data-testid="time-bar"
+    >
+      <div class="time-bar-fill" style={{ inlineSize: `${share}%` }} />
+    </div>
+  );
 }

@@ -4,6 +4,7 @@ import { useT } from '../i18n/i18n';
 import type { SessionClient } from '../live/session-client';
 import { useCommand } from './command';
 import { ErrorText } from './ErrorText';
+import { Icon } from './icons';
 import { takesPart } from './names';
 
 interface Props {
@@ -39,6 +40,7 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
       </p>
       {iHaveFloor && (
         <button type="button" class="secondary" disabled={busy} onClick={() => void run('floor:give', { memberId: null })}>
+          <Icon name="check" />
           {t('floor.handBack')}
         </button>
       )}
@@ -55,6 +57,7 @@ export function Floor({ client, view, seat, moderate = false }: Props) {
           disabled={busy}
           onClick={() => void run('hand:raise', { raised: !raised })}
         >
+          <Icon name="hand" />
           {raised ? t('floor.lowerHand') : t('floor.raiseHand')}
         </button>
       )}

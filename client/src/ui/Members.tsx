@@ -1,12 +1,28 @@
 import type { GroupMemberView } from '../../../shared/session';
 import { languageName, useTranslation } from '../i18n/i18n';
+import type { SessionClient } from '../live/session-client';
+import { VoiceOnlyMark, VoiceOnlySwitch } from '../easy/VoiceOnly';
+import { Icon } from './icons';
 import { roleLabel } from './names';
 
 /**
  * A group's people: who facilitates, who takes notes, who is here now, which languages each
  * speaks, and (given the group's language) who does not speak it and sits there by the language rule.
  */
-export function Members({ members, me, showAttributes = false, groupLanguage }: { members: GroupMemberView[]; me?: string; showAttributes?: boolean; groupLanguage?: string }) {
+/** `markVoiceOnly`: the client of someone who may mark these people as taking part by voice only. */
+export function Members({
+  members,
+  me,
+  showAttributes = false,
+  groupLanguage,
+  markVoiceOnly,
+}: {
+  members: GroupMemberView[];
+  me?: string;
+  showAttributes?: boolean;
+  groupLanguage?: string;
+  markVoiceOnly?: SessionClient;
+}) {
   const { t, language } = useTranslation();
   const names = (codes: string[]) => codes.map((code) => languageName(code, language)).join(', ');
   return (
@@ -16,7 +32,11 @@ export function Members({ members, me, showAttributes = false, groupLanguage }: 
           <bdi class="member-name">{m.name}</bdi>
           {m.id === me && <span class="pill pill-you">{t('members.you')}</span>}
           {m.role !== 'participant' && <span class={`pill pill-role pill-${m.role}`}>{roleLabel(t, m.role)}</span>}
-          <span class={m.present ? 'presence present' : 'presence away'}>{m.present ? t('members.present') : t('members.away')}</span>
+          <span class={m.present ? 'presence present' : 'presence away'}>
+            <Icon name={m.present ? 'check' : 'close'} />
+            {m.present ? t('members.present') : t('members.away')}
+          </span>
+          {m.voiceOnly && <VoiceOnlyMark />}
           {m.languages && m.languages.length > 0 && (
             <span class="member-languages" data-testid="member-languages">
               {t('grouping.speaks', { languages: names(m.languages) })}
@@ -35,6 +55,7 @@ export function Members({ members, me, showAttributes = false, groupLanguage }: 
                 .join(' · ')}
             </span>
           )}
+          {markVoiceOnly && m.id !== me && <VoiceOnlySwitch client={markVoiceOnly} member={m} />}
         </li>
       ))}
     </ul>

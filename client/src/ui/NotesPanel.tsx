@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { textDirection, useT } from '../i18n/i18n';
@@ -54,7 +55,7 @@ interface Props {
   /** A heading everyone is brought to (the presenting rapporteur's notes:scroll); `seq` tells repeats apart. */
   scrollTo?: { heading: string; seq: number } | null;
   /** Shown above the editor once it is open. */
-  intro?: string;
+  intro?: ComponentChildren;
   /** Told when the editor opens and when it closes again: the page may stop showing what the notes now show. */
   onReady?: (ready: boolean) => void;
 }
@@ -164,7 +165,7 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
       {allowed && status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
       {status === 'failed' && <p class="error-text">{t('notes.failed')}</p>}
       {status === 'refused' && <p class="error-text">{refusal}</p>}
-      {status === 'ready' && intro && <p class="muted notes-intro">{intro}</p>}
+      {status === 'ready' && intro && <div class="notes-intro">{intro}</div>}
       <div ref={host} class="notes-host" />
     </section>
   );

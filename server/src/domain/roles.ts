@@ -41,6 +41,7 @@ export const actions = [
   'media.speak',
   'speaking.report',
   'speaking.watch',
+  'member.voiceOnly',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -84,6 +85,8 @@ export const permissions: Record<Action, readonly Role[]> = {
   // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
   'speaking.report': ['facilitator', 'notetaker', 'participant'],
   'speaking.watch': ['facilitator'],
+  // Which member: anyone for staff, their own table's for a facilitator (voice-only.ts).
+  'member.voiceOnly': ['organizer', 'moderator', 'facilitator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -126,4 +129,5 @@ const describe: Record<Action, string> = {
   'media.speak': 'speak in a call',
   'speaking.report': 'report speaking time',
   'speaking.watch': "watch a table's speaking balance",
+  'member.voiceOnly': 'mark who takes part by voice only',
 };

@@ -14,6 +14,8 @@ export interface Member extends RosterEntry {
   consentedAt?: number;
   /** Which version of the terms text they accepted. */
   consentedTerms?: string;
+  /** Takes part by voice only (marked by their facilitator or a moderator): their table reads and types for them. */
+  voiceOnly?: boolean;
 }
 
 /**

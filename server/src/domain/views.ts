@@ -157,7 +157,7 @@ export class SessionRendering {
       members: group.members.flatMap((id) => {
         const m = state.roster[id];
         if (!m) return [];
-        return [{ id, name: shownName(m), role: m.role, present: this.#present.has(id), languages: m.languages, ...(withAttributes ? { attributes: m.attributes } : {}) }];
+        return [{ id, name: shownName(m), role: m.role, present: this.#present.has(id), languages: m.languages, ...(m.voiceOnly ? { voiceOnly: true } : {}), ...(withAttributes ? { attributes: m.attributes } : {}) }];
       }),
     };
   }
@@ -185,9 +185,13 @@ export function renderView(state: SessionState, audience: Audience, present: Rea
 export function viewStep(step: AgendaStep, language: string | null, firstLanguage: string): ViewStep {
   const wanted = language ?? firstLanguage;
   const untranslated: string[] = [];
+  const audio: Record<string, string> = {};
   const shown = (path: string, text: AgendaStep['title']): string => {
     const resolved = resolveText(text, wanted, firstLanguage);
     if (!resolved.translated) untranslated.push(path);
+    // The recording in the language the text is shown in, so what is heard matches what is read.
+    const recording = step.audio?.[path]?.[resolved.language];
+    if (recording !== undefined) audio[path] = recording;
     return resolved.text;
   };
   const title = shown('title', step.title);
@@ -203,13 +207,13 @@ export function viewStep(step: AgendaStep, language: string | null, firstLanguag
           },
         }
       : {};
-  const marks = { untranslated: language === null ? [] : untranslated, ...translations };
+  const marks = () => ({ untranslated: language === null ? [] : untranslated, ...translations, ...(Object.keys(audio).length > 0 ? { audio } : {}) });
   if (step.kind === 'breakout') {
-    const { title: _title, note: _note, questions: given, ...rest } = step;
-    return { ...rest, title, ...note, questions: given.map((q, i) => shown(`questions.${i}`, q)), ...marks };
+    const { title: _title, note: _note, audio: _audio, questions: given, ...rest } = step;
+    return { ...rest, title, ...note, questions: given.map((q, i) => shown(`questions.${i}`, q)), ...marks() };
   }
-  const { title: _title, note: _note, ...rest } = step;
-  return { ...rest, title, ...note, ...marks };
+  const { title: _title, note: _note, audio: _audio, ...rest } = step;
+  return { ...rest, title, ...note, ...marks() };
 }
 
 function helpCallView(call: SessionState['helpCalls'][number]): HelpCallView {

@@ -89,7 +89,11 @@ export function httpApp(deps: HttpDeps): express.Express {
   // origin (and the media server, when there is one). HSTS and upgrade-insecure-requests only when
   // served over https: over plain http (a laptop serving a room on its LAN) they would send the
   // browser to an https that is not there.
-  const connectSrc: Record<string, string[]> = deps.connectSources?.length ? { connectSrc: ["'self'", ...deps.connectSources] } : {};
+  const connectSrc: Record<string, string[]> = {
+    ...(deps.connectSources?.length ? { connectSrc: ["'self'", ...deps.connectSources] } : {}),
+    // The organizer's recordings of the agenda's texts live wherever they host them, over https.
+    mediaSrc: ["'self'", 'https:'],
+  };
   const overHttps = helmet({ contentSecurityPolicy: { directives: connectSrc } });
   const overHttp = helmet({ strictTransportSecurity: false, contentSecurityPolicy: { directives: { ...connectSrc, upgradeInsecureRequests: null } } });
   const servedOverHttps = (req: Request) => req.secure || (deps.publicUrl?.() ?? '').startsWith('https:');

@@ -11,6 +11,7 @@ import {
   FloorGiveCommand,
   HandCommand,
   HandLowerCommand,
+  VoiceOnlyCommand,
   HandsClearCommand,
   HelpCallCommand,
   HelpCancelCommand,
@@ -32,6 +33,7 @@ import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, cancelHelpCall, handleHelpCall, isClosed, ownHelpCall } from '../domain/help-calls';
 import { scrollNotes } from '../domain/notes-access';
+import { markVoiceOnly } from '../domain/voice-only';
 import { giveFloor, lowerAllHands, lowerHand, raiseHand } from '../domain/plenary';
 import { updateProfile } from '../domain/profile';
 import { orderReportQueue, presentGroup } from '../domain/report-back';
@@ -240,6 +242,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('hands:clear', command(HandsClearCommand, (s, c, ctx) => lowerAllHands(s, actor, c, ctx)));
     socket.on('floor:give', command(FloorGiveCommand, (s, c, ctx) => giveFloor(s, actor, c, ctx)));
     socket.on('report:queue', command(ReportQueueCommand, (s, c, ctx) => orderReportQueue(s, actor, c, ctx)));
+    socket.on('member:voice-only', command(VoiceOnlyCommand, (s, c, ctx) => markVoiceOnly(s, actor, c, ctx)));
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
     socket.on(
       'profile:update',

@@ -52,7 +52,6 @@ export async function join(page: Page, url: string, token: string, person: { nam
   if (person.language !== 'en') await page.getByRole('radio', { name: languageName(person.language, person.language) }).check();
   const t = tr(person.language);
   await page.getByLabel(t('join.nameLabel')).fill(person.name);
-  await page.getByLabel(t('join.consentLabel')).check();
   await page.getByRole('button', { name: t('join.submit') }).click();
   await page.locator('h1[data-screen="lobby"]').waitFor();
 }

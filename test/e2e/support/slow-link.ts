@@ -62,7 +62,6 @@ export async function openOnWeakLink(browser: Browser, url: string, token: strin
     const started = performance.now();
     await page.goto(`${url}/join#${token}`, { waitUntil: 'commit' });
     await page.getByLabel(en.join.nameLabel).fill('Ama');
-    await page.getByLabel(en.join.consentLabel).check();
     await page.getByRole('button', { name: en.join.submit }).click();
     await page.getByTestId('countdown').first().waitFor({ state: 'visible' });
     return { ms: performance.now() - started, bytes, page, context, requests, firstMediaRequest };
