@@ -41,6 +41,8 @@ export const actions = [
   'media.speak',
   'speaking.report',
   'speaking.watch',
+  'survey.answer',
+  'event.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -84,6 +86,10 @@ export const permissions: Record<Action, readonly Role[]> = {
   // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
   'speaking.report': ['facilitator', 'notetaker', 'participant'],
   'speaking.watch': ['facilitator'],
+  // Surveys: the people who deliberate answer; who runs or watches the session does not.
+  'survey.answer': ['facilitator', 'notetaker', 'participant'],
+  // Events span sessions: only the organizer's admin token manages them.
+  'event.manage': ['organizer'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -126,4 +132,6 @@ const describe: Record<Action, string> = {
   'media.speak': 'speak in a call',
   'speaking.report': 'report speaking time',
   'speaking.watch': "watch a table's speaking balance",
+  'survey.answer': 'answer the survey',
+  'event.manage': 'manage events',
 };
