@@ -9,6 +9,7 @@ import { Home } from './screens/Home';
 import { Join } from './screens/Join';
 import { Plenary } from './screens/Plenary';
 import { Problem } from './screens/Problem';
+import { SurveyStep } from './survey/SurveyStep';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
 import { LanguagePicker } from './ui/LanguagePicker';
@@ -163,6 +164,7 @@ function screenOf({ seat, view, problem }: LiveState): string {
   if (seat.memberId && !seat.consented) return 'join';
   if (!takesPart(seat.role)) return 'console';
   if (currentStep(view)?.kind === 'breakout' && view.group) return `breakout:${view.group.id}`;
+  if (surveyRunning(view)) return `survey:${view.stepIndex}`;
   return `plenary:${view.stepIndex}`;
 }
 
@@ -177,7 +179,13 @@ function Screen({ client, live, onLanguage }: { client: SessionClient; live: Liv
   if (currentStep(view)?.kind === 'breakout' && view.group) {
     return <Breakout key={view.group.id} client={client} live={live} view={view} seat={seat} group={view.group} />;
   }
+  if (surveyRunning(view)) return <SurveyStep client={client} live={live} view={view} />;
   return <Plenary client={client} live={live} view={view} seat={seat} />;
+}
+
+/** A survey step is answered while it runs; in the lobby and after it, the plenary screen shows. */
+function surveyRunning(view: LiveState['view'] & object): boolean {
+  return currentStep(view)?.kind === 'survey' && (view.status === 'running' || view.status === 'paused');
 }
 
 function Loading() {

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { SessionApp, StaticApp, initialLanguage } from './app';
 import { createI18n, loadLanguage } from './i18n/i18n';
 import { SessionClient } from './live/session-client';
+import { SurveyApp } from './survey/SurveyApp';
 
 /**
  * Entry point. An invitation (`/join#<token>`, `/console#<token>`) carries its token in the
@@ -14,7 +15,10 @@ const i18n = createI18n(language);
 // Only the language this person reads is fetched before the first screen.
 await loadLanguage(i18n, language);
 
-if (token) {
+if (token && window.location.pathname === '/survey') {
+  // A control member's survey-only link: no session, no live connection.
+  render(<SurveyApp i18n={i18n} token={token} initial={language} />, root);
+} else if (token) {
   render(<SessionApp i18n={i18n} client={new SessionClient(window.location.origin, token)} />, root);
 } else {
   render(<StaticApp i18n={i18n} page={window.location.pathname === '/' ? 'home' : 'missing-link'} />, root);
