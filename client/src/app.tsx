@@ -9,6 +9,7 @@ import { Home } from './screens/Home';
 import { Join } from './screens/Join';
 import { Plenary } from './screens/Plenary';
 import { Problem } from './screens/Problem';
+import { SurveyForm } from './survey/SurveyForm';
 import { SurveyStep } from './survey/SurveyStep';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
@@ -81,6 +82,32 @@ export function StaticApp({ i18n, page }: { i18n: I18n; page: 'home' | 'missing-
       </header>
       <main id="main" tabIndex={-1}>
         {page === 'home' ? <Home /> : <Problem problem={{ kind: 'missing-link' }} />}
+      </main>
+    </TranslationContext.Provider>
+  );
+}
+
+/** The survey-only page of a control member's link: the questionnaire and nothing of any session. */
+export function SurveyApp({ i18n, token }: { i18n: I18n; token: string }) {
+  const [language, setLanguage] = useState<UiLanguage>(initialLanguage);
+  const translation = useDocumentLanguage(i18n, language, '');
+  const t = translation.t;
+  return (
+    <TranslationContext.Provider value={translation}>
+      <header class="topbar">
+        <a class="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <span class="brand">{t('app.name')}</span>
+        <LanguagePicker languages={[...uiLanguages]} value={language} onChange={(code) => chooseLanguage(i18n, setLanguage, code)} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <div class="narrow">
+          <h1 data-testid="screen-title" data-screen="survey">
+            {t('survey.pageTitle')}
+          </h1>
+          <SurveyForm token={token} />
+        </div>
       </main>
     </TranslationContext.Provider>
   );

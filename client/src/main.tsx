@@ -1,8 +1,7 @@
 import { render } from 'preact';
-import { SessionApp, StaticApp, initialLanguage } from './app';
+import { SessionApp, StaticApp, SurveyApp, initialLanguage } from './app';
 import { createI18n, loadLanguage } from './i18n/i18n';
 import { SessionClient } from './live/session-client';
-import { SurveyApp } from './survey/SurveyApp';
 
 /**
  * Entry point. An invitation (`/join#<token>`, `/console#<token>`) carries its token in the
@@ -17,7 +16,7 @@ await loadLanguage(i18n, language);
 
 if (token && window.location.pathname === '/survey') {
   // A control member's survey-only link: no session, no live connection.
-  render(<SurveyApp i18n={i18n} token={token} initial={language} />, root);
+  render(<SurveyApp i18n={i18n} token={token} />, root);
 } else if (token) {
   render(<SessionApp i18n={i18n} client={new SessionClient(window.location.origin, token)} />, root);
 } else {
