@@ -41,15 +41,26 @@ export const BreakoutStep = z.object({
   closeSeconds: z.number().int().min(0).max(600).optional(),
 });
 
+/**
+ * The event's questionnaire, answered by everyone on their own device while the step runs: `T1`
+ * before the first plenary, `T2` after the last. Answers can be changed until the step ends.
+ */
+export const SurveyStep = z.object({
+  kind: z.literal('survey'),
+  ...stepBase,
+  wave: z.enum(['T1', 'T2']),
+});
+
 /** Rooms close this long after the agenda moves on from a breakout, unless the step says otherwise. */
 export const defaultCloseSeconds = 60;
 
-/** Step kinds are a discriminated union so later kinds (survey, vote) slot in beside these. */
-export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep]);
+/** Step kinds are a discriminated union so later kinds (vote) slot in beside these. */
+export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep, SurveyStep]);
 export type AgendaStep = z.infer<typeof AgendaStep>;
 export type AgendaStepInput = z.input<typeof AgendaStep>;
 export type PlenaryStep = z.infer<typeof PlenaryStep>;
 export type BreakoutStep = z.infer<typeof BreakoutStep>;
+export type SurveyStep = z.infer<typeof SurveyStep>;
 
 export const Agenda = z
   .array(AgendaStep)
@@ -88,5 +99,6 @@ const viewTexts = {
 export const ViewStep = z.discriminatedUnion('kind', [
   PlenaryStep.extend(viewTexts),
   BreakoutStep.extend({ ...viewTexts, questions: z.array(z.string()) }),
+  SurveyStep.extend(viewTexts),
 ]);
 export type ViewStep = z.infer<typeof ViewStep>;

@@ -7,3 +7,4 @@ export * from './protocol';
 export * from './roster';
 export * from './session';
 export * from "./api";
+export * from './study';

@@ -188,6 +188,8 @@ export const SessionView = z.object({
   languageWarnings: z.array(LanguageWarningView).optional(),
   /** Organizers and moderators: who on the roster is not here. */
   missing: z.array(MissingPerson).optional(),
+  /** Organizers and moderators, during a survey step: how many of those expected have answered this wave. */
+  survey: z.object({ wave: z.enum(['T1', 'T2']), responded: z.number().int(), expected: z.number().int() }).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

@@ -11,6 +11,8 @@ import { Plenary } from './screens/Plenary';
 import { Problem } from './screens/Problem';
 import { dataSaver } from './saver/data-saver';
 import { SaverToggle, useSaver } from './saver/SaverToggle';
+import { SurveyForm } from './survey/SurveyForm';
+import { SurveyStep } from './survey/SurveyStep';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
 import { LanguagePicker } from './ui/LanguagePicker';
@@ -82,6 +84,32 @@ export function StaticApp({ i18n, page }: { i18n: I18n; page: 'home' | 'missing-
       </header>
       <main id="main" tabIndex={-1}>
         {page === 'home' ? <Home /> : <Problem problem={{ kind: 'missing-link' }} />}
+      </main>
+    </TranslationContext.Provider>
+  );
+}
+
+/** The survey-only page of a control member's link: the questionnaire and nothing of any session. */
+export function SurveyApp({ i18n, token }: { i18n: I18n; token: string }) {
+  const [language, setLanguage] = useState<UiLanguage>(initialLanguage);
+  const translation = useDocumentLanguage(i18n, language, '');
+  const t = translation.t;
+  return (
+    <TranslationContext.Provider value={translation}>
+      <header class="topbar">
+        <a class="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <span class="brand">{t('app.name')}</span>
+        <LanguagePicker languages={[...uiLanguages]} value={language} onChange={(code) => chooseLanguage(i18n, setLanguage, code)} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <div class="narrow">
+          <h1 data-testid="screen-title" data-screen="survey">
+            {t('survey.pageTitle')}
+          </h1>
+          <SurveyForm token={token} />
+        </div>
       </main>
     </TranslationContext.Provider>
   );
@@ -177,6 +205,7 @@ function screenOf({ seat, view, problem }: LiveState): string {
   if (seat.memberId && !seat.consented) return 'join';
   if (!takesPart(seat.role)) return 'console';
   if (currentStep(view)?.kind === 'breakout' && view.group) return `breakout:${view.group.id}`;
+  if (surveyRunning(view)) return `survey:${view.stepIndex}`;
   return `plenary:${view.stepIndex}`;
 }
 
@@ -191,7 +220,13 @@ function Screen({ client, live, onLanguage }: { client: SessionClient; live: Liv
   if (currentStep(view)?.kind === 'breakout' && view.group) {
     return <Breakout key={view.group.id} client={client} live={live} view={view} seat={seat} group={view.group} />;
   }
+  if (surveyRunning(view)) return <SurveyStep client={client} live={live} view={view} />;
   return <Plenary client={client} live={live} view={view} seat={seat} />;
+}
+
+/** A survey step is answered while it runs; in the lobby and after it, the plenary screen shows. */
+function surveyRunning(view: LiveState['view'] & object): boolean {
+  return currentStep(view)?.kind === 'survey' && (view.status === 'running' || view.status === 'paused');
 }
 
 function Loading() {

@@ -16,6 +16,11 @@ import { MeshMedia } from './media/mesh-media';
 import { SpeakingLedger } from './media/speaking-ledger';
 import { LocalPresence } from './sessions/presence';
 import { SessionHost } from './sessions/session-host';
+import { SurveyLinks } from './access/survey-links';
+import type { EventStore } from './store/event-store';
+import { MemoryEventStore } from './store/memory-event-store';
+import { SqliteEventStore } from './store/sqlite-event-store';
+import { Studies } from './study/studies';
 import { MemoryNotesStore } from './store/memory-notes-store';
 import { MemorySessionStore } from './store/memory-store';
 import type { NotesStore } from './store/notes-store';
@@ -57,6 +62,8 @@ export interface Overrides {
   cluster?: { leaseMs?: number; nodeTimeoutMs?: number };
   /** The Redis parts, required with REDIS_URL; `startRoundtable` loads them. */
   scaled?: ScaledParts;
+  /** Events, their pools and survey answers. */
+  eventStore?: EventStore;
   /** Where the built web client is (default client/dist). */
   clientDir?: string;
 }
@@ -152,6 +159,10 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
   let publicUrl = config.publicUrl ?? '';
   const linkPolicy = { afterEndMs: (config.inviteDaysAfterEnd ?? 7) * 24 * 60 * 60 * 1000 };
   let invites = new Invites(signingKey, publicUrl || 'http://localhost', { clock, policy: linkPolicy });
+  let surveyLinks = new SurveyLinks(signingKey, publicUrl || 'http://localhost', clock);
+  const eventStore =
+    overrides.eventStore ?? (redis && parts ? new parts.RedisEventStore(redis.commands) : config.store === 'memory' ? new MemoryEventStore() : new SqliteEventStore(config.dataDir));
+  const studies = new Studies({ store: eventStore, host, clock, signingKey, invites: () => invites, surveyLinks: () => surveyLinks });
   let health: 'ok' | 'starting' | 'closing' = 'starting';
   const notesStore =
     overrides.notesStore ?? (redis && parts ? new parts.RedisNotesStore(redis.commands) : config.store === 'memory' ? new MemoryNotesStore() : new SqliteNotesStore(config.dataDir));
@@ -207,6 +218,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     notes,
     roster: { maxRows: config.rosterMaxRows ?? defaultRosterLimits.maxRows, maxBytes: config.rosterMaxBytes ?? defaultRosterLimits.maxBytes },
     speaking,
+    studies,
     ...(livekit && config.livekit
       ? {
           livekitWebhook: (body: string, authorization: string | undefined) => livekit.webhook(body, authorization),
@@ -267,6 +279,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       if (!publicUrl) {
         publicUrl = url;
         invites = new Invites(signingKey, publicUrl, { clock, policy: linkPolicy });
+        surveyLinks = new SurveyLinks(signingKey, publicUrl, clock);
       }
       if (redis) {
         await redis.connect();
@@ -292,6 +305,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
       await fanout?.close();
       await sharedPresence?.close();
       await notesStore.close();
+      await eventStore.close();
       await store.close();
       await redis?.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

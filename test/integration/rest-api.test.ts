@@ -756,6 +756,19 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/groups/lock'],
     ['get', '/api/sessions/{id}/notes'],
     ['get', '/api/sessions/{id}/speaking'],
+    ['post', '/api/events'],
+    ['get', '/api/events/{id}'],
+    ['put', '/api/events/{id}/questionnaire'],
+    ['post', '/api/events/{id}/sessions'],
+    ['post', '/api/events/{id}/pool'],
+    ['post', '/api/events/{id}/sample'],
+    ['post', '/api/events/{id}/control-links'],
+    ['get', '/api/events/{id}/report'],
+    ['get', '/api/events/{id}/export'],
+    ['post', '/api/events/{id}/erase'],
+    ['get', '/api/events/{id}/audit'],
+    ['get', '/api/survey'],
+    ['put', '/api/survey/answers'],
   ];
 
   it('describes every served route in an OpenAPI 3.1 document', async () => {

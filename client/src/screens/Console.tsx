@@ -11,6 +11,7 @@ import { ReportQueue } from '../console/ReportQueue';
 import { Rooms } from '../console/Rooms';
 import { VisitRoom } from '../console/VisitRoom';
 import { useT } from '../i18n/i18n';
+import { SurveyRate } from '../survey/SurveyStep';
 import type { LiveState, SessionClient } from '../live/session-client';
 import { Agenda } from '../ui/Agenda';
 import { Broadcasts } from '../ui/Broadcasts';
@@ -66,6 +67,7 @@ export function Console({ client, live, view, seat }: Props) {
       <div class="layout console">
         <div class="primary">
           <AgendaControl client={client} live={live} view={view} canDrive={canDrive} />
+          <SurveyRate view={view} />
           {visiting && breakout && <VisitRoom client={client} view={view} seat={seat} groupId={visiting} connected={live.connection === 'connected'} onClose={closeVisit} />}
           {breakout && <Rooms client={client} view={view} canDrive={canDrive} activity={live.notesActivity} media={live.mediaPresence} onVisit={visit} />}
           {breakout && <TablesOutOfBalance balance={live.speaking} groups={view.groups ?? []} />}

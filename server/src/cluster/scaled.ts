@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { RedisEventStore } from '../store/redis-event-store';
 import { RedisNotesStore } from '../store/redis-notes-store';
 import { RedisSessionStore } from '../store/redis-store';
 import { LeasedAgendaTimers } from './agenda-leases';
@@ -11,5 +12,5 @@ import { RedisLink } from './redis';
  * module loaded only when REDIS_URL is set (a node of one process does not pay for loading the
  * Redis client at start).
  */
-export const scaled = { RedisLink, RedisSessionStore, RedisNotesStore, SharedPresence, LeasedAgendaTimers, RedisNotesFanout, createAdapter };
+export const scaled = { RedisLink, RedisSessionStore, RedisEventStore, RedisNotesStore, SharedPresence, LeasedAgendaTimers, RedisNotesFanout, createAdapter };
 export type ScaledParts = typeof scaled;

@@ -42,6 +42,8 @@ export const actions = [
   'speaking.report',
   'speaking.watch',
   'member.voiceOnly',
+  'survey.answer',
+  'event.manage',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -87,6 +89,10 @@ export const permissions: Record<Action, readonly Role[]> = {
   'speaking.watch': ['facilitator'],
   // Which member: anyone for staff, their own table's for a facilitator (voice-only.ts).
   'member.voiceOnly': ['organizer', 'moderator', 'facilitator'],
+  // Surveys: the people who deliberate answer; who runs or watches the session does not.
+  'survey.answer': ['facilitator', 'notetaker', 'participant'],
+  // Events span sessions: only the organizer's admin token manages them.
+  'event.manage': ['organizer'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -130,4 +136,6 @@ const describe: Record<Action, string> = {
   'speaking.report': 'report speaking time',
   'speaking.watch': "watch a table's speaking balance",
   'member.voiceOnly': 'mark who takes part by voice only',
+  'survey.answer': 'answer the survey',
+  'event.manage': 'manage events',
 };

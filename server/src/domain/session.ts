@@ -127,6 +127,11 @@ export interface SessionState {
   updatedAt: number;
   /** When the session ended (absent before, and in sessions stored before this was kept). */
   endedAt?: number;
+  /**
+   * Who has answered which survey wave, by roster id (null prototype, see `surveyRespondents`); the
+   * answers themselves live in the event store. Absent until someone answers.
+   */
+  surveyRespondents?: Record<string, Array<'T1' | 'T2'>>;
 }
 
 export function newSession(input: {

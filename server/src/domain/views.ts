@@ -1,3 +1,4 @@
+import { surveyProgress } from './survey';
 import type { AgendaStep, ViewStep } from '../../../shared/agenda';
 import { missingTranslations, resolveText, textsByLanguage } from '../../../shared/content';
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
@@ -103,6 +104,8 @@ export class SessionRendering {
         const warnings = Object.values(state.roster).filter((m) => speaksNoneOf(m, state.languages));
         if (warnings.length > 0) view.languageWarnings = warnings.map((m) => ({ id: m.id, name: shownName(m), languages: m.languages }));
         view.missing = missingPeople(state, this.#present);
+        const progress = surveyProgress(state);
+        if (progress) view.survey = progress;
       }
     }
     return view;

@@ -31,6 +31,8 @@ import { languageWarnings } from '../domain/language-warnings';
 import { csvLineOfId } from '../domain/roster-lines';
 import { subjectOf } from '../domain/admission';
 import type { InvitationLimits } from '../access/invitation-limits';
+import type { Studies } from '../study/studies';
+import { studyRoutes } from './study-routes';
 import { importRoster, moderatorLinkId, revokeInvite, revokeInvites } from '../domain/roster';
 import { shownName, type SessionState } from '../domain/session';
 import { viewFor } from '../domain/views';
@@ -68,6 +70,8 @@ export interface HttpDeps {
   speaking?: SpeakingLedger;
   /** Verifies and records a LiveKit webhook from its exact body; throws UNAUTHORIZED for a bad signature. */
   livekitWebhook?: (body: string, authorization: string | undefined) => Promise<unknown>;
+  /** Events, surveys and their reports (Deliberative Polling). */
+  studies?: Studies;
   /** Other origins the web client may connect to (the media server's ws:// and http:// addresses). */
   connectSources?: string[];
 }
@@ -161,7 +165,7 @@ export function httpApp(deps: HttpDeps): express.Express {
     if (existsSync(clientPage)) sendClient(res);
     else res.type('html').send(homePage());
   });
-  app.get(['/join', '/console'], (_req, res, next) => {
+  app.get(['/join', '/console', '/survey'], (_req, res, next) => {
     if (existsSync(clientPage)) sendClient(res);
     else next();
   });
@@ -185,6 +189,7 @@ export function httpApp(deps: HttpDeps): express.Express {
   const rosterLimits = deps.roster ?? defaultRosterLimits;
   // A roster may be larger than any other request; its body is read before the general parsers.
   api.use('/sessions/:id/roster', express.json({ limit: rosterLimits.maxBytes }), express.text({ type: ['text/csv', 'text/plain'], limit: rosterLimits.maxBytes }));
+  api.use('/events/:id/pool', express.json({ limit: rosterLimits.maxBytes }), express.text({ type: ['text/csv', 'text/plain'], limit: rosterLimits.maxBytes }));
   api.use(express.json({ limit: '2mb' }));
   api.use(express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }));
 
@@ -317,13 +322,29 @@ export function httpApp(deps: HttpDeps): express.Express {
       .send(file.body);
   });
 
+  if (deps.studies) {
+    studyRoutes(api, {
+      studies: deps.studies,
+      bearer,
+      poolLimits: rosterLimits,
+      organizer: async (req) => {
+        const token = bearer(req);
+        if (!isAdmin(token)) {
+          await deps.invites.sessionOf(token);
+          throw new DomainError('NOT_ALLOWED', 'Only the organizer (admin token) may manage events.');
+        }
+        return organizer;
+      },
+    });
+  }
+
   app.use('/api', api);
 
   app.use((req, _res, next) => {
     next(new DomainError('NOT_FOUND', `Nothing at ${req.method} ${req.path}.`));
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const parserError = bodyParserError(error, req.path.endsWith('/roster') ? rosterLimits : null);
+    const parserError = bodyParserError(error, req.path.endsWith('/roster') || req.path.endsWith('/pool') ? rosterLimits : null);
     if (parserError) {
       res.status(parserError.status).json({ error: parserError.body });
       return;

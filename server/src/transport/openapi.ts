@@ -13,6 +13,20 @@ import {
 import { NotesExport, NotesExportQuery } from '../../../shared/notes';
 import { CreateSessionBody, SessionCreated, SessionView } from '../../../shared/session';
 import { SpeakingExport } from '../../../shared/speaking';
+import {
+  ControlLinksBody,
+  CreateEventBody,
+  EraseBody,
+  EventIdParams,
+  EventSessionsBody,
+  ExportQuery,
+  QuestionnaireBody,
+  ReportQuery,
+  SampleBody,
+  SampleResult,
+  SurveyAnswerBody,
+  SurveyView,
+} from '../../../shared/study';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const errors = (...codes: Array<'400' | '401' | '403' | '404' | '409' | '413'>): ZodOpenApiResponsesObject =>
@@ -175,6 +189,74 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
           },
         },
       },
+      ...studyPaths(),
     },
   });
+}
+
+const eventPath = { path: EventIdParams };
+const organizerOnly = (summary: string, method: 'get' | 'post' | 'put', response: z.ZodType, extra: Record<string, unknown> = {}) => ({
+  [method]: { summary, security: secured, requestParams: eventPath, ...extra, responses: { '200': { description: 'Done', ...json(response) }, ...errors('400', '401', '403', '404', '409') } },
+});
+
+/** Deliberative Polling: events, their pool and sample, surveys, report and research export (admin token). */
+function studyPaths() {
+  const anything = z.record(z.string(), z.unknown());
+  const csv = { content: { 'text/csv': { schema: z.string() } } };
+  return {
+    '/api/events': {
+      post: {
+        summary: 'Create an event: sessions gathered under one questionnaire and report (admin token)',
+        security: secured,
+        requestBody: json(CreateEventBody),
+        responses: { '201': { description: 'The event', ...json(anything) }, ...errors('400', '401', '403', '409') },
+      },
+    },
+    '/api/events/{id}': organizerOnly('The event: its questionnaire versions, sessions and sample', 'get', anything),
+    '/api/events/{id}/questionnaire': organizerOnly('Set a new version of the questionnaire (answers keep the version they answered)', 'put', anything, { requestBody: json(QuestionnaireBody) }),
+    '/api/events/{id}/sessions': organizerOnly('Add sessions to the event (a session belongs to one event at most: 409)', 'post', anything, { requestBody: json(EventSessionsBody) }),
+    '/api/events/{id}/pool': organizerOnly('Import the recruited pool, in the roster\'s CSV or JSON format and limits', 'post', z.object({ imported: z.number().int() }), {
+      requestBody: { content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: RosterJsonBody } } },
+    }),
+    '/api/events/{id}/sample': organizerOnly(
+      'Draw the deliberation and control arms by strata, seeded; seat the deliberators in the sessions by language (roster rows, invitations)',
+      'post',
+      SampleResult.extend({ placements: z.record(z.string(), z.array(z.string())), invitations: z.array(z.object({ id: z.string(), session: z.string(), link: z.string() })), unplaced: z.array(z.string()) }),
+      { requestBody: json(SampleBody) },
+    ),
+    '/api/events/{id}/control-links': organizerOnly('Survey-only links for every control member, for one wave, valid between two dates', 'post', anything, { requestBody: json(ControlLinksBody) }),
+    '/api/events/{id}/report': {
+      get: {
+        summary: 'Results per question: T1/T2 per arm, change, difference in differences with a 95% interval; representativeness (JSON, or format=html; session=… for one session)',
+        security: secured,
+        requestParams: { path: EventIdParams, query: ReportQuery.extend({ session: z.string().optional() }) },
+        responses: { '200': { description: 'The report', content: { 'application/json': { schema: anything }, 'text/html': { schema: z.string() } } }, ...errors('400', '401', '403', '404') },
+      },
+    },
+    '/api/events/{id}/export': {
+      get: {
+        summary: 'Pseudonymized research export (CSV) of the answers, or part=codebook; session=… for one session',
+        security: secured,
+        requestParams: { path: EventIdParams, query: ExportQuery },
+        responses: { '200': { description: 'CSV', ...csv }, ...errors('400', '401', '403', '404') },
+      },
+    },
+    '/api/events/{id}/erase': organizerOnly("Erase a person from the event's answers, pool and exports (audited)", 'post', z.object({ erased: z.string(), answers: z.number().int() }), { requestBody: json(EraseBody) }),
+    '/api/events/{id}/audit': organizerOnly("The event's audit log", 'get', anything),
+    '/api/survey': {
+      get: {
+        summary: 'The survey open now for the holder of the token (a session invitation during a survey step, or a survey-only link)',
+        security: secured,
+        responses: { '200': { description: 'The survey', ...json(SurveyView) }, ...errors('401', '403', '404') },
+      },
+    },
+    '/api/survey/answers': {
+      put: {
+        summary: 'Save one answer as given; the reply acknowledges it. Editable until the step (or the link\'s window) ends',
+        security: secured,
+        requestBody: json(SurveyAnswerBody),
+        responses: { '200': { description: 'Saved', ...json(anything) }, ...errors('400', '401', '403', '404') },
+      },
+    },
+  };
 }

@@ -36,6 +36,8 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'speaking.report': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'speaking.watch': { organizer: false, moderator: false, facilitator: true, notetaker: false, participant: false, observer: false },
   'member.voiceOnly': { organizer: true, moderator: true, facilitator: true, notetaker: false, participant: false, observer: false },
+  'survey.answer': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'event.manage': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {
