@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Agenda, ViewStep } from './agenda';
 import { MissingTranslation, languageCode, unknownTextLanguages } from './content';
+import { ContributionView, VoteView } from './votes';
 
 export const roles = ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'] as const;
 export const Role = z.enum(roles);
@@ -179,6 +180,10 @@ export const SessionView = z.object({
   languageWarnings: z.array(LanguageWarningView).optional(),
   /** Organizers and moderators: who on the roster is not here. */
   missing: z.array(MissingPerson).optional(),
+  /** The ideas and questions the tables sent, with their support (absent while there are none). */
+  contributions: z.array(ContributionView).optional(),
+  /** Each vote step begun so far, with its live results (absent while there is none). */
+  votes: z.array(VoteView).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

@@ -41,6 +41,11 @@ export const actions = [
   'media.speak',
   'speaking.report',
   'speaking.watch',
+  'contribution.send',
+  'question.upvote',
+  'question.take',
+  'vote.cast',
+  'votes.export',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -84,6 +89,12 @@ export const permissions: Record<Action, readonly Role[]> = {
   // Speaking balance: a member reports their own time; a facilitator watches their own table (speaking-balance.ts).
   'speaking.report': ['facilitator', 'notetaker', 'participant'],
   'speaking.watch': ['facilitator'],
+  // Ideas and questions: a table's note taker sends them for it (the facilitator may stand in).
+  'contribution.send': ['facilitator', 'notetaker'],
+  'question.upvote': ['facilitator', 'notetaker', 'participant'],
+  'question.take': ['organizer', 'moderator'],
+  'vote.cast': ['facilitator', 'notetaker', 'participant'],
+  'votes.export': ['organizer', 'moderator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -126,4 +137,9 @@ const describe: Record<Action, string> = {
   'media.speak': 'speak in a call',
   'speaking.report': 'report speaking time',
   'speaking.watch': "watch a table's speaking balance",
+  'contribution.send': "send the table's ideas and questions",
+  'question.upvote': 'upvote questions',
+  'question.take': 'take questions to the speakers',
+  'vote.cast': 'vote',
+  'votes.export': 'export the votes',
 };

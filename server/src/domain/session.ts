@@ -62,6 +62,21 @@ export interface GroupPreview extends Omit<Assignment, 'repeatedPairs' | 'timedO
   minGroupSize?: number;
 }
 
+/** An idea or a question a table sent to everyone. */
+export interface Contribution {
+  id: string;
+  kind: 'idea' | 'question';
+  text: string;
+  groupId: string;
+  stepIndex: number;
+  /** The roster id of who sent it for the table. */
+  by: string;
+  at: number;
+  /** Roster ids of the people who upvoted the question, in the order they did. */
+  upvotes: string[];
+  takenAt: number | null;
+}
+
 export interface AssignmentRecord {
   stepIndex: number;
   seed: number;
@@ -125,6 +140,13 @@ export interface SessionState {
   updatedAt: number;
   /** When the session ended (absent before, and in sessions stored before this was kept). */
   endedAt?: number;
+  /** Ideas and questions the tables sent, in the order they came (absent in older sessions). */
+  contributions?: Contribution[];
+  /**
+   * Ballots of the vote steps: by step index, then by roster id (null-prototype records), each the
+   * option ids chosen, in order of preference for a ranking (absent in older sessions).
+   */
+  ballots?: Record<string, Record<string, string[]>>;
 }
 
 export function newSession(input: {
