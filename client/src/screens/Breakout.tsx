@@ -14,6 +14,7 @@ import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
 import { TableBalance } from '../ui/SpeakingBalance';
 import { RoomsClosing } from '../ui/RoomsClosing';
+import { TableContributions } from '../ui/Contributions';
 
 interface Props {
   client: SessionClient;
@@ -79,6 +80,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
             {...(questions.length > 0 ? { intro: t('breakout.questionsInNotes', { count: questions.length }) } : {})}
             onReady={setNotesOpen}
           />
+          {(seat.role === 'notetaker' || seat.role === 'facilitator') && <TableContributions client={client} view={view} group={group} />}
           <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">
