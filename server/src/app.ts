@@ -122,7 +122,7 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     assigner: overrides.assigner ?? diverseAssigner,
     presence,
     onError: (err, sessionId) => logger.error({ err, sessionId }, 'agenda clock failed'),
-    onCommit: () => metrics?.committed(),
+    onCommit: (written) => metrics?.committed(written.bytes),
     ...(redis && parts
       ? {
           timers: (due) =>

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benchmarks = ['fanout', 'grouping', 'notes', 'media', 'cluster', 'weak-link'] as const;
+const benchmarks = ['fanout', 'grouping', 'notes', 'media', 'cluster', 'weak-link', 'commits'] as const;
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -42,6 +42,8 @@ it('serves this node’s metrics in Prometheus format, labelled with the node', 
   expect(sample(text, 'roundtable_notes_documents', 'node="solo"')).toBe(0);
   expect(sample(text, 'roundtable_redis_up', 'node="solo"')).toBe(-1);
   expect(text).toContain('# TYPE roundtable_commits_total counter');
+  // Those three commits wrote what they changed: the roster's members, then a few small parts.
+  expect(sample(text, 'roundtable_committed_bytes_total', 'node="solo"')).toBeGreaterThan(0);
   // SIGNING_KEY given: no key generated into the data directory.
   expect(existsSync(join(server.dataDir, 'signing-key'))).toBe(false);
 });

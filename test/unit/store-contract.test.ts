@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../server/src/domain/errors';
-import { newSession, type SessionState } from '../../server/src/domain/session';
-import type { AuditEntry } from '../../server/src/domain/transition';
+import Database from 'better-sqlite3';
+import { newSession, type Member, type SessionState } from '../../server/src/domain/session';
+import { applyDelta } from '../../server/src/domain/session-parts';
+import { change, type AuditEntry } from '../../server/src/domain/transition';
 import { MemorySessionStore } from '../../server/src/store/memory-store';
 import type { SessionStore } from '../../server/src/store/session-store';
 import { RedisSessionStore } from '../../server/src/store/redis-store';
@@ -54,6 +56,22 @@ interface StoreFactory {
   /** The same store opened again after `close()`, when the store is durable. */
   reopen?: () => SessionStore;
   cleanup?: () => void | Promise<void>;
+  /** Writes `state` the way stores kept a session before parts existed: one JSON document (store closed). */
+  storeWhole?: (state: SessionState) => void | Promise<void>;
+}
+
+const organizer = { role: 'organizer', memberId: null, name: 'organizer' } as const;
+
+function member(i: number): Member {
+  const id = `m${String(i).padStart(5, '0')}`;
+  return { id, name: `Citizen ${i}`, languages: ['fr'], role: 'participant', attributes: { country: 'FR' }, tokenVersion: 1 };
+}
+
+/** A session of `count` members after its facilitator, in roster order. */
+function crowded(id: string, count: number): SessionState {
+  const state = session(id);
+  for (let i = 1; i <= count; i++) state.roster[member(i).id] = member(i);
+  return state;
 }
 
 /** The contract every SessionStore keeps; each implementation runs the same suite. */
@@ -185,6 +203,105 @@ function storeContract(name: string, options: { durable: boolean }, makeFactory:
       expect((await store.audit('two')).every((e) => e.sessionId === 'two')).toBe(true);
     });
 
+    it('writes only the member a command changed, and only the hand it raised', async () => {
+      const v1 = crowded('big', 500);
+      await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
+      const profile = change(v1, { now: t0 + 1000 }, organizer, 'profile.update', (d) => {
+        d.roster['m00042']!.displayName = 'Quarante-deux';
+      });
+      const written = await store.commit(profile.state, 1, profile.audit, [], profile.changed);
+      expect(written.parts.sort()).toEqual(['updatedAt', 'version']);
+      expect(written.members).toBe(1);
+      // The session row (its version), two parts, one member, one audit entry.
+      expect(written.rows).toBe(5);
+      expect(written.bytes).toBeLessThan(600);
+      const hand = change(profile.state, { now: t0 + 2000 }, organizer, 'hand.raise', (d) => {
+        d.hands.push('m00007');
+      });
+      const raised = await store.commit(hand.state, 2, hand.audit, [], hand.changed);
+      expect(raised.parts.sort()).toEqual(['hands', 'updatedAt', 'version']);
+      expect(raised.members).toBe(0);
+      expect(raised.bytes).toBeLessThan(400);
+      const loaded = (await store.load('big'))!;
+      expect(loaded).toEqual(hand.state);
+      expect(Object.keys(loaded.roster)).toEqual(Object.keys(v1.roster));
+      // The whole session, as a commit without a delta writes it, costs the roster.
+      const whole = await store.commit(advanced(hand.state, {}), 3, []);
+      expect(whole.members).toBe(501);
+      expect(whole.bytes).toBeGreaterThan(50 * raised.bytes);
+    });
+
+    it('removes the members and parts a commit took away, and puts newcomers last', async () => {
+      const v1 = crowded('leaving', 5);
+      v1.endedAt = t0;
+      await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
+      const t = change(v1, { now: t0 + 1000 }, organizer, 'roster.change', (d) => {
+        delete d.roster['m00002'];
+        d.roster['m00009'] = member(9);
+        d.roster['m00001']!.name = 'Renamed';
+        delete d.endedAt;
+      });
+      expect(t.changed).toMatchObject({ dropped: ['endedAt'], gone: ['m00002'] });
+      const written = await store.commit(t.state, 1, t.audit, [], t.changed);
+      expect(written.members).toBe(3);
+      const loaded = (await store.load('leaving'))!;
+      expect(loaded).toEqual(t.state);
+      expect('endedAt' in loaded).toBe(false);
+      expect(Object.keys(loaded.roster)).toEqual(['p01', 'm00001', 'm00003', 'm00004', 'm00005', 'm00009']);
+      expect(applyDelta(v1, t.changed!)).toEqual(loaded);
+    });
+
+    it('still refuses a stale commit of a single member, writing nothing', async () => {
+      const v1 = crowded('race', 10);
+      await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
+      const first = change(v1, { now: t0 + 1 }, organizer, 'a', (d) => void (d.roster['m00001']!.name = 'First'));
+      const second = change(v1, { now: t0 + 2 }, organizer, 'b', (d) => void (d.roster['m00002']!.name = 'Second'));
+      await store.commit(first.state, 1, first.audit, [], first.changed);
+      expect((await rejection(store.commit(second.state, 1, second.audit, [], second.changed))).code).toBe('CONFLICT');
+      const loaded = (await store.load('race'))!;
+      expect(loaded).toEqual(first.state);
+      expect(loaded.roster['m00002']!.name).toBe('Citizen 2');
+      expect((await store.audit('race')).map((e) => e.action)).toEqual(['session.create', 'a']);
+    });
+
+    it('writes no part of a commit when one of its members cannot be written', async () => {
+      const v1 = crowded('partial', 10);
+      await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
+      const t = change(v1, { now: t0 + 1 }, organizer, 'two', (d) => {
+        d.hands.push('m00001');
+        d.roster['m00001']!.name = 'Written?';
+      });
+      const unwritable = { ...member(2) };
+      Object.defineProperty(unwritable, 'name', {
+        enumerable: true,
+        get(): never {
+          throw new Error('this member cannot be stored');
+        },
+      });
+      t.changed!.members['m00002'] = unwritable;
+      t.state.roster['m00002'] = unwritable;
+      await expect(store.commit(t.state, 1, t.audit, [], t.changed)).rejects.toThrow();
+      expect(await store.load('partial')).toEqual(v1);
+      expect(await store.audit('partial')).toHaveLength(1);
+    });
+
+    if (options.durable) it('loads a session stored whole by an earlier version, and goes on from it in parts', async () => {
+      const v1 = crowded('old', 20);
+      await store.close();
+      await factory.storeWhole!(v1);
+      store = factory.reopen!();
+      const loaded = (await store.load('old'))!;
+      expect(loaded).toEqual(v1);
+      expect(Object.keys(loaded.roster)).toEqual(Object.keys(v1.roster));
+      expect(await store.listActive()).toContain('old');
+      const t = change(loaded, { now: t0 + 1000 }, organizer, 'hand.raise', (d) => void d.hands.push('m00003'));
+      const written = await store.commit(t.state, 1, t.audit, [], t.changed);
+      expect(written.members).toBe(0);
+      await store.close();
+      store = factory.reopen!();
+      expect(await store.load('old')).toEqual(t.state);
+    });
+
     if (options.durable) it('keeps sessions and audit across close and reopen', async () => {
       const v1 = session('durable');
       await store.create(v1, [entry(v1, 'session.create', 0, 1)]);
@@ -211,6 +328,17 @@ storeContract('SqliteSessionStore', { durable: true }, () => {
     open: () => new SqliteSessionStore(dir),
     reopen: () => new SqliteSessionStore(dir),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    storeWhole: (state) => {
+      const db = new Database(join(dir, 'roundtable.sqlite'));
+      db.prepare('INSERT INTO sessions (id, version, status, state, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+        state.id,
+        state.version,
+        state.status,
+        JSON.stringify(state),
+        state.updatedAt,
+      );
+      db.close();
+    },
   };
 });
 
@@ -224,6 +352,10 @@ storeContract('RedisSessionStore', { durable: true }, () => ({
   cleanup: async () => {
     await redis.client.flushDb();
   },
+  storeWhole: async (state) => {
+    await redis.client.hSet(`rt:session:${state.id}`, { version: String(state.version), status: state.status, state: JSON.stringify(state) });
+    await redis.client.sAdd('rt:sessions:active', state.id);
+  },
 }));
 
 describe('RedisSessionStore on several nodes', () => {
@@ -234,8 +366,8 @@ describe('RedisSessionStore on several nodes', () => {
     const allHeard = new Promise<void>((resolve) => {
       subscribers.forEach((sub, i) => {
         new RedisSessionStore(redis.client, sub).changes!(
-          ({ state, events }) => {
-            heard[i]!.push([state.version, events.map((e) => e.type)]);
+          ({ version, events }) => {
+            heard[i]!.push([version, events.map((e) => e.type)]);
             if (heard.every((h) => h.length === 2)) resolve();
           },
           () => undefined,

@@ -4,6 +4,7 @@ import { defaultCloseSeconds } from '../../../shared/agenda';
 import { conflict, badInput } from './errors';
 import { authorize, type Actor } from './roles';
 import { currentStep, type SessionState } from './session';
+import { composeDeltas, emptyDelta, sessionDelta } from './session-parts';
 import { change, clockActor, type Context, type DomainEvent, type Transition } from './transition';
 
 const minute = 60_000;
@@ -176,10 +177,15 @@ export function letTimePass(state: SessionState, ctx: Context): Transition | nul
   let current = state;
   const events: DomainEvent[] = [];
   const audit: Transition['audit'] = [];
-  const take = (t: Transition): SessionState => {
-    events.push(...t.events);
+  let changed = emptyDelta();
+  const settle = (t: Transition): SessionState => {
+    if (t.state !== current) changed = composeDeltas(changed, t.changed ?? sessionDelta(current, t.state));
     audit.push(...t.audit);
     return t.state;
+  };
+  const take = (t: Transition): SessionState => {
+    events.push(...t.events);
+    return settle(t);
   };
   // Each step may take two turns (a breakout's rooms first close, then the next step starts).
   for (let guard = 0; guard <= 2 * state.agenda.length + 1; guard++) {
@@ -202,8 +208,7 @@ export function letTimePass(state: SessionState, ctx: Context): Transition | nul
       const t = last
         ? change(current, ctx, clockActor, 'end', (d) => endSession(d, endsAt))
         : change(current, ctx, clockActor, 'auto-advance', (d) => enterStep(d, current.stepIndex + 1, endsAt, ctx));
-      current = t.state;
-      audit.push(...t.audit);
+      current = settle(t);
       continue;
     }
     const due = marksOf(current).filter((m) => !current.announced.includes(m) && ctx.now >= endsAt - m * minute);
@@ -218,11 +223,9 @@ export function letTimePass(state: SessionState, ctx: Context): Transition | nul
       if (said) ev.push({ type: 'warning', stepIndex: d.stepIndex, minutesLeft: latest });
       return { minutesLeft: latest, said };
     });
-    current = t.state;
-    events.push(...t.events);
-    audit.push(...t.audit);
+    current = take(t);
   }
-  return current === state ? null : { state: current, events, audit };
+  return current === state ? null : { state: current, events, audit, changed };
 }
 
 /** When `letTimePass` next has something to do, or null when nothing is scheduled. */

@@ -1,6 +1,9 @@
 import type { GroupAssigner } from '../grouping/types';
 import type { Actor } from './roles';
 import { rosterRecord, type Member, type SessionState } from './session';
+import { isEmptyDelta, sessionDelta, type SessionDelta } from './session-parts';
+
+export { sameData } from './session-parts';
 
 export type DomainEvent =
   | { type: 'warning'; stepIndex: number; minutesLeft: number }
@@ -39,6 +42,8 @@ export interface Transition {
   events: DomainEvent[];
   audit: AuditEntry[];
   result?: Record<string, unknown>;
+  /** What the command changed (absent: the host works it out), so a commit writes only that. */
+  changed?: SessionDelta;
 }
 
 export const clockActor: Actor = { role: 'organizer', memberId: null, name: 'agenda clock' };
@@ -52,6 +57,7 @@ export function actorLabel(actor: Actor): string {
  * Copies the state, lets `mutate` change the copy, and stamps the result with the next version
  * and an audit entry. The input state is never modified, so a refused command changes nothing;
  * when the copy comes out the same and nothing is announced, the input state itself is returned.
+ * The transition says which parts and members changed, so the commit costs what changed.
  */
 export function change(
   state: SessionState,
@@ -67,16 +73,22 @@ export function change(
   const draft: SessionState = { ...structuredClone(rest), roster: roster.draft };
   const events: DomainEvent[] = [];
   const detail = mutate(draft, events) ?? {};
-  draft.roster = draft.roster === roster.draft ? roster.settled : rosterRecord(draft.roster);
+  const replaced = draft.roster !== roster.draft;
+  draft.roster = replaced ? rosterRecord(draft.roster) : roster.settled;
   // Whatever moved the floor (a moderator, a step change, the end), media hears of it once.
   if ((state.floor ?? null) !== (draft.floor ?? null)) events.push({ type: 'floor.changed', stepIndex: draft.stepIndex, floor: draft.floor ?? null });
-  if (events.length === 0 && unchanged(draft, state)) return { state, events, audit: [], result: detail };
+  // Only the members read through the draft can differ, unless the whole roster was replaced.
+  const changed = sessionDelta(state, draft, replaced ? undefined : roster.touched);
+  if (events.length === 0 && isEmptyDelta(changed)) return { state, events, audit: [], result: detail };
   draft.version = state.version + 1;
   draft.updatedAt = ctx.now;
+  changed.parts.version = draft.version;
+  changed.parts.updatedAt = draft.updatedAt;
   return {
     state: draft,
     events,
     result: detail,
+    changed,
     audit: [
       {
         sessionId: state.id,
@@ -98,42 +110,28 @@ export function nextId(draft: SessionState, prefix: string): string {
 
 /**
  * A roster for a draft: the same members as `members`, each copied the first time it is read
- * through `draft`; `settled` is the plain roster (no proxy) the draft ends up with.
+ * through `draft`; `settled` is the plain roster (no proxy) the draft ends up with, `touched` the
+ * ids read, written or deleted through it (the only ones that may have changed).
  */
-function copyOnRead(members: Record<string, Member>): { draft: Record<string, Member>; settled: Record<string, Member> } {
+function copyOnRead(members: Record<string, Member>): { draft: Record<string, Member>; settled: Record<string, Member>; touched: Set<string> } {
   const settled = rosterRecord(members);
-  const copied = new Set<string>();
+  const touched = new Set<string>();
   const draft = new Proxy(settled, {
     get(target, key, receiver) {
-      if (typeof key === 'string' && !copied.has(key) && Object.hasOwn(target, key)) {
-        copied.add(key);
+      if (typeof key === 'string' && !touched.has(key) && Object.hasOwn(target, key)) {
+        touched.add(key);
         target[key] = structuredClone(target[key]!);
       }
       return Reflect.get(target, key, receiver) as unknown;
     },
     set(target, key, value, receiver) {
-      if (typeof key === 'string') copied.add(key);
+      if (typeof key === 'string') touched.add(key);
       return Reflect.set(target, key, value, receiver);
     },
+    deleteProperty(target, key) {
+      if (typeof key === 'string') touched.add(key);
+      return Reflect.deleteProperty(target, key);
+    },
   });
-  return { draft, settled };
-}
-
-/** The roster is the large part of a session: compared last, when everything else is the same. */
-function unchanged(draft: SessionState, state: SessionState): boolean {
-  const keys = Object.keys(draft) as Array<keyof SessionState>;
-  if (keys.length !== Object.keys(state).length) return false;
-  return keys.every((k) => k === 'roster' || sameData(draft[k], state[k])) && sameData(draft.roster, state.roster);
-}
-
-/** Deep equality of JSON-like data (what a session state is), whatever the objects' prototypes. */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(rb, k) && sameData(ra[k], rb[k]));
+  return { draft, settled, touched };
 }

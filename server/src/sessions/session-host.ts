@@ -5,9 +5,10 @@ import type { Clock } from '../domain/clock';
 import { DomainError, notFound } from '../domain/errors';
 import type { Actor } from '../domain/roles';
 import { newSession, rosterRecord, type SessionState } from '../domain/session';
+import { applyDelta, sessionDelta } from '../domain/session-parts';
 import { actorLabel, type AuditEntry, type Context, type DomainEvent, type Transition } from '../domain/transition';
 import type { GroupAssigner } from '../grouping/types';
-import type { CommittedChange, SessionStore } from '../store/session-store';
+import type { CommitSize, CommittedChange, SessionStore } from '../store/session-store';
 import { LocalAgendaTimers, type AgendaTimers, type DueHandler } from './agenda-timers';
 import type { PresenceTracker } from './presence';
 
@@ -36,8 +37,8 @@ export interface SessionHostOptions {
   onError?: (error: unknown, sessionId: string) => void;
   /** How deadlines are kept armed; in-process timers unless several nodes share the sessions. */
   timers?: (due: DueHandler) => AgendaTimers;
-  /** Called after each commit this node made, for /metrics. */
-  onCommit?: () => void;
+  /** Called after each commit this node made with what it wrote, for /metrics. */
+  onCommit?: (written: CommitSize) => void;
 }
 
 /**
@@ -50,8 +51,13 @@ export class SessionHost {
   readonly #queues = new Map<string, Promise<unknown>>();
   readonly #listeners = new Set<Listener>();
   readonly #timers: AgendaTimers;
-  /** Per session, the last version handed to the listeners: each is told of every version once, in order. */
-  readonly #told = new Map<string, number>();
+  /**
+   * Per session, the last state handed to the listeners: each is told of every version once, in
+   * order. A change announced by the shared store applies to it (the cache may be ahead of it).
+   */
+  readonly #told = new Map<string, SessionState>();
+  /** Sessions being read again because an announcement did not follow the version told: later ones wait. */
+  readonly #catchingUp = new Map<string, Promise<void>>();
   readonly #unfollow: () => void;
   #closed = false;
 
@@ -85,7 +91,7 @@ export class SessionHost {
       { sessionId: state.id, at: now, actor: actorLabel(actor), action: 'session.create', fromVersion: 0, toVersion: state.version, detail: { title: state.title } },
     ]);
     this.#cache.set(state.id, state);
-    this.#told.set(state.id, state.version);
+    this.#told.set(state.id, state);
     return state;
   }
 
@@ -109,7 +115,7 @@ export class SessionHost {
     if (cached && cached.version >= loaded.version) return cached;
     loaded.roster = rosterRecord(loaded.roster);
     this.#cache.set(sessionId, loaded);
-    if (!this.#told.has(sessionId)) this.#told.set(sessionId, loaded.version);
+    if (!this.#told.has(sessionId)) this.#told.set(sessionId, loaded);
     return loaded;
   }
 
@@ -133,9 +139,11 @@ export class SessionHost {
     let transition = decide(state, this.context(sessionId));
     // A command that changed nothing is neither stored nor sent to anyone.
     if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
+    let written: CommitSize;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events);
+        const changed = transition.changed ?? sessionDelta(state, transition.state);
+        written = await this.#opts.store.commit(transition.state, state.version, transition.audit, transition.events, changed);
         break;
       } catch (error) {
         // Only another node commits this session behind this node's queue, and the feed brings its
@@ -149,27 +157,58 @@ export class SessionHost {
         if (!transition || transition.state === state) return { state, audit: [], result: transition?.result ?? {} };
       }
     }
-    this.#opts.onCommit?.();
+    this.#opts.onCommit?.(written);
     if ((this.#cache.get(sessionId)?.version ?? 0) < transition.state.version) this.#cache.set(sessionId, transition.state);
     if (!this.shared) this.#tell({ state: transition.state, events: transition.events });
     return { state: transition.state, audit: transition.audit, result: transition.result ?? {} };
   }
 
-  /** A commit announced by the shared store (this node's or another's). */
+  /**
+   * A commit announced by the shared store (this node's or another's): only what changed, applied
+   * to the version last told. A session this node never read is nobody's concern here; one whose
+   * announcement does not follow on is read again (and later announcements wait for that).
+   */
   #heard(change: CommittedChange): void {
-    if (this.#closed) return;
-    const { state } = change;
-    // A change from another node arrives as plain JSON: its roster is keyed by id like any other.
-    if (Object.getPrototypeOf(state.roster) !== null) state.roster = rosterRecord(state.roster);
-    if ((this.#cache.get(state.id)?.version ?? 0) < state.version) this.#cache.set(state.id, state);
-    this.#tell(change);
+    if (this.#closed || !this.#told.has(change.id)) return;
+    if (this.#catchingUp.has(change.id)) this.#afterCatchingUp(change.id, () => this.#follow(change));
+    else {
+      const reading = this.#follow(change);
+      if (reading) this.#afterCatchingUp(change.id, () => reading);
+    }
+  }
+
+  /** Applies an announcement that follows on; otherwise reads the session again (the promise). */
+  #follow(change: CommittedChange): Promise<void> | undefined {
+    const told = this.#told.get(change.id)!;
+    if (told.version >= change.version) return undefined;
+    if (told.version !== change.fromVersion) {
+      // Missed: the session as stored now is told, with this announcement's events if it is that version.
+      return this.#reload(change.id).then((state) => {
+        if (!this.#closed) this.#tell({ state, events: state.version === change.version ? change.events : [] });
+      });
+    }
+    const cached = this.#cache.get(change.id);
+    // This node's own commit is in the cache already, as the very object it committed.
+    const state = cached?.version === change.version ? cached : applyDelta(told, change.changed);
+    if ((cached?.version ?? 0) < state.version) this.#cache.set(change.id, state);
+    this.#tell({ state, events: change.events });
+    return undefined;
+  }
+
+  #afterCatchingUp(id: string, work: () => Promise<void> | undefined): void {
+    const previous = this.#catchingUp.get(id) ?? Promise.resolve();
+    const next = previous.then(work).catch((error: unknown) => this.#opts.onError?.(error, id));
+    this.#catchingUp.set(id, next);
+    void next.then(() => {
+      if (this.#catchingUp.get(id) === next) this.#catchingUp.delete(id);
+    });
   }
 
   /** The link to the shared store was lost and is back: catch up on what the feed may have dropped. */
   async #resync(): Promise<void> {
     for (const id of [...this.#cache.keys()]) {
       try {
-        const before = this.#told.get(id) ?? 0;
+        const before = this.#told.get(id)?.version ?? 0;
         const state = await this.#reload(id);
         if (state.version > before) this.#tell({ state, events: [] });
       } catch (error) {
@@ -181,8 +220,8 @@ export class SessionHost {
   /** Hands a change to the listeners and re-arms the session's clock, once per version, in order. */
   #tell(change: SessionChange): void {
     const { state } = change;
-    if ((this.#told.get(state.id) ?? 0) >= state.version) return;
-    this.#told.set(state.id, state.version);
+    if ((this.#told.get(state.id)?.version ?? 0) >= state.version) return;
+    this.#told.set(state.id, state);
     this.#timers.arm(state);
     for (const listener of this.#listeners) listener(change);
   }

@@ -21,6 +21,7 @@ export interface MetricSources {
  */
 export class NodeMetrics {
   readonly registry = new Registry();
+  readonly #committedBytes: Counter;
   readonly #commits: Counter;
   readonly #deliveries: Counter<'event'>;
   readonly #notesFromNodes: Counter<'kind'>;
@@ -57,6 +58,11 @@ export class NodeMetrics {
       return up === null ? -1 : up ? 1 : 0;
     });
     this.#commits = new Counter({ name: 'roundtable_commits_total', help: 'Session changes this node committed (rate() gives commits per second).', registers: [registry] });
+    this.#committedBytes = new Counter({
+      name: 'roundtable_committed_bytes_total',
+      help: 'Bytes of session data (changed parts, members, audit) this node wrote to the store.',
+      registers: [registry],
+    });
     this.#deliveries = new Counter({
       name: 'roundtable_fanout_deliveries_total',
       help: 'Messages this node sent to its own clients after a change, by event.',
@@ -71,8 +77,9 @@ export class NodeMetrics {
     });
   }
 
-  committed(): void {
+  committed(bytes = 0): void {
     this.#commits.inc();
+    if (bytes > 0) this.#committedBytes.inc(bytes);
   }
 
   delivered(event: string, sockets: number): void {
