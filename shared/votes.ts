@@ -91,3 +91,10 @@ export const OwnVotes = z.object({
 export type OwnVotes = z.infer<typeof OwnVotes>;
 
 export const VotesExportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+
+/** `GET /api/sessions/:id/votes`: each vote's results and its ballots (no names), every idea and question. */
+export const VotesExport = z.object({
+  votes: z.array(VoteView.extend({ title: z.string(), ballotsGiven: z.array(z.array(z.string())) })),
+  contributions: z.array(ContributionView),
+});
+export type VotesExport = z.infer<typeof VotesExport>;

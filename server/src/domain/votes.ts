@@ -1,6 +1,6 @@
 import type { VoteStep } from '../../../shared/agenda';
 import { resolveText } from '../../../shared/content';
-import type { ContributionView, OwnVotes, VoteCastCommand, VoteOptionResult, VoteView } from '../../../shared/votes';
+import type { OwnVotes, VotesExport, VoteCastCommand, VoteOptionResult, VoteView } from '../../../shared/votes';
 import { contributionViews } from './contributions';
 import { badInput, conflict } from './errors';
 import { authorize, type Actor } from './roles';
@@ -125,10 +125,7 @@ export function ownVotes(state: SessionState, memberId: string | null): OwnVotes
  * For research and publication: each vote's results and its ballots without who gave them (a
  * ballot number in no particular order of people), and every idea and question with its support.
  */
-export function votesExport(state: SessionState): {
-  votes: Array<VoteView & { title: string; ballotsGiven: string[][] }>;
-  contributions: ContributionView[];
-} {
+export function votesExport(state: SessionState): VotesExport {
   const first = state.languages[0] ?? 'en';
   const votes = state.agenda.flatMap((step, i) => {
     if (step.kind !== 'vote') return [];
