@@ -51,16 +51,29 @@ export const SurveyStep = z.object({
   wave: z.enum(['T1', 'T2']),
 });
 
+/**
+ * Everyone together votes with a timer: on the ideas the tables sent (no `options`), or on the
+ * options given here. Approval: tick up to `maxChoices`; ranking: order up to `maxChoices`, best first.
+ */
+export const VoteStep = z.object({
+  kind: z.literal('vote'),
+  ...stepBase,
+  method: z.enum(['approval', 'ranking']).default('approval'),
+  options: z.array(localizedText(300)).max(50).default([]),
+  maxChoices: z.number().int().min(1).max(50).optional(),
+});
+
 /** Rooms close this long after the agenda moves on from a breakout, unless the step says otherwise. */
 export const defaultCloseSeconds = 60;
 
-/** Step kinds are a discriminated union so later kinds (vote) slot in beside these. */
-export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep, SurveyStep]);
+/** Step kinds are a discriminated union: a new kind slots in beside these. */
+export const AgendaStep = z.discriminatedUnion('kind', [PlenaryStep, BreakoutStep, SurveyStep, VoteStep]);
 export type AgendaStep = z.infer<typeof AgendaStep>;
 export type AgendaStepInput = z.input<typeof AgendaStep>;
 export type PlenaryStep = z.infer<typeof PlenaryStep>;
 export type BreakoutStep = z.infer<typeof BreakoutStep>;
 export type SurveyStep = z.infer<typeof SurveyStep>;
+export type VoteStep = z.infer<typeof VoteStep>;
 
 export const Agenda = z
   .array(AgendaStep)
@@ -93,6 +106,7 @@ const viewTexts = {
       title: z.record(z.string(), z.string()),
       note: z.record(z.string(), z.string()).optional(),
       questions: z.array(z.record(z.string(), z.string())).optional(),
+      options: z.array(z.record(z.string(), z.string())).optional(),
     })
     .optional(),
 };
@@ -100,5 +114,6 @@ export const ViewStep = z.discriminatedUnion('kind', [
   PlenaryStep.extend(viewTexts),
   BreakoutStep.extend({ ...viewTexts, questions: z.array(z.string()) }),
   SurveyStep.extend(viewTexts),
+  VoteStep.extend({ ...viewTexts, options: z.array(z.string()) }),
 ]);
 export type ViewStep = z.infer<typeof ViewStep>;

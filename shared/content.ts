@@ -46,12 +46,13 @@ export function resolveText(text: LocalizedText, language: string, firstLanguage
 }
 
 /** Where a text sits in a step: `title`, `note`, or `questions.<n>` (from 0). */
-export type TextPath = 'title' | 'note' | `questions.${number}`;
+export type TextPath = 'title' | 'note' | `questions.${number}` | `options.${number}`;
 
 interface StepTexts {
   title: LocalizedText;
   note?: LocalizedText | undefined;
   questions?: LocalizedText[] | undefined;
+  options?: LocalizedText[] | undefined;
 }
 
 /** Each text of a step with where it sits. */
@@ -59,6 +60,7 @@ export function stepTexts(step: StepTexts): Array<{ path: TextPath; text: Locali
   const out: Array<{ path: TextPath; text: LocalizedText }> = [{ path: 'title', text: step.title }];
   if (step.note !== undefined) out.push({ path: 'note', text: step.note });
   (step.questions ?? []).forEach((text, i) => out.push({ path: `questions.${i}`, text }));
+  (step.options ?? []).forEach((text, i) => out.push({ path: `options.${i}`, text }));
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { ErrorBody } from './errors';
 import type { MediaChanged, MediaPresence, MediaTicket, MeshPeers, MeshSignal } from './media';
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
 import type { SpeakingBalance } from './speaking';
+import type { OwnVotes } from './votes';
 import { OwnHelpCall, type SessionView, type Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
@@ -89,4 +90,11 @@ export interface ClientToServerEvents {
   'media:leave': (request: unknown, ack: (reply: Ack) => void) => void;
   'media:signal': (signal: unknown, ack: (reply: Ack) => void) => void;
   'speaking:report': (report: unknown, ack: (reply: Ack) => void) => void;
+  'contribution:send': (command: unknown, ack: (reply: Ack<{ id: string }>) => void) => void;
+  'contribution:withdraw': (command: unknown, ack: (reply: Ack) => void) => void;
+  'question:upvote': (command: unknown, ack: (reply: Ack<OwnVotes>) => void) => void;
+  'question:take': (command: unknown, ack: (reply: Ack) => void) => void;
+  'vote:cast': (command: unknown, ack: (reply: Ack<OwnVotes>) => void) => void;
+  /** What this person gave so far (their upvotes and ballots): asked for on joining. */
+  'votes:mine': (request: unknown, ack: (reply: Ack<OwnVotes>) => void) => void;
 }

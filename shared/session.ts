@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Agenda, ViewStep } from './agenda';
 import { MissingTranslation, languageCode, unknownTextLanguages } from './content';
+import { ContributionView, VoteView } from './votes';
 
 export const roles = ['organizer', 'moderator', 'facilitator', 'notetaker', 'participant', 'observer'] as const;
 export const Role = z.enum(roles);
@@ -190,6 +191,10 @@ export const SessionView = z.object({
   missing: z.array(MissingPerson).optional(),
   /** Organizers and moderators, during a survey step: how many of those expected have answered this wave. */
   survey: z.object({ wave: z.enum(['T1', 'T2']), responded: z.number().int(), expected: z.number().int() }).optional(),
+  /** The ideas and questions the tables sent, with their support (absent while there are none). */
+  contributions: z.array(ContributionView).optional(),
+  /** Each vote step begun so far, with its live results (absent while there is none). */
+  votes: z.array(VoteView).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

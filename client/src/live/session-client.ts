@@ -33,6 +33,7 @@ import {
 } from '../../../shared/protocol';
 import { Seat, SessionView, type OwnHelpCall } from '../../../shared/session';
 import { SpeakingBalance } from '../../../shared/speaking';
+import { ContributionSubmitCommand, ContributionWithdrawCommand, OwnVotes, QuestionTakeCommand, QuestionUpvoteCommand, VoteCastCommand } from '../../../shared/votes';
 import { offsetFrom, type ClockSample } from './clock';
 
 /** `tooManyWindows`: the invitation is open in as many windows as it may be; this one keeps trying. */
@@ -77,6 +78,8 @@ export interface LiveState {
   helpCall: OwnHelpCall | null;
   /** The moderator moved this person to another room of the current breakout. */
   moved: { from: string; to: string } | null;
+  /** What this person gave: the questions they upvoted, their ballot in each vote (null until known). */
+  ownVotes: OwnVotes | null;
 }
 
 /** Requests and events of the call, which the lazily loaded media code checks against its own schemas. */
@@ -102,6 +105,11 @@ const commands = {
   'report:present': ReportPresentCommand,
   'member:voice-only': VoiceOnlyCommand,
   'notes:scroll': NotesScrollCommand,
+  'contribution:send': ContributionSubmitCommand,
+  'contribution:withdraw': ContributionWithdrawCommand,
+  'question:upvote': QuestionUpvoteCommand,
+  'question:take': QuestionTakeCommand,
+  'vote:cast': VoteCastCommand,
 } as const satisfies Partial<Record<keyof ClientToServerEvents, ZodType>>;
 export type CommandName = keyof typeof commands;
 export type CommandInput<N extends CommandName> = z.input<(typeof commands)[N]>;
@@ -137,7 +145,7 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * state again, so the page follows the session without a reload.
  */
 export class SessionClient {
-  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, rttMs: null, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null, helpCall: null, moved: null };
+  #state: LiveState = { connection: 'connecting', problem: null, seat: null, view: null, offsetMs: 0, rttMs: null, broadcasts: [], warning: null, notesScroll: null, notesActivity: null, speaking: null, mediaPresence: null, helpCall: null, moved: null, ownVotes: null };
   readonly #listeners = new Set<() => void>();
   readonly #socket: LiveSocket;
   readonly #window: Window;
@@ -191,6 +199,8 @@ export class SessionClient {
       if (!welcome.success) return console.error('Roundtable: unexpected welcome', welcome.error);
       if (welcome.data.protocol !== PROTOCOL_VERSION) return this.#fail({ kind: 'protocol' });
       this.#set({ seat: welcome.data.seat, ...(this.#measured ? {} : { offsetMs: welcome.data.serverNow - Date.now() }) });
+      // Upvotes and ballots are one's own, not in the shared view: asked for on every (re)join.
+      void this.#ask('votes:mine', {}, OwnVotes).then((reply) => reply.ok && this.#set({ ownVotes: reply.result }));
     });
     socket.on('state', (payload) => {
       const view = SessionView.safeParse(payload);
@@ -327,6 +337,10 @@ export class SessionClient {
       const profile = ProfileResult.safeParse(reply.data.result);
       if (profile.success) this.#set({ seat: profile.data.seat });
     }
+    if (name === 'question:upvote' || name === 'vote:cast') {
+      const mine = OwnVotes.safeParse(reply.data.result);
+      if (mine.success) this.#set({ ownVotes: mine.data });
+    }
     return { ok: true, result: reply.data.result };
   }
 
@@ -343,11 +357,11 @@ export class SessionClient {
   }
 
   /** A request whose answer the client reads: acked, checked against `result`, errors by code. */
-  async #ask<T>(event: 'notes:token' | 'invites:link', payload: unknown, result: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
+  async #ask<T>(event: 'notes:token' | 'invites:link' | 'votes:mine', payload: unknown, result: ZodType<T>): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
     if (!this.#socket.connected) return { ok: false, error: { code: 'OFFLINE', message: '' } };
     let raw: unknown;
     try {
-      // Both requests have the same (payload, ack) signature; one name stands for them.
+      // These requests have the same (payload, ack) signature; one name stands for them.
       raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck(event as 'notes:token', payload);
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: '' } };

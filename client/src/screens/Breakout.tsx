@@ -16,6 +16,7 @@ import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
 import { TableBalance } from '../ui/SpeakingBalance';
 import { RoomsClosing } from '../ui/RoomsClosing';
+import { TableContributions } from '../ui/Contributions';
 
 interface Props {
   client: SessionClient;
@@ -115,6 +116,7 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               : {})}
             onReady={setNotesOpen}
           />
+          {(seat.role === 'notetaker' || seat.role === 'facilitator') && <TableContributions client={client} view={view} group={group} />}
           <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">

@@ -18,6 +18,8 @@ import { Broadcasts } from '../ui/Broadcasts';
 import { Floor } from '../ui/Floor';
 import { MediaStrip } from '../ui/MediaStrip';
 import { TablesOutOfBalance } from '../ui/SpeakingBalance';
+import { Questions } from '../ui/Contributions';
+import { VoteResults } from '../ui/Vote';
 import { currentStep, isStaff } from '../ui/names';
 
 interface Props {
@@ -75,6 +77,8 @@ export function Console({ client, live, view, seat }: Props) {
           {canDrive && <MissingTranslations view={view} />}
           <GroupPreview client={client} view={view} canDrive={canDrive} />
           {!breakout && view.status !== 'ended' && <Floor client={client} view={view} seat={seat} moderate={canDrive} />}
+          {(view.votes ?? []).slice().reverse().map((vote) => <VoteResults key={vote.stepIndex} vote={vote} />)}
+          <Questions client={client} view={view} seat={seat} ownVotes={null} moderate={canDrive} />
           {view.status !== 'ended' && <MediaStrip client={client} seat={seat} {...(visiting && breakout ? { visitGroupId: visiting } : {})} />}
         </div>
         <div class="secondary">

@@ -11,6 +11,8 @@ import { Floor } from '../ui/Floor';
 import { MediaStrip } from '../ui/MediaStrip';
 import { currentStep } from '../ui/names';
 import { ReportBack } from '../ui/ReportBack';
+import { Questions } from '../ui/Contributions';
+import { Ballot, VoteResults } from '../ui/Vote';
 
 interface Props {
   client: SessionClient;
@@ -25,6 +27,7 @@ export function Plenary({ client, live, view, seat }: Props) {
   const step = currentStep(view);
   const lobby = view.status === 'lobby';
   const waitingForGroup = step?.kind === 'breakout';
+  const vote = step?.kind === 'vote' ? view.votes?.find((v) => v.stepIndex === view.stepIndex) : undefined;
   const reportBack = !lobby && view.reportBack.queue.length > 0 && !waitingForGroup;
   return (
     <>
@@ -49,7 +52,10 @@ export function Plenary({ client, live, view, seat }: Props) {
             </p>
           )}
           {reportBack && <ReportBack client={client} live={live} view={view} seat={seat} />}
+          {vote && <Ballot client={client} vote={vote} seat={seat} ownVotes={live.ownVotes} />}
+          {vote && <VoteResults vote={vote} />}
           <Floor client={client} view={view} seat={seat} />
+          {!lobby && <Questions client={client} view={view} seat={seat} ownVotes={live.ownVotes} />}
           <MediaStrip client={client} seat={seat} />
         </div>
         <div class="secondary">

@@ -44,6 +44,11 @@ export const actions = [
   'member.voiceOnly',
   'survey.answer',
   'event.manage',
+  'contribution.send',
+  'question.upvote',
+  'question.take',
+  'vote.cast',
+  'votes.export',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -93,6 +98,12 @@ export const permissions: Record<Action, readonly Role[]> = {
   'survey.answer': ['facilitator', 'notetaker', 'participant'],
   // Events span sessions: only the organizer's admin token manages them.
   'event.manage': ['organizer'],
+  // Ideas and questions: a table's note taker sends them for it (the facilitator may stand in).
+  'contribution.send': ['facilitator', 'notetaker'],
+  'question.upvote': ['facilitator', 'notetaker', 'participant'],
+  'question.take': ['organizer', 'moderator'],
+  'vote.cast': ['facilitator', 'notetaker', 'participant'],
+  'votes.export': ['organizer', 'moderator'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -138,4 +149,9 @@ const describe: Record<Action, string> = {
   'member.voiceOnly': 'mark who takes part by voice only',
   'survey.answer': 'answer the survey',
   'event.manage': 'manage events',
+  'contribution.send': "send the table's ideas and questions",
+  'question.upvote': 'upvote questions',
+  'question.take': 'take questions to the speakers',
+  'vote.cast': 'vote',
+  'votes.export': 'export the votes',
 };

@@ -64,6 +64,21 @@ export interface GroupPreview extends Omit<Assignment, 'repeatedPairs' | 'timedO
   minGroupSize?: number;
 }
 
+/** An idea or a question a table sent to everyone. */
+export interface Contribution {
+  id: string;
+  kind: 'idea' | 'question';
+  text: string;
+  groupId: string;
+  stepIndex: number;
+  /** The roster id of who sent it for the table. */
+  by: string;
+  at: number;
+  /** Roster ids of the people who upvoted the question, in the order they did. */
+  upvotes: string[];
+  takenAt: number | null;
+}
+
 export interface AssignmentRecord {
   stepIndex: number;
   seed: number;
@@ -132,6 +147,13 @@ export interface SessionState {
    * answers themselves live in the event store. Absent until someone answers.
    */
   surveyRespondents?: Record<string, Array<'T1' | 'T2'>>;
+  /** Ideas and questions the tables sent, in the order they came (absent in older sessions). */
+  contributions?: Contribution[];
+  /**
+   * Ballots of the vote steps: by step index, then by roster id (null-prototype records), each the
+   * option ids chosen, in order of preference for a ranking (absent in older sessions).
+   */
+  ballots?: Record<string, Record<string, string[]>>;
 }
 
 export function newSession(input: {

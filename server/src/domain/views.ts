@@ -3,7 +3,9 @@ import type { AgendaStep, ViewStep } from '../../../shared/agenda';
 import { missingTranslations, resolveText, textsByLanguage } from '../../../shared/content';
 import type { GroupView, HelpCallView, Seat, SessionView } from '../../../shared/session';
 import type { PlannedGroup } from '../grouping/types';
+import { contributionViews } from './contributions';
 import { speaksNoneOf } from './language-warnings';
+import { voteViews } from './votes';
 import { missingPeople } from './attendance';
 import { floorHolder } from './plenary';
 import { can, type Actor } from './roles';
@@ -17,7 +19,7 @@ import { currentStep, inBreakout, shownName, type SessionState } from './session
  */
 export type Audience = 'staff' | 'observers' | 'plenary' | `group:${string}`;
 
-type SharedView = Omit<SessionView, 'agenda' | 'contentLanguage' | 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'missingTranslations' | 'languageWarnings' | 'missing'>;
+type SharedView = Omit<SessionView, 'agenda' | 'contentLanguage' | 'group' | 'groups' | 'assignment' | 'helpCalls' | 'preview' | 'missingTranslations' | 'languageWarnings' | 'missing' | 'votes'>;
 
 /** Staff and observers see every language; everyone else, the agenda's texts in their own. */
 const seesEveryLanguage = (audience: Audience) => audience === 'staff' || audience === 'observers';
@@ -89,6 +91,9 @@ export class SessionRendering {
   #render(audience: Audience, contentLanguage: string | null): SessionView {
     const state = this.#state;
     const view: SessionView = { ...this.#sharedView(), agenda: this.#agenda(contentLanguage), contentLanguage, group: null };
+    // A vote's own options are texts of the agenda, in the audience's language.
+    const votes = voteViews(state, contentLanguage);
+    if (votes.length > 0) view.votes = votes;
     if (audience.startsWith('group:')) {
       const group = state.groups.find((g) => `group:${g.id}` === audience);
       view.group = group ? this.#groupView(group, false) : null;
@@ -147,6 +152,7 @@ export class SessionRendering {
         presenting: state.reportBack.presenting,
         presented: presentedGroups(state),
       },
+      ...((state.contributions?.length ?? 0) > 0 ? { contributions: contributionViews(state) } : {}),
     };
     return this.#shared;
   }
@@ -207,6 +213,7 @@ export function viewStep(step: AgendaStep, language: string | null, firstLanguag
             title: all(step.title),
             ...(step.note === undefined ? {} : { note: all(step.note) }),
             ...(step.kind === 'breakout' ? { questions: step.questions.map(all) } : {}),
+            ...(step.kind === 'vote' ? { options: step.options.map(all) } : {}),
           },
         }
       : {};
@@ -214,6 +221,10 @@ export function viewStep(step: AgendaStep, language: string | null, firstLanguag
   if (step.kind === 'breakout') {
     const { title: _title, note: _note, audio: _audio, questions: given, ...rest } = step;
     return { ...rest, title, ...note, questions: given.map((q, i) => shown(`questions.${i}`, q)), ...marks() };
+  }
+  if (step.kind === 'vote') {
+    const { title: _title, note: _note, audio: _audio, options: given, ...rest } = step;
+    return { ...rest, title, ...note, options: given.map((o, i) => shown(`options.${i}`, o)), ...marks() };
   }
   const { title: _title, note: _note, audio: _audio, ...rest } = step;
   return { ...rest, title, ...note, ...marks() };

@@ -18,6 +18,9 @@ import {
   agendaCommandTypes,
 } from '../../../shared/commands';
 import { NotesExportQuery } from '../../../shared/notes';
+import { VotesExportQuery } from '../../../shared/votes';
+import { votesExport } from '../domain/votes';
+import { toCsv } from '../exports/csv';
 import { CreateSessionBody } from '../../../shared/session';
 import type { Invites } from '../access/invites';
 import type { TrustProxy } from '../config';
@@ -337,6 +340,27 @@ export function httpApp(deps: HttpDeps): express.Express {
       },
     });
   }
+  /** Every vote's results and anonymous ballots, and every idea and question with its support: no names. */
+  api.get('/sessions/:id/votes', async (req, res) => {
+    const { state, actor } = await sessionAndActor(req);
+    authorize(actor, 'votes.export');
+    const { format } = VotesExportQuery.parse(req.query);
+    const exported = votesExport(state);
+    if (format === 'json') {
+      res.json(exported);
+      return;
+    }
+    const rows: Array<Array<string | number>> = [];
+    for (const vote of exported.votes) {
+      for (const o of vote.options) rows.push(['result', vote.stepIndex, vote.title, vote.method, o.id, o.text, o.count, o.points ?? '', o.first ?? '', '']);
+      vote.ballotsGiven.forEach((choices, n) => rows.push(['ballot', vote.stepIndex, vote.title, vote.method, '', '', '', '', '', `${n + 1}: ${choices.join(' > ')}`]));
+    }
+    for (const c of exported.contributions) rows.push([c.kind, c.stepIndex, c.groupId, '', c.id, c.text, c.upvotes, '', '', c.takenAt === null ? '' : new Date(c.takenAt).toISOString()]);
+    res
+      .type('text/csv')
+      .set('Content-Disposition', `attachment; filename="votes-${state.id}.csv"`)
+      .send(toCsv(['row', 'step', 'title_or_group', 'method', 'option_id', 'text', 'count_or_upvotes', 'points', 'first', 'ballot_or_taken_at'], rows));
+  });
 
   app.use('/api', api);
 

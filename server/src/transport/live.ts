@@ -46,6 +46,9 @@ import type { Actor } from '../domain/roles';
 import type { SessionState } from '../domain/session';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
+import { sendContribution, takeQuestion, upvoteQuestion, withdrawContribution } from '../domain/contributions';
+import { castVote, ownVotes } from '../domain/votes';
+import { ContributionSubmitCommand, ContributionWithdrawCommand, QuestionTakeCommand, QuestionUpvoteCommand, VoteCastCommand } from '../../../shared/votes';
 import { inBreakout } from '../domain/session';
 import { watchesSpeaking } from '../domain/speaking-balance';
 import type { LivekitMedia } from '../media/livekit-media';
@@ -244,6 +247,16 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.on('report:queue', command(ReportQueueCommand, (s, c, ctx) => orderReportQueue(s, actor, c, ctx)));
     socket.on('member:voice-only', command(VoiceOnlyCommand, (s, c, ctx) => markVoiceOnly(s, actor, c, ctx)));
     socket.on('report:present', command(ReportPresentCommand, (s, c, ctx) => presentGroup(s, actor, c, ctx)));
+    socket.on('contribution:send', command(ContributionSubmitCommand, (s, c, ctx) => sendContribution(s, actor, c, ctx), (s) => ({ id: `c${s.sequence}` })));
+    socket.on('contribution:withdraw', command(ContributionWithdrawCommand, (s, c, ctx) => withdrawContribution(s, actor, c, ctx)));
+    socket.on('question:take', command(QuestionTakeCommand, (s, c, ctx) => takeQuestion(s, actor, c, ctx)));
+    // Upvotes and ballots are not in the shared view: the ack tells the person what they now gave.
+    socket.on('question:upvote', command(QuestionUpvoteCommand, (s, c, ctx) => upvoteQuestion(s, actor, c, ctx), (s) => ownVotes(s, actor.memberId)));
+    socket.on('vote:cast', command(VoteCastCommand, (s, c, ctx) => castVote(s, actor, c, ctx), (s) => ownVotes(s, actor.memberId)));
+    socket.on(
+      'votes:mine',
+      request(async () => ownVotes(await deps.host.get(sessionId), actor.memberId)),
+    );
     socket.on(
       'profile:update',
       request(async (payload) => {

@@ -27,6 +27,7 @@ import {
   SurveyAnswerBody,
   SurveyView,
 } from '../../../shared/study';
+import { VotesExport, VotesExportQuery } from '../../../shared/votes';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const errors = (...codes: Array<'400' | '401' | '403' | '404' | '409' | '413'>): ZodOpenApiResponsesObject =>
@@ -190,6 +191,18 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         },
       },
       ...studyPaths(),
+      '/api/sessions/{id}/votes': {
+        get: {
+          summary:
+            "Every vote step's results and its ballots without who gave them, and every idea and question the tables sent with its upvotes; CSV (`format=csv`) has one row per result, ballot, idea and question",
+          security: secured,
+          requestParams: { path: SessionIdParams, query: VotesExportQuery },
+          responses: {
+            '200': { description: 'The votes', content: { 'application/json': { schema: VotesExport }, 'text/csv': { schema: z.string() } } },
+            ...errors('400', '401', '403', '404'),
+          },
+        },
+      },
     },
   });
 }

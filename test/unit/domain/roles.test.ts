@@ -38,6 +38,11 @@ const expected: Record<Action, Record<Role, boolean>> = {
   'member.voiceOnly': { organizer: true, moderator: true, facilitator: true, notetaker: false, participant: false, observer: false },
   'survey.answer': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
   'event.manage': { organizer: true, moderator: false, facilitator: false, notetaker: false, participant: false, observer: false },
+  'contribution.send': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: false, observer: false },
+  'question.upvote': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'question.take': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
+  'vote.cast': { organizer: false, moderator: false, facilitator: true, notetaker: true, participant: true, observer: false },
+  'votes.export': { organizer: true, moderator: true, facilitator: false, notetaker: false, participant: false, observer: false },
 };
 
 describe('who may do what', () => {
