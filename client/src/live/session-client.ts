@@ -26,6 +26,8 @@ import {
   HelpStatusEvent,
   MovedEvent,
   PROTOCOL_VERSION,
+  ResyncResult,
+  StateRevision,
   WarningEvent,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -33,6 +35,7 @@ import {
 import { Seat, SessionView, type OwnHelpCall } from '../../../shared/session';
 import { SpeakingBalance } from '../../../shared/speaking';
 import { offsetFrom, type ClockSample } from './clock';
+import { applyStatePatch, type HeldView } from './view-patches';
 
 /** `tooManyWindows`: the invitation is open in as many windows as it may be; this one keeps trying. */
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'tooManyWindows';
@@ -138,6 +141,9 @@ export class SessionClient {
   readonly #socket: LiveSocket;
   readonly #window: Window;
   #measured = false;
+  /** The view shown and the revision of its room it was built from; patches apply to it. */
+  #held: HeldView | null = null;
+  #resyncing = false;
   #resync: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -187,13 +193,18 @@ export class SessionClient {
       if (welcome.data.protocol !== PROTOCOL_VERSION) return this.#fail({ kind: 'protocol' });
       this.#set({ seat: welcome.data.seat, ...(this.#measured ? {} : { offsetMs: welcome.data.serverNow - Date.now() }) });
     });
-    socket.on('state', (payload) => {
+    socket.on('state', (payload, revision) => {
       const view = SessionView.safeParse(payload);
       if (!view.success) return console.error('Roundtable: unexpected state', view.error);
-      const previous = this.#state.view;
-      // A new step starts with a clean slate: the last step's warning and messages no longer apply.
-      const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null, moved: null } : {}) });
+      const rev = StateRevision.safeParse(revision);
+      // Without a revision no patch can follow it: the next one asks for the whole view again.
+      this.#show({ view: view.data, rev: rev.success ? rev.data.rev : -1 });
+    });
+    socket.on('state:patch', (payload) => {
+      if (this.#resyncing) return; // the whole view on its way includes this change
+      const outcome = applyStatePatch(this.#held, payload);
+      if (outcome.kind === 'applied') this.#show(outcome.held);
+      else if (outcome.kind === 'resync') void this.resync();
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -350,6 +361,35 @@ export class SessionClient {
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
     const parsed = result.safeParse(reply.data.result);
     return parsed.success ? { ok: true, result: parsed.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+  }
+
+  /**
+   * Asks for the whole view again (after a missed or failed patch); patches that arrive meanwhile
+   * are dropped, as the view that comes back includes them. Resolves once it is shown or refused.
+   */
+  async resync(): Promise<void> {
+    if (this.#resyncing || !this.#socket.connected) return;
+    this.#resyncing = true;
+    try {
+      const raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('state:resync', {});
+      const reply = AckReply.safeParse(raw);
+      if (!reply.success || !reply.data.ok) return;
+      const result = ResyncResult.safeParse(reply.data.result);
+      // A whole view of a newer revision (a change of audience) may have come in the meantime.
+      if (result.success && (!this.#held || result.data.rev >= this.#held.rev)) this.#show(result.data);
+    } catch {
+      // No answer: the next patch finds the view behind and asks again.
+    } finally {
+      this.#resyncing = false;
+    }
+  }
+
+  /** A new view: a new step starts with a clean slate, as the last step's warning and messages no longer apply. */
+  #show(held: HeldView): void {
+    const previous = this.#state.view;
+    this.#held = held;
+    const stepMoved = previous !== null && previous.stepIndex !== held.view.stepIndex;
+    this.#set({ view: held.view, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null, moved: null } : {}) });
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

@@ -23,11 +23,11 @@ import {
 import { MediaTokenRequest, MeshJoin, MeshSignalOut, type MediaPresence } from '../../../shared/media';
 import { SpeakingReport } from '../../../shared/speaking';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
-import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
+import { PROTOCOL_VERSION, Handshake, ResyncRequest, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
 import { sendBroadcast } from '../domain/broadcasts';
-import type { Clock } from '../domain/clock';
+import { systemClock, type Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, cancelHelpCall, handleHelpCall, isClosed, ownHelpCall } from '../domain/help-calls';
@@ -53,6 +53,7 @@ import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
+import { ViewRevisions } from './view-revisions';
 
 interface SocketData {
   sessionId: string;
@@ -75,6 +76,13 @@ export interface LiveDeps {
   logger: Logger;
   /** Presence-only changes are coalesced into one re-render per session per this many ms. */
   presenceIntervalMs?: number;
+  /**
+   * After a change is sent, later changes of the session within this many ms go out together, as
+   * one patch per audience when the window closes (0: each change at once).
+   */
+  stateWindowMs?: number;
+  /** The timer of that window: wall-clock time, whatever clock the session itself runs on. */
+  stateWindowClock?: Pick<Clock, 'setTimer'>;
   /** Command budgets and the connection cap per invitation. */
   limits?: LiveLimits;
   /** Notes activity is coalesced into one message per session per this many ms. */
@@ -101,6 +109,9 @@ export interface LiveDeps {
   /** Media presence is coalesced into one message per session per this many ms. */
   mediaPresenceIntervalMs?: number;
 }
+
+/** How long after a change others of the same session are held back to go out together. */
+export const defaultStateWindowMs = 40;
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
@@ -143,6 +154,11 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     );
   const mediaTimers = new Map<string, () => void>();
   const mediaInterval = deps.mediaPresenceIntervalMs ?? 1000;
+  const revisions = new ViewRevisions();
+  const stateWindow = deps.stateWindowMs ?? defaultStateWindowMs;
+  const windowClock = deps.stateWindowClock ?? systemClock;
+  /** Sessions whose last change went out less than a window ago, with the newest state held back since. */
+  const windows = new Map<string, { held: SessionState | null; cancel: () => void }>();
 
   io.use(async (socket, next) => {
     try {
@@ -316,6 +332,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         return undefined;
       }, speakingAllowance),
     );
+    socket.on(
+      'state:resync',
+      request(async (payload) => {
+        ResyncRequest.parse(payload ?? undefined);
+        const state = await admittedState();
+        const { audience, language } = socket.data;
+        if (!audience) throw new DomainError('CONFLICT', 'Still joining: the whole view comes by itself in a moment.');
+        return revisions.current(languageRoom(sessionId, audience, language), () =>
+          new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now()).view(audience, language),
+        );
+      }),
+    );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const sentAt = (payload as { clientSentAt?: unknown } | null)?.clientSentAt;
@@ -333,8 +361,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           serverNow: deps.clock.now(),
         });
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
-        placeInAudience(socket, state.id, rendering);
-        socket.emit('state', rendering.view(socket.data.audience!, socket.data.language));
+        const { audience, language } = placementOf(socket, rendering);
+        enter(socket, state.id, audience, language, rendering);
         // Back after a reload or a drop: a call still waiting or on its way is shown again.
         const call = actor.memberId ? ownHelpCall(state, actor.memberId) : null;
         if (call && !isClosed(call)) socket.emit('help:status', { call, serverNow: deps.clock.now() });
@@ -365,20 +393,30 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     if (deps.presence.connect(socket.data.sessionId, socket.data.actor.memberId)) schedulePresence(socket.data.sessionId);
   }
 
-  /** Moves the socket to the room of what it should now see; true when that changed. */
-  function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
+  /** What the socket should see now: its audience, and the language it reads the agenda in. */
+  function placementOf(socket: LiveSocket, rendering: SessionRendering): { audience: Audience; language: string | null } {
     const audience = rendering.audienceOf(socket.data.actor);
-    const language = rendering.contentLanguageOf(socket.data.actor, audience);
-    if (audience === socket.data.audience && language === socket.data.language) return false;
-    if (socket.data.audience) {
-      void socket.leave(audienceRoom(sessionId, socket.data.audience));
-      void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
-    }
+    return { audience, language: rendering.contentLanguageOf(socket.data.actor, audience) };
+  }
+
+  function leave(socket: LiveSocket, sessionId: string): void {
+    if (!socket.data.audience) return;
+    void socket.leave(audienceRoom(sessionId, socket.data.audience));
+    void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
+  }
+
+  /** Puts the socket in the rooms of what it sees and sends it the whole view its room holds now. */
+  function enter(socket: LiveSocket, sessionId: string, audience: Audience, language: string | null, rendering: SessionRendering): void {
+    const room = languageRoom(sessionId, audience, language);
     void socket.join(audienceRoom(sessionId, audience));
-    void socket.join(languageRoom(sessionId, audience, language));
+    void socket.join(room);
     socket.data.audience = audience;
     socket.data.language = language;
-    return true;
+    // The room's view as its members hold it, which the next patch starts from (a change held back
+    // in the window brings it up to date).
+    const { rev, view } = revisions.current(room, () => rendering.view(audience, language));
+    socket.emit('state', view, { rev });
+    delivered('state', 1);
   }
 
   /**
@@ -396,26 +434,67 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     }
   }
 
-  /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
+  /**
+   * A change to send: at once when the session is quiet, else held until its window closes, so a
+   * burst of commits (hundreds joining at once) costs each client one patch per window. A change
+   * that announces something (a move, a broadcast) goes at once: its event must follow its view.
+   */
+  function changed(state: SessionState, urgent: boolean): void {
+    if (stateWindow <= 0) return publish(state);
+    const open = windows.get(state.id);
+    if (open && !urgent) {
+      if (!open.held || open.held.version <= state.version) open.held = state;
+      return;
+    }
+    if (open) open.held = null;
+    publish(state);
+    if (!open) openWindow(state.id);
+  }
+
+  function openWindow(sessionId: string): void {
+    const window: { held: SessionState | null; cancel: () => void } = { held: null, cancel: () => undefined };
+    windows.set(sessionId, window);
+    window.cancel = windowClock.setTimer(() => {
+      windows.delete(sessionId);
+      if (!window.held) return;
+      publish(window.held);
+      openWindow(sessionId);
+    }, stateWindow);
+  }
+
+  /**
+   * One render per audience, and to each of its rooms the patch from the view that room was sent
+   * last: the cost of a change grows with rooms, not people, and so do the bytes each person gets.
+   * A socket whose audience changes gets its new room's whole view instead.
+   */
   function publish(state: SessionState): void {
     const present = deps.presence.present(state.id);
     const rendering = new SessionRendering(state, present, deps.clock.now());
-    const audiences = new Map<string, { audience: Audience; language: string | null }>();
+    const rooms = new Map<string, { audience: Audience; language: string | null }>();
+    const moving: Array<{ socket: LiveSocket; audience: Audience; language: string | null }> = [];
     for (const socket of sockets.get(state.id) ?? []) {
       if (!stillAdmitted(socket, state)) continue;
       // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
       if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
-      placeInAudience(socket, state.id, rendering);
-      const { audience, language } = socket.data;
-      audiences.set(languageRoom(state.id, audience, language), { audience, language });
+      const placement = placementOf(socket, rendering);
+      rooms.set(languageRoom(state.id, placement.audience, placement.language), placement);
+      if (placement.audience !== socket.data.audience || placement.language !== socket.data.language) {
+        leave(socket, state.id);
+        moving.push({ socket, ...placement });
+      }
     }
     // Every node hears every change and renders it for its own sockets: `local`, or a client would
     // get the change once per node through the adapter.
-    for (const [room, { audience, language }] of audiences) {
-      io.local.to(room).emit('state', rendering.view(audience, language));
-      delivered('state', io.sockets.adapter.rooms.get(room)?.size ?? 0);
+    for (const [room, { audience, language }] of rooms) {
+      const patch = revisions.advance(room, rendering.view(audience, language));
+      if (!patch) continue;
+      io.local.to(room).emit('state:patch', patch);
+      delivered('state:patch', io.sockets.adapter.rooms.get(room)?.size ?? 0);
     }
+    for (const { socket, audience, language } of moving) enter(socket, state.id, audience, language, rendering);
+    const prefix = `${everyone(state.id)}:`;
+    for (const room of [...revisions.rooms()]) if (room.startsWith(prefix) && !rooms.has(room)) revisions.forget(room);
   }
 
   function schedulePresence(sessionId: string): void {
@@ -424,7 +503,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       sessionId,
       deps.clock.setTimer(() => {
         presenceTimers.delete(sessionId);
-        deps.host.get(sessionId).then(publish, (error: unknown) => deps.logger.error({ err: error, sessionId }, 'presence update failed'));
+        deps.host.get(sessionId).then(
+          (state) => changed(state, false),
+          (error: unknown) => deps.logger.error({ err: error, sessionId }, 'presence update failed'),
+        );
       }, presenceInterval),
     );
   }
@@ -494,7 +576,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     (() => undefined);
 
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
-    publish(state);
+    changed(state, events.length > 0);
     const now = deps.clock.now();
     for (const event of events) {
       if (event.type === 'warning') {
@@ -525,6 +607,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       unsubscribeMediaPresence();
       unsubscribeMediaChanged();
       for (const cancel of [...presenceTimers.values(), ...activityTimers.values(), ...mediaTimers.values()]) cancel();
+      for (const window of windows.values()) window.cancel();
+      windows.clear();
       presenceTimers.clear();
       activityTimers.clear();
       mediaTimers.clear();
