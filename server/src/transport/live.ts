@@ -41,7 +41,8 @@ import { TokenBucket } from '../access/token-bucket';
 import { InvitationLimits, defaultLiveLimits, type LiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
-import type { SessionState } from '../domain/session';
+import { memberOf, type SessionState } from '../domain/session';
+import { moderatorLinkId } from '../domain/roster';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
 import { inBreakout } from '../domain/session';
@@ -65,6 +66,11 @@ interface SocketData {
   counted: boolean;
   /** The language this socket reads the agenda in (null: every language, for staff and observers). */
   language: string | null;
+  /**
+   * What its admission and audience were last decided from: while its roster entry is the same
+   * object and the session's placement the same, a change decides nothing anew for this socket.
+   */
+  decidedFrom?: { member: unknown; placement: string };
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -114,6 +120,12 @@ export interface LiveDeps {
 export const defaultStateWindowMs = 40;
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
+/**
+ * What, beside a person's own roster entry, decides whether their link still opens the session and
+ * what they see: the moderator link's version, the languages, and during a breakout who sits where.
+ */
+const placementKey = (state: SessionState) =>
+  `${state.moderatorTokenVersion}|${state.languages.join(',')}|${inBreakout(state) ? state.groups.map((g) => `${g.id}:${g.members.join(',')}`).join(';') : 'plenary'}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
 /** Within an audience, those who read the agenda in one language. */
 const languageRoom = (sessionId: string, audience: Audience, language: string | null) => `${audienceRoom(sessionId, audience)}@${language ?? '*'}`;
@@ -472,16 +484,27 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     const rendering = new SessionRendering(state, present, deps.clock.now());
     const rooms = new Map<string, { audience: Audience; language: string | null }>();
     const moving: Array<{ socket: LiveSocket; audience: Audience; language: string | null }> = [];
+    const placement = placementKey(state);
     for (const socket of sockets.get(state.id) ?? []) {
-      if (!stillAdmitted(socket, state)) continue;
+      // Most changes touch one roster entry or none: only a socket whose entry (or the session's
+      // placement) changed is admitted and placed again, so a change costs what it touched.
+      const member = socket.data.claims.sub === moderatorLinkId ? null : memberOf(state, socket.data.claims.sub);
+      const decided = socket.data.decidedFrom;
+      const same = decided !== undefined && member !== undefined && decided.member === member && decided.placement === placement;
+      if (!same && !stillAdmitted(socket, state)) continue;
       // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
       if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
-      const placement = placementOf(socket, rendering);
-      rooms.set(languageRoom(state.id, placement.audience, placement.language), placement);
-      if (placement.audience !== socket.data.audience || placement.language !== socket.data.language) {
+      if (same) {
+        rooms.set(languageRoom(state.id, socket.data.audience, socket.data.language), { audience: socket.data.audience, language: socket.data.language });
+        continue;
+      }
+      socket.data.decidedFrom = { member, placement };
+      const placed = placementOf(socket, rendering);
+      rooms.set(languageRoom(state.id, placed.audience, placed.language), placed);
+      if (placed.audience !== socket.data.audience || placed.language !== socket.data.language) {
         leave(socket, state.id);
-        moving.push({ socket, ...placement });
+        moving.push({ socket, ...placed });
       }
     }
     // Every node hears every change and renders it for its own sockets: `local`, or a client would
