@@ -171,6 +171,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
   const windowClock = deps.stateWindowClock ?? systemClock;
   /** Sessions whose last change went out less than a window ago, with the newest state held back since. */
   const windows = new Map<string, { held: SessionState | null; cancel: () => void }>();
+  /** The version each session was last sent at from this node. */
+  const published = new Map<string, number>();
 
   io.use(async (socket, next) => {
     try {
@@ -209,7 +211,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       allowance.disconnected(sessionId, claims.sub, socket);
       deps.mesh?.forget(socket.id);
       members.delete(socket);
-      if (members.size === 0) sockets.delete(sessionId);
+      if (members.size === 0) {
+        sockets.delete(sessionId);
+        published.delete(sessionId);
+      }
       deps.livekit?.forget(socket.id);
       if (socket.data.counted && deps.presence.disconnect(sessionId, actor.memberId!)) schedulePresence(sessionId);
     });
@@ -452,6 +457,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
    * that announces something (a move, a broadcast) goes at once: its event must follow its view.
    */
   function changed(state: SessionState, urgent: boolean): void {
+    // A presence refresh reads the session asynchronously: one a newer change overtook has nothing to add.
+    if (state.version < (published.get(state.id) ?? -1)) return;
     if (stateWindow <= 0) return publish(state);
     const open = windows.get(state.id);
     if (open && !urgent) {
@@ -480,6 +487,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
    * A socket whose audience changes gets its new room's whole view instead.
    */
   function publish(state: SessionState): void {
+    published.set(state.id, state.version);
     const present = deps.presence.present(state.id);
     const rendering = new SessionRendering(state, present, deps.clock.now());
     const rooms = new Map<string, { audience: Audience; language: string | null }>();
