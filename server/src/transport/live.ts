@@ -118,6 +118,8 @@ export interface LiveDeps {
 
 /** How long after a change others of the same session are held back to go out together. */
 export const defaultStateWindowMs = 40;
+/** A patch of more operations than this goes out as the whole view instead. */
+const maxPatchOps = 500;
 
 const everyone = (sessionId: string) => `s:${sessionId}`;
 /**
@@ -518,10 +520,15 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     // Every node hears every change and renders it for its own sockets: `local`, or a client would
     // get the change once per node through the adapter.
     for (const [room, { audience, language }] of rooms) {
-      const patch = revisions.advance(room, rendering.view(audience, language));
+      const view = rendering.view(audience, language);
+      const patch = revisions.advance(room, view);
       if (!patch) continue;
-      io.local.to(room).emit('state:patch', patch);
-      delivered('state:patch', io.sockets.adapter.rooms.get(room)?.size ?? 0);
+      // A list that shifted (the staff's missing people as hundreds arrive) patches item by item:
+      // past a point the whole view is the smaller message.
+      const whole = patch.ops.length > maxPatchOps;
+      if (whole) io.local.to(room).emit('state', view, { rev: patch.rev });
+      else io.local.to(room).emit('state:patch', patch);
+      delivered(whole ? 'state' : 'state:patch', io.sockets.adapter.rooms.get(room)?.size ?? 0);
     }
     for (const { socket, audience, language } of moving) enter(socket, state.id, audience, language, rendering);
     const prefix = `${everyone(state.id)}:`;
