@@ -4,10 +4,10 @@ import type { MediaChanged, MediaPresence, MediaTicket, MeshPeers, MeshSignal } 
 import type { NotesActivity, NotesGrant, NotesScrollEvent } from './notes';
 import type { SpeakingBalance } from './speaking';
 import type { OwnVotes } from './votes';
-import { OwnHelpCall, type SessionView, type Seat } from './session';
+import { OwnHelpCall, SessionView, type Seat } from './session';
 
 /** Bumped on any incompatible change to the events below; checked on connect. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What a client sends in the socket.io handshake `auth`. */
 export const Handshake = z.object({
@@ -43,9 +43,47 @@ export type HelpStatusEvent = z.infer<typeof HelpStatusEvent>;
 export const MovedEvent = z.object({ from: z.string(), to: z.string(), serverNow: z.number() });
 export type MovedEvent = z.infer<typeof MovedEvent>;
 
+/**
+ * One RFC 6902 operation on the view. The client applies them in order to the view of `baseRev`;
+ * what comes out is checked against `SessionView` like a full view.
+ */
+export const PatchOperation = z.discriminatedUnion('op', [
+  z.object({ op: z.enum(['add', 'replace', 'test']), path: z.string(), value: z.unknown() }),
+  z.object({ op: z.literal('remove'), path: z.string() }),
+  z.object({ op: z.enum(['move', 'copy']), path: z.string(), from: z.string() }),
+]);
+export type PatchOperation = z.infer<typeof PatchOperation>;
+
+/** Which revision of its audience's view a full `state` is: the first patch after it has this as `baseRev`. */
+export const StateRevision = z.object({ rev: z.number().int().nonnegative() });
+export type StateRevision = z.infer<typeof StateRevision>;
+
+/**
+ * The change from revision `baseRev` of the audience's view to revision `rev`. A client whose view
+ * is not at `baseRev` (it missed one) asks for the whole view again with `state:resync`.
+ */
+export const StatePatch = z.object({
+  rev: z.number().int().nonnegative(),
+  baseRev: z.number().int().nonnegative(),
+  serverNow: z.number(),
+  ops: z.array(PatchOperation).max(10_000),
+});
+export type StatePatch = z.infer<typeof StatePatch>;
+
+/** What a client sends with `state:resync` (nothing is required: the server knows its audience). */
+export const ResyncRequest = z.object({ rev: z.number().int().nonnegative().nullable().optional() }).strict().optional();
+export type ResyncRequest = z.infer<typeof ResyncRequest>;
+
+/** The answer to `state:resync`: the whole view at `rev`; patches with that `baseRev` follow. */
+export const ResyncResult = z.object({ rev: z.number().int().nonnegative(), view: SessionView });
+export type ResyncResult = z.infer<typeof ResyncResult>;
+
 export interface ServerToClientEvents {
   welcome: (payload: { seat: Seat; protocol: number; serverNow: number }) => void;
-  state: (view: SessionView) => void;
+  /** The whole view: on joining, after a change of audience (plenary → group) or of language. */
+  state: (view: SessionView, revision: StateRevision) => void;
+  /** Every later change of the audience's view, coalesced over a few tens of ms. */
+  'state:patch': (patch: StatePatch) => void;
   warning: (event: WarningEvent) => void;
   broadcast: (event: BroadcastEvent) => void;
   'help:status': (event: HelpStatusEvent) => void;
@@ -97,4 +135,6 @@ export interface ClientToServerEvents {
   'vote:cast': (command: unknown, ack: (reply: Ack<OwnVotes>) => void) => void;
   /** What this person gave so far (their upvotes and ballots): asked for on joining. */
   'votes:mine': (request: unknown, ack: (reply: Ack<OwnVotes>) => void) => void;
+  /** The whole view again, for a client that missed a patch or could not apply one. */
+  'state:resync': (request: unknown, ack: (reply: Ack<ResyncResult>) => void) => void;
 }

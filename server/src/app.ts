@@ -44,6 +44,10 @@ export interface Overrides {
   assigner?: GroupAssigner;
   logger?: Logger;
   presenceIntervalMs?: number;
+  /** Changes of one session within this many ms of the last one sent go out as one patch (0: each at once). */
+  stateWindowMs?: number;
+  /** The timer of that window (wall-clock by default, whatever `clock` the sessions run on). */
+  stateWindowClock?: Pick<Clock, 'setTimer'>;
   notesStore?: NotesStore;
   /** Command budgets and the connection cap per invitation (the session's rate comes from the configuration). */
   live?: Partial<LiveLimits>;
@@ -243,6 +247,8 @@ export function createServer(config: Config, overrides: Overrides = {}): Roundta
     speaking,
     ...(overrides.mediaPresenceIntervalMs !== undefined ? { mediaPresenceIntervalMs: overrides.mediaPresenceIntervalMs } : {}),
     ...(overrides.presenceIntervalMs !== undefined ? { presenceIntervalMs: overrides.presenceIntervalMs } : {}),
+    ...(overrides.stateWindowMs !== undefined ? { stateWindowMs: overrides.stateWindowMs } : {}),
+    ...(overrides.stateWindowClock ? { stateWindowClock: overrides.stateWindowClock } : {}),
     ...(redis && parts ? { cluster: { adapter: parts.createAdapter(redis.commands) } } : {}),
     onDelivered: (event, sockets) => metrics?.delivered(event, sockets),
   });

@@ -34,13 +34,15 @@ export interface VersionStats {
   lastRecv: number;
   /** Bytes of JSON of the first copy received. */
   bytes: number;
+  /** Whether that copy was a patch (`state:patch`) rather than a whole view. */
+  patch: boolean;
 }
 
 export type FromClients =
   | { type: 'ready'; pid: number }
   | { type: 'connected'; count: number; ms: number }
   | { type: 'failed'; message: string }
-  | { type: 'status'; sockets: number; connected: number; withState: number; states: number; lastStateAt: number; stray: number }
+  | { type: 'status'; sockets: number; connected: number; withState: number; states: number; lastStateAt: number; stray: number; bytes: number }
   | { type: 'armed'; version: number }
   | { type: 'delivered'; version: number; count: number }
   | { type: 'samples'; latencies: number[]; versions: VersionStats[]; stray: number }
@@ -68,6 +70,8 @@ let withState = new Set<number>();
 let states = 0;
 let lastStateAt = 0;
 let stray = 0;
+/** Bytes of every state and patch message received by all clients since they connected. */
+let received = 0;
 let armed: Armed | null = null;
 let done: Armed[] = [];
 
@@ -78,8 +82,17 @@ function sawState(index: number, now: number): void {
   withState.add(index);
 }
 
-/** A decoded state received at `now`: counts towards the armed version or as a stray. */
-function onState(now: number, view: { version?: unknown; serverNow?: unknown }): void {
+type Decoded = { version?: unknown; serverNow?: unknown };
+type PatchPayload = { serverNow?: unknown; ops?: Array<{ op?: unknown; path?: unknown; value?: unknown }> };
+
+/** A patch as the version it brings (the `/version` it replaces) and its serverNow; the rest is not read. */
+function versionOfPatch(patch: PatchPayload): Decoded & { patch: true } {
+  const op = patch.ops?.find((o) => o.path === '/version');
+  return { version: op?.value, serverNow: patch.serverNow, patch: true };
+}
+
+/** A decoded state or patch received at `now`: counts towards the armed version or as a stray. */
+function onState(now: number, view: Decoded & { patch?: boolean }, bytes = Buffer.byteLength(JSON.stringify(view))): void {
   if (!armed || view.version !== armed.stats.version || typeof view.serverNow !== 'number') {
     if (armed) stray++;
     return;
@@ -90,7 +103,8 @@ function onState(now: number, view: { version?: unknown; serverNow?: unknown }):
   a.stats.count++;
   if (a.stats.count === 1) {
     a.stats.firstRecv = now;
-    a.stats.bytes = Buffer.byteLength(JSON.stringify(view));
+    a.stats.bytes = bytes;
+    a.stats.patch = view.patch === true;
   }
   a.stats.lastRecv = now;
   if (a.stats.count === a.expected) {
@@ -105,10 +119,19 @@ function onState(now: number, view: { version?: unknown; serverNow?: unknown }):
 
 function socketIoClient(index: number, url: string, auth: Record<string, unknown>): { client: Client; opened: Promise<void> } {
   const socket: Socket = connect(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-  socket.on('state', (view: { version?: unknown; serverNow?: unknown }) => {
+  socket.on('state', (view: Decoded) => {
     const now = Date.now();
     sawState(index, now);
-    onState(now, view);
+    const bytes = Buffer.byteLength(JSON.stringify(view));
+    received += bytes;
+    onState(now, view, bytes);
+  });
+  socket.on('state:patch', (patch: PatchPayload) => {
+    const now = Date.now();
+    sawState(index, now);
+    const bytes = Buffer.byteLength(JSON.stringify(patch));
+    received += bytes;
+    onState(now, versionOfPatch(patch), bytes);
   });
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
@@ -123,9 +146,11 @@ function socketIoClient(index: number, url: string, auth: Record<string, unknown
 // 2 event, 4 connect_error). Roundtable's states are `42["state",{…}]` in the default namespace.
 
 const STATE_PREFIX = Buffer.from('42["state",');
+const PATCH_PREFIX = Buffer.from('42["state:patch",');
 
+const startsWith = (data: Buffer, prefix: Buffer) => data.length > prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 function isState(data: Buffer): boolean {
-  return data.length > STATE_PREFIX.length && data.compare(STATE_PREFIX, 0, STATE_PREFIX.length, 0, STATE_PREFIX.length) === 0;
+  return startsWith(data, STATE_PREFIX) || startsWith(data, PATCH_PREFIX);
 }
 
 /** Parses the frames of the armed version, outside the hot path. */
@@ -136,8 +161,9 @@ function drain(a: Armed): void {
   a.pendingRaw = [];
   for (let k = 0; k < raw.length; k++) {
     if (armed !== a) return; // completed by an earlier frame; the rest are late copies of nothing armed
-    const [, view] = JSON.parse(raw[k]!.toString('utf8', 2)) as [string, { version?: unknown; serverNow?: unknown }];
-    onState(at[k]!, view);
+    const [event, payload] = JSON.parse(raw[k]!.toString('utf8', 2)) as [string, Decoded & PatchPayload];
+    // What the participant's app receives: the socket.io frame less its `42["event",` envelope.
+    onState(at[k]!, event === 'state:patch' ? versionOfPatch(payload) : payload, raw[k]!.length - (event === 'state:patch' ? PATCH_PREFIX : STATE_PREFIX).length - 1);
   }
 }
 
@@ -152,6 +178,7 @@ function lightClient(index: number, url: string, auth: Record<string, unknown>):
       if (isState(data)) {
         const now = Date.now();
         sawState(index, now);
+        received += data.length;
         const a = armed;
         if (!a) return;
         a.pendingAt.push(now);
@@ -222,11 +249,12 @@ process.on('message', (message: ToClients) => {
         states,
         lastStateAt,
         stray,
+        bytes: received,
       });
       return;
     case 'arm':
       armed = {
-        stats: { version: message.version, serverNow: 0, count: 0, firstRecv: 0, lastRecv: 0, bytes: 0 },
+        stats: { version: message.version, serverNow: 0, count: 0, firstRecv: 0, lastRecv: 0, bytes: 0, patch: false },
         expected: message.expected,
         latencies: [],
         pendingAt: [],
@@ -249,6 +277,7 @@ process.on('message', (message: ToClients) => {
       states = 0;
       lastStateAt = 0;
       stray = 0;
+      received = 0;
       armed = null;
       done = [];
       // Give the close frames a moment to leave before confirming.

@@ -13,7 +13,10 @@
  * the one client process adds to the tail, for comparison.
  *
  * Run: npm run bench -- fanout
- *   (BENCH_FANOUT_SIZES=500,1000 and BENCH_FANOUT_BREAKOUT_SIZE=1000 choose the sizes; BENCH_DEBUG=1 prints each change)
+ *   (BENCH_FANOUT_SIZES=500,1000 and BENCH_FANOUT_BREAKOUT_SIZE=1000 choose the sizes, 0 skips the breakouts;
+ *   BENCH_FANOUT_MODES=light runs one client kind; BENCH_FANOUT_BUDGET_S=600 the time budget, 300 s by default;
+ *   BENCH_DEBUG=1 prints each change). A case that fails or runs out of the budget is named, and what
+ *   was measured before it is printed all the same.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
@@ -31,7 +34,9 @@ import { renderView, type Audience } from '../../server/src/domain/views';
 import type { CreateSessionInput } from '../../shared/session';
 import { PROTOCOL_VERSION, type Ack } from '../../shared/protocol';
 import type { SessionView } from '../../shared/session';
-import { createSession, liveClient, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
+import { defaultLiveLimits } from '../../server/src/access/invitation-limits';
+import { defaultStateWindowMs } from '../../server/src/transport/live';
+import { createSession, liveClient, nextEvent, rosterCsv, startServer, type LiveClient, type RunningServer } from '../support/test-server';
 import type { ClientMode, FromClients, ToClients, VersionStats } from './fanout-clients';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,8 +45,9 @@ const SIZES = (process.env.BENCH_FANOUT_SIZES ?? '500,1000,2000')
   .split(',')
   .map((s) => Number.parseInt(s, 10))
   .filter((n) => Number.isInteger(n) && n > 0);
-const BREAKOUT_SIZE = Number.parseInt(process.env.BENCH_FANOUT_BREAKOUT_SIZE ?? '500', 10) || 500;
+const BREAKOUT_SIZE = Number.parseInt(process.env.BENCH_FANOUT_BREAKOUT_SIZE ?? '500', 10);
 const STEPS = 20;
+const HANDS = 20;
 const BREAKOUT_STEPS = 10;
 const WARMUP = 5;
 const PRESENCE_INTERVAL_MS = 500; // Roundtable's default
@@ -51,11 +57,14 @@ const CONNECT_BATCH = 100;
 const MIN_CHANGE_INTERVAL_MS = 150;
 const GOAL_P99_MS = 100;
 const GOAL_KB_PER_CLIENT = 100;
+const GOAL_HAND_BYTES = 400;
+const GOAL_HAND_LAST_MS = 250;
+const GOAL_JOIN_KB = 50;
 /** Light first: it is the primary measurement, and the goal's memory figure comes from the first run at a size. */
-const MODES: ClientMode[] = ['light', 'socket.io'];
+const MODES: ClientMode[] = (process.env.BENCH_FANOUT_MODES ?? 'light,socket.io').split(',').filter((m): m is ClientMode => m === 'light' || m === 'socket.io');
 const MODE_NAME: Record<ClientMode, string> = { light: 'light ws', 'socket.io': 'socket.io-client' };
 /** The whole fan-out benchmark gives up after this long (every case runs once per client mode). */
-const BUDGET_MS = 300_000;
+const BUDGET_MS = (Number.parseInt(process.env.BENCH_FANOUT_BUDGET_S ?? '', 10) || 300) * 1000;
 
 const plenaryAgenda: CreateSessionInput = {
   title: 'Citizens’ assembly on the future of the local internet',
@@ -251,10 +260,12 @@ interface Measured {
 
 async function connectAndSettle(clients: Clients, mode: ClientMode, url: string, auths: Array<Record<string, unknown>>, label: string): Promise<number> {
   const n = auths.length;
+  // Ten thousand handshakes (a signed link checked each) take a while on two shared cores.
+  const connectMs = Math.max(60_000, n * 20);
   const connected = await clients.request(
-    { type: 'connect', mode, url, auths, batch: CONNECT_BATCH, timeoutMs: 60_000 },
+    { type: 'connect', mode, url, auths, batch: CONNECT_BATCH, timeoutMs: connectMs },
     'connected',
-    65_000,
+    connectMs + 5_000,
     `connecting ${n} clients (${label})`,
   );
   // Every client has its first state…
@@ -285,30 +296,60 @@ async function oneChange(clients: Clients, version: number, expected: number, ch
   await delivered;
 }
 
+/** One change a plan makes: an agenda command of the moderator's, or the hand of one participant. */
+type PlannedChange = { type: 'goto'; step: number; row: string } | { type: 'hand'; raised: boolean; row: string };
+
 interface RoundtablePlan {
   agenda: CreateSessionInput;
-  /** The agenda command of change number i (0-based; warm-up changes included). */
-  command(i: number): { type: 'goto'; step: number };
+  /** Change number i (0-based; the first WARMUP of them are warm-up and not counted). */
+  change(i: number): PlannedChange;
   changes: number;
-  /** Which row a change belongs to (e.g. breakout opens vs closes). */
-  rowOf(command: { step: number }): string;
+  /** Whether to measure how many commits one member can cause, and what each bystander then gets. */
+  flood?: boolean;
 }
+
+/** A bare payload the size of what a participant received (the JSON of a view or of a patch). */
+const sameSize = (bytes: number): Record<string, unknown> => ({ pad: 'x'.repeat(Math.max(0, bytes - 48)) });
 
 /** Peak per-client memory is only meaningful in a process that never held more clients before. */
 let largestSoFar = 0;
 
+/** What one member could cause with every connection its invitation may open, sending as fast as acked. */
+interface Flood {
+  connections: number;
+  seconds: number;
+  commitsPerSecond: number;
+  refusedPerSecond: number;
+  /** State messages (patches) each bystander received per second meanwhile. */
+  messagesPerClientPerSecond: number;
+  bytesPerClientPerSecond: number;
+}
 
-async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, plan: RoundtablePlan): Promise<Map<string, Measured & { payload: SessionView }>> {
+interface RoundtableRun {
+  rows: Map<string, Measured & { payload: Record<string, unknown> }>;
+  /** Bytes of state each client received while all of them connected and joined, then settled. */
+  joinBytesPerClient: number;
+  /** The whole plenary view a participant would get without patches. */
+  fullViewBytes: number;
+  flood: Flood | null;
+  /** Why the run stopped early (out of time, a timeout): what it measured until then is kept. */
+  incomplete: string | null;
+}
+
+async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, plan: RoundtablePlan): Promise<RoundtableRun> {
   const server = await withTimeout(
-    startServer({ config: { store: 'sqlite', logLevel: 'silent' }, presenceIntervalMs: PRESENCE_INTERVAL_MS }),
+    startServer({ config: { store: 'sqlite', logLevel: 'silent' }, presenceIntervalMs: PRESENCE_INTERVAL_MS, stateWindowMs: defaultStateWindowMs }),
     20_000,
     'starting Roundtable',
   );
   let moderator: LiveClient | null = null;
+  const raisers: LiveClient[] = [];
   try {
-    const session = await withTimeout(createSession(server, rosterCsv(n), plan.agenda), 30_000, `creating a session with ${n} participants`);
+    // One more on the roster than connect as bystanders: the participant who raises a hand.
+    const session = await withTimeout(createSession(server, rosterCsv(n + 1), plan.agenda), 30_000, `creating a session with ${n + 1} participants`);
     const tokens = [...session.tokens.values()];
-    if (tokens.length !== n) throw new Error(`fan-out bench: the roster import returned ${tokens.length} invitations, expected ${n}`);
+    if (tokens.length !== n + 1) throw new Error(`fan-out bench: the roster import returned ${tokens.length} invitations, expected ${n + 1}`);
+    const raiserToken = tokens.pop()!;
 
     moderator = liveClient(server.url, session.moderatorToken);
     let moderatorVersion = -1;
@@ -324,9 +365,9 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
       'connecting the moderator',
     );
     /** Resolves with the time the ack arrived: the server replies once it has written the change to every socket. */
-    const drive = async (command: { type: string; step?: number }) => {
-      const ack = (await moderator!.timeout(10_000).emitWithAck('agenda:command', command)) as Ack;
-      if (!ack.ok) throw new Error(`fan-out bench: the moderator's ${JSON.stringify(command)} was refused: ${ack.error.message}`);
+    const ask = async (client: LiveClient, event: 'agenda:command' | 'hand:raise', command: unknown) => {
+      const ack = (await client.timeout(10_000).emitWithAck(event as 'agenda:command', command)) as Ack;
+      if (!ack.ok) throw new Error(`fan-out bench: ${event} ${JSON.stringify(command)} was refused: ${ack.error.message}`);
       return Date.now();
     };
     // Everyone agreed to the terms on an earlier visit (one change, before any of them connects):
@@ -336,7 +377,10 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
         for (const member of Object.values(d.roster)) member.consentedAt ??= ctx.now;
       }),
     );
-    await drive({ type: 'start' });
+    await ask(moderator, 'agenda:command', { type: 'start' });
+    const raiser = liveClient(server.url, raiserToken);
+    raisers.push(raiser);
+    await withTimeout(nextEvent(raiser, 'state'), 10_000, 'connecting the participant who raises a hand');
 
     const before = await memory();
     const connectMs = await connectAndSettle(
@@ -347,59 +391,74 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
       `Roundtable, ${n} ${MODE_NAME[mode]} clients`,
     );
     const after = await memory();
+    const settled = await clients.request({ type: 'status' }, 'status', 5_000, 'reading the bytes of joining');
+    const joinBytesPerClient = settled.bytes / n;
     const rssClean = n > largestSoFar;
     largestSoFar = Math.max(largestSoFar, n);
+    const everyone = new Set(Object.keys((await server.roundtable.host.get(session.id)).roster)); // all connected
+    const fullViewBytes = Buffer.byteLength(JSON.stringify(renderView(await server.roundtable.host.get(session.id), 'plenary', everyone, Date.now(), 'en')));
 
     const sentAtOf = new Map<number, number>();
     const ackAtOf = new Map<number, number>();
     const rowOfVersion = new Map<number, string>();
-    const payloads = new Map<string, { view: SessionView; audiences: number }>();
-    const everyone = new Set(Object.keys((await server.roundtable.host.get(session.id)).roster)); // all connected
+    const audiencesOf = new Map<string, number>();
+    let incomplete: string | null = null;
     let sentAt = 0;
-    for (let i = 0; i < WARMUP + plan.changes; i++) {
-      const command = plan.command(i);
-      const version = moderatorVersion + 1;
-      await sleep(Math.max(0, sentAt + MIN_CHANGE_INTERVAL_MS - Date.now()));
-      let ackAt = 0;
-      await oneChange(
-        clients,
-        version,
-        n,
-        async () => {
-          sentAt = Date.now();
-          ackAt = await drive(command);
-        },
-        `goto ${command.step}`,
-      );
-      if (i < WARMUP) {
-        await clients.request({ type: 'collect' }, 'samples', 10_000, 'discarding the warm-up');
-        continue;
+    try {
+      for (let i = 0; i < WARMUP + plan.changes; i++) {
+        const planned = plan.change(i);
+        const version = moderatorVersion + 1;
+        await sleep(Math.max(0, sentAt + MIN_CHANGE_INTERVAL_MS - Date.now()));
+        let ackAt = 0;
+        await oneChange(
+          clients,
+          version,
+          n,
+          async () => {
+            sentAt = Date.now();
+            ackAt =
+              planned.type === 'goto'
+                ? await ask(moderator!, 'agenda:command', { type: 'goto', step: planned.step })
+                : await ask(raiser, 'hand:raise', { raised: planned.raised });
+          },
+          planned.type === 'goto' ? `goto ${planned.step}` : `a hand ${planned.raised ? 'raised' : 'lowered'}`,
+        );
+        if (i < WARMUP) {
+          await clients.request({ type: 'collect' }, 'samples', 10_000, 'discarding the warm-up');
+          continue;
+        }
+        sentAtOf.set(version, sentAt);
+        ackAtOf.set(version, ackAt);
+        rowOfVersion.set(version, planned.row);
+        if (!audiencesOf.has(planned.row)) {
+          const state = await server.roundtable.host.get(session.id);
+          audiencesOf.set(planned.row, planned.row.startsWith('breakout open') ? state.groups.length : 0);
+        }
       }
-      const row = plan.rowOf(command);
-      sentAtOf.set(version, sentAt);
-      ackAtOf.set(version, ackAt);
-      rowOfVersion.set(version, row);
-      if (!payloads.has(row)) {
-        // What a participant received, for the bare baseline's same-size payload.
-        const state = await server.roundtable.host.get(session.id);
-        const group = state.groups[0];
-        const audience: Audience = group && row.startsWith('breakout open') ? `group:${group.id}` : 'plenary';
-        payloads.set(row, { view: renderView(state, audience, everyone, Date.now()), audiences: group && audience !== 'plenary' ? state.groups.length : 0 });
-      }
+    } catch (error) {
+      incomplete = error instanceof Error ? error.message : String(error);
     }
     const samples = await clients.request({ type: 'collect' }, 'samples', 20_000, 'collecting the latencies');
+    const flood = plan.flood && !incomplete ? await floodOfOneMember(clients, server.url, raiserToken, raisers, n).catch((error: unknown) => {
+      incomplete = `measuring one member's commits: ${error instanceof Error ? error.message : String(error)}`;
+      return null;
+    }) : null;
 
     // Split the deliveries into rows (the client reports them in version order).
-    const rows = new Map<string, Measured & { payload: SessionView }>();
+    const rows = new Map<string, Measured & { payload: Record<string, unknown> }>();
     let offset = 0;
     for (const v of samples.versions) {
-      const label = rowOfVersion.get(v.version) ?? 'step change';
-      const payload = payloads.get(label)!;
+      if (!rowOfVersion.has(v.version)) {
+        offset += v.count; // a change that did not complete in time: its row is already marked incomplete
+        continue;
+      }
+      const label = rowOfVersion.get(v.version)!;
+      const audiences = audiencesOf.get(label) ?? 0;
       const row = rows.get(label) ?? {
         label,
         mode,
         clients: n,
-        audiences: payload.audiences ? `${payload.audiences} groups + staff` : 'plenary + staff',
+        audiences: audiences ? `${audiences} groups + staff` : 'plenary + staff',
         latencies: [],
         versions: [],
         rssPerClient: (after.rss - before.rss) / n,
@@ -410,7 +469,7 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
         serverBusy: [],
         gcMs: [],
         stray: samples.stray,
-        payload: payload.view,
+        payload: sameSize(v.bytes),
       };
       rows.set(label, row);
       row.latencies.push(...samples.latencies.slice(offset, offset + v.count));
@@ -420,12 +479,54 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
       row.serverBusy.push(ackAtOf.get(v.version)! - v.serverNow);
       row.gcMs.push(...gcDuring([v]));
     }
-    return rows;
+    return { rows, joinBytesPerClient, fullViewBytes, flood, incomplete };
   } finally {
     moderator?.close();
+    for (const raiser of raisers) raiser.close();
     await clients.request({ type: 'disconnect' }, 'disconnected', 20_000, 'disconnecting the clients').catch(() => undefined);
     await server.close().catch(() => undefined);
   }
+}
+
+const FLOOD_MS = 2_000;
+
+/**
+ * One member on every connection its invitation may open, each raising and lowering a hand as
+ * fast as the acks come back: the commits that member causes per second (the budgets refuse the
+ * rest) and the messages each of the `n` bystanders gets meanwhile.
+ */
+async function floodOfOneMember(clients: Clients, url: string, token: string, open: LiveClient[], n: number): Promise<Flood> {
+  const connections = defaultLiveLimits.connectionsPerInvitation;
+  while (open.length < connections) {
+    const extra = liveClient(url, token);
+    open.push(extra);
+    await withTimeout(nextEvent(extra, 'state'), 10_000, 'opening another connection of the member');
+  }
+  const start = await clients.request({ type: 'status' }, 'status', 5_000, 'reading the bystanders before the flood');
+  const startedAt = Date.now();
+  let commits = 0;
+  let refused = 0;
+  await Promise.all(
+    open.map(async (client, k) => {
+      for (let raised = k % 2 === 0; Date.now() - startedAt < FLOOD_MS; raised = !raised) {
+        const ack = (await client.timeout(10_000).emitWithAck('hand:raise', { raised })) as Ack;
+        if (ack.ok) commits++;
+        else refused++;
+      }
+    }),
+  );
+  const seconds = (Date.now() - startedAt) / 1000;
+  // The window's last patch leaves after the flood: one window later everything sent has arrived.
+  await sleep(defaultStateWindowMs * 3);
+  const end = await clients.request({ type: 'status' }, 'status', 5_000, 'reading the bystanders after the flood');
+  return {
+    connections,
+    seconds,
+    commitsPerSecond: commits / seconds,
+    refusedPerSecond: refused / seconds,
+    messagesPerClientPerSecond: (end.states - start.states) / n / seconds,
+    bytesPerClientPerSecond: (end.bytes - start.bytes) / n / seconds,
+  };
 }
 
 /**
@@ -433,7 +534,7 @@ async function measureRoundtable(clients: Clients, mode: ClientMode, n: number, 
  * change, asked for over a socket from this process like the moderator's command, one `emit` of a
  * prepared same-size payload to everyone (or one to each room of `roomSize`), then the ack.
  */
-async function measureBare(clients: Clients, mode: ClientMode, n: number, payload: SessionView, changes: number, roomSize?: number): Promise<Measured> {
+async function measureBare(clients: Clients, mode: ClientMode, n: number, payload: Record<string, unknown>, changes: number, roomSize?: number): Promise<Measured> {
   const http = createHttpServer();
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, pingInterval: 20_000, pingTimeout: 25_000 });
   const rooms = roomSize ? Math.ceil(n / roomSize) : 0;
@@ -636,18 +737,35 @@ export async function run(): Promise<void> {
       `fan-out bench: the open-file limit (ulimit -n) is ${limit}; ${largest} clients need about ${needed} descriptors in each of the server and client processes. Raise it (ulimit -n ${Math.max(4096, needed)}) and run again.`,
     );
   }
-  console.log(`fan-out: agenda step changes to ${SIZES.join(', ')} clients (websocket) in a separate process, on loopback, once per client kind: ${MODES.map((m) => MODE_NAME[m]).join(', then ')};`);
-  console.log(`  Roundtable with the SQLite store (WAL, synchronous=FULL) in a temp dir: every change is committed before it is sent.`);
+  console.log(`fan-out: a plenary of ${SIZES.join(', ')} clients (websocket) in a separate process, on loopback, once per client kind: ${MODES.map((m) => MODE_NAME[m]).join(', then ')};`);
+  console.log(`  Roundtable with the SQLite store (WAL, synchronous=FULL) in a temp dir: every change is committed before it is sent; changes within ${defaultStateWindowMs} ms go out as one patch.`);
   console.log(
-    `  ${STEPS} measured plenary step changes per size after ${WARMUP} warm-up ones, one every ≥${MIN_CHANGE_INTERVAL_MS} ms; presence interval ${PRESENCE_INTERVAL_MS} ms, ${QUIET_MS} ms without any state before measuring;`,
+    `  ${STEPS} measured plenary step changes and ${HANDS} raised or lowered hands per size after ${WARMUP} warm-up changes, one every ≥${MIN_CHANGE_INTERVAL_MS} ms; presence interval ${PRESENCE_INTERVAL_MS} ms, ${QUIET_MS} ms without any state before measuring;`,
   );
-  console.log(`  ulimit -n ${limit ?? '?'}; gc ${gc ? 'forced before each memory reading' : 'not available'}; load average ${load()} at start`);
+  console.log(`  ulimit -n ${limit ?? '?'}; gc ${gc ? 'forced before each memory reading' : 'not available'}; budget ${BUDGET_MS / 1000} s; load average ${load()} at start`);
 
   gcObserver.observe({ entryTypes: ['gc'] });
-  const clients = await Clients.spawn();
   const plenaryPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
   const breakoutPairs: Array<{ roundtable: Measured; bare: Measured }> = [];
+  const extras: Array<{ n: number; mode: ClientMode; run: RoundtableRun }> = [];
+  const stopped: string[] = [];
+  const outOfTime = () => Date.now() - benchStarted >= BUDGET_MS;
+  /** Runs one case; a failure (out of time included) is noted and what was measured before it kept. */
+  const attempt = async (what: string, body: () => Promise<void>) => {
+    if (outOfTime()) {
+      stopped.push(`${what}: not run, the ${BUDGET_MS / 1000} s budget was spent`);
+      return;
+    }
+    try {
+      await body();
+    } catch (error) {
+      stopped.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  let clients: Clients | null = null;
   try {
+    clients = await Clients.spawn();
+    const c = clients;
     // Largest first: the per-client memory of the size that carries the goal is measured in a
     // process that never held more clients (freed memory would otherwise be reused unseen).
     const plenary: Array<Array<{ roundtable: Measured; bare: Measured }>> = [];
@@ -655,16 +773,27 @@ export async function run(): Promise<void> {
       const steps = plenaryAgenda.agenda.length;
       const atSize: Array<{ roundtable: Measured; bare: Measured }> = [];
       for (const mode of MODES) {
-        const rows = await measureRoundtable(clients, mode, n, {
-          agenda: plenaryAgenda,
-          changes: STEPS,
-          command: (i) => ({ type: 'goto', step: (i + 1) % steps }),
-          rowOf: () => 'plenary step',
+        await attempt(`plenary of ${n}, ${MODE_NAME[mode]}`, async () => {
+          const run = await measureRoundtable(c, mode, n, {
+            agenda: plenaryAgenda,
+            changes: STEPS + HANDS,
+            flood: mode === 'light',
+            change: (i) =>
+              i < WARMUP + STEPS
+                ? { type: 'goto', step: (i + 1) % steps, row: 'plenary step' }
+                : { type: 'hand', raised: (i - WARMUP - STEPS) % 2 === 0, row: 'raised hand' },
+          });
+          extras.push({ n, mode, run });
+          if (run.incomplete) stopped.push(`plenary of ${n}, ${MODE_NAME[mode]}: ${run.incomplete} (the rows keep what arrived before)`);
+          for (const row of run.rows.values()) {
+            const bare = await measureBare(c, mode, n, row.payload, row.versions.length || 1).catch((error: unknown) => {
+              stopped.push(`bare baseline for ${n} ${MODE_NAME[mode]} ${row.label}: ${error instanceof Error ? error.message : String(error)}`);
+              return null;
+            });
+            if (bare) atSize.push({ roundtable: row, bare });
+          }
+          console.log(`  measured ${n} ${MODE_NAME[mode]} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
         });
-        const roundtable = rows.get('plenary step')!;
-        const bare = await measureBare(clients, mode, n, roundtable.payload, STEPS);
-        atSize.push({ roundtable, bare });
-        console.log(`  measured ${n} ${MODE_NAME[mode]} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
       }
       plenary.unshift(atSize);
     }
@@ -672,27 +801,40 @@ export async function run(): Promise<void> {
 
     // Breakouts: opening one renders one view per group of 5 (+ staff); closing it, one plenary view.
     const n = BREAKOUT_SIZE;
-    const opening: typeof breakoutPairs = [];
-    const closing: typeof breakoutPairs = [];
-    for (const mode of MODES) {
-      const rows = await measureRoundtable(clients, mode, n, {
-        agenda: breakoutAgenda,
-        changes: BREAKOUT_STEPS,
-        command: (i) => ({ type: 'goto', step: i % 2 === 0 ? 1 : 0 }),
-        rowOf: (c) => (c.step === 1 ? 'breakout open' : 'breakout close'),
-      });
-      const opens = rows.get('breakout open')!;
-      const closes = rows.get('breakout close')!;
-      opening.push({ roundtable: opens, bare: await measureBare(clients, mode, n, opens.payload, BREAKOUT_STEPS / 2, 5) });
-      closing.push({ roundtable: closes, bare: await measureBare(clients, mode, n, closes.payload, BREAKOUT_STEPS / 2) });
-      console.log(`  measured breakouts with ${n} ${MODE_NAME[mode]} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
+    if (n > 0) {
+      const opening: typeof breakoutPairs = [];
+      const closing: typeof breakoutPairs = [];
+      for (const mode of MODES) {
+        await attempt(`breakouts of ${n}, ${MODE_NAME[mode]}`, async () => {
+          const run = await measureRoundtable(c, mode, n, {
+            agenda: breakoutAgenda,
+            changes: BREAKOUT_STEPS,
+            change: (i) => (i % 2 === 0 ? { type: 'goto', step: 1, row: 'breakout open' } : { type: 'goto', step: 0, row: 'breakout close' }),
+          });
+          if (run.incomplete) stopped.push(`breakouts of ${n}, ${MODE_NAME[mode]}: ${run.incomplete}`);
+          const opens = run.rows.get('breakout open');
+          const closes = run.rows.get('breakout close');
+          if (opens) opening.push({ roundtable: opens, bare: await measureBare(c, mode, n, opens.payload, opens.versions.length, 5) });
+          if (closes) closing.push({ roundtable: closes, bare: await measureBare(c, mode, n, closes.payload, closes.versions.length) });
+          console.log(`  measured breakouts with ${n} ${MODE_NAME[mode]} clients (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
+        });
+      }
+      breakoutPairs.push(...opening, ...closing);
     }
-    breakoutPairs.push(...opening, ...closing);
   } finally {
     gcObserver.disconnect();
-    await clients.kill();
+    await clients?.kill();
+    // Whatever stopped the run, what it measured is printed.
+    report(plenaryPairs, breakoutPairs, extras, stopped);
   }
+}
 
+function report(
+  plenaryPairs: Array<{ roundtable: Measured; bare: Measured }>,
+  breakoutPairs: Array<{ roundtable: Measured; bare: Measured }>,
+  extras: Array<{ n: number; mode: ClientMode; run: RoundtableRun }>,
+  stopped: string[],
+): void {
   const right = header.map((_, i) => i < 1 || i > 3);
   console.log('');
   console.log(table(header, rowsOf([...plenaryPairs, ...breakoutPairs]), right));
@@ -700,12 +842,12 @@ export async function run(): Promise<void> {
   console.log('  client kind = light ws: socket.io protocol over raw ws, each frame only stamped and kept, parsed after the change reached everyone (primary;');
   console.log('                in production each participant decodes on their own device); socket.io-client: the real client, decoding all N messages');
   console.log('                serially in the one client process, which adds its own work to the tail (comparison)');
-  console.log('  latency     = client receive time − serverNow stamped in the view (Date.now in both processes, same machine); p50/p99/max over all deliveries');
+  console.log('  latency     = client receive time − serverNow stamped in the view or patch (Date.now in both processes, same machine); p50/p99/max over all deliveries');
   console.log('  emit→last   = last client of a change − serverNow, per change (ms); msgs/s = deliveries / summed emit→last');
   console.log('  server busy = serverNow → the ack of the command arrives: the server wrote the change to every socket first (p50 ms)');
   console.log('  server GC   = garbage-collection pauses in the server process during a change\'s fan-out window, mean ms per change');
   console.log('  cmd→emit    = command sent over a socket → serverNow; Roundtable: validation, SQLite commit with fsync, audiences (p50 ms)');
-  console.log('  payload     = bytes of the JSON of one state message as a participant received it; the baseline sends a copy of it');
+  console.log('  payload     = bytes of the JSON of one state or patch message as a participant received it; the baseline sends as many bytes');
   console.log('  RSS / heap  = (server process after N joined and settled − before connecting) / N, after a forced gc; heap = V8 heap + external + array buffers');
   console.log('                n/a* = this process held as many clients before and reuses the memory they freed, so its RSS delta means nothing; compare heap');
   console.log(`  load average ${load()} at end`);
@@ -713,21 +855,55 @@ export async function run(): Promise<void> {
   const strays = [...plenaryPairs, ...breakoutPairs].flatMap((p) => [p.roundtable, p.bare]).reduce((a, m) => a + m.stray, 0);
   if (strays > 0) console.log(`  note: ${strays} state message(s) of other versions arrived while measuring (presence refreshes?)`);
 
-  const goalSize = SIZES.includes(2000) ? 2000 : Math.max(...SIZES);
-  const goal = plenaryPairs.find((p) => p.roundtable.clients === goalSize && p.roundtable.mode === 'light');
-  const other = plenaryPairs.find((p) => p.roundtable.clients === goalSize && p.roundtable.mode === 'socket.io');
+  console.log('');
+  for (const { n, mode, run } of extras) {
+    const hand = run.rows.get('raised hand');
+    const step = run.rows.get('plenary step');
+    const bytes = (m: Measured | undefined) => (m ? String(summarize(m).bytes) : '-');
+    console.log(
+      `bytes per change per client, ${n} ${MODE_NAME[mode]}: whole plenary view ${run.fullViewBytes} B; patch of a step change ${bytes(step)} B, of a raised hand ${bytes(hand)} B`,
+    );
+    console.log(`joining, ${n} ${MODE_NAME[mode]}: ${kb(run.joinBytesPerClient)} KB of states and patches sent to each client while all ${n} connected (batches of ${CONNECT_BATCH}) and settled`);
+    if (run.flood) {
+      const f = run.flood;
+      console.log(
+        `one member on ${f.connections} connections, ${f.seconds.toFixed(1)} s of hand:raise as fast as acked (budget ${defaultLiveLimits.invitation.perSecond}/s after a burst of ${defaultLiveLimits.invitation.burst} per invitation): ` +
+          `${f.commitsPerSecond.toFixed(1)} commits/s (${f.refusedPerSecond.toFixed(0)}/s refused), each of ${n} bystanders got ${f.messagesPerClientPerSecond.toFixed(1)} messages/s, ${kb(f.bytesPerClientPerSecond)} KB/s`,
+      );
+    }
+  }
+  for (const line of stopped) console.log(`not measured or cut short — ${line}`);
+
+  const goalSize = SIZES.includes(10_000) ? 10_000 : SIZES.includes(2000) ? 2000 : Math.max(...SIZES);
+  const at = goalSize.toLocaleString('en-US');
+  const goalPair = (label: string, mode: ClientMode) => plenaryPairs.find((p) => p.roundtable.clients === goalSize && p.roundtable.mode === mode && p.roundtable.label === label);
+  const goal = goalPair('plenary step', 'light');
+  const other = goalPair('plenary step', 'socket.io');
+  console.log('');
   if (goal) {
     const s = summarize(goal.roundtable);
     const b = summarize(goal.bare);
     const memKb = goal.roundtable.rssPerClient / 1024;
-    const at = goal.roundtable.clients.toLocaleString('en-US');
     const comparison = other ? `; with ${MODE_NAME['socket.io']} (not judged): Roundtable ${ms(summarize(other.roundtable).p99)} ms, bare ${ms(summarize(other.bare).p99)} ms` : '';
-    console.log('');
     console.log(
-      `goal: p99 ≤ ${GOAL_P99_MS} ms at ${at} clients, judged with ${MODE_NAME.light} clients — Roundtable ${ms(s.p99)} ms, bare socket.io ${ms(b.p99)} ms: ${s.p99 <= GOAL_P99_MS ? 'met' : 'NOT met'}${comparison}`,
+      `goal: step change p99 ≤ ${GOAL_P99_MS} ms at ${at} clients, judged with ${MODE_NAME.light} clients — Roundtable ${ms(s.p99)} ms, bare socket.io ${ms(b.p99)} ms: ${s.p99 <= GOAL_P99_MS ? 'met' : 'NOT met'}${comparison}`,
     );
     console.log(
       `goal: ≤ ${GOAL_KB_PER_CLIENT} KB per client at ${at} clients — Roundtable ${memKb.toFixed(1)} KB RSS${goal.roundtable.rssClean ? '' : ' (*)'}, ${kb(goal.roundtable.heapPerClient)} KB heap: ${Math.max(memKb, goal.roundtable.heapPerClient / 1024) <= GOAL_KB_PER_CLIENT ? 'met' : 'NOT met'}`,
+    );
+  } else console.log(`goal: step change at ${at} clients — not measured`);
+  const hand = goalPair('raised hand', 'light');
+  if (hand) {
+    const s = summarize(hand.roundtable);
+    const b = summarize(hand.bare);
+    console.log(
+      `goal: a raised hand ≤ ${GOAL_HAND_BYTES} B per client and at the last client ≤ ${GOAL_HAND_LAST_MS} ms at ${at} — ${s.bytes} B, last client (emit→last max) ${ms(s.emitToLastMax)} ms, p99 ${ms(s.p99)} ms (bare ${ms(b.emitToLastMax)} / ${ms(b.p99)} ms): ${s.bytes <= GOAL_HAND_BYTES && s.emitToLastMax <= GOAL_HAND_LAST_MS ? 'met' : 'NOT met'}`,
+    );
+  } else console.log(`goal: a raised hand at ${at} clients — not measured`);
+  const joining = extras.find((e) => e.n === goalSize && e.mode === 'light');
+  if (joining) {
+    console.log(
+      `goal: ${at} joining at once ≤ ${GOAL_JOIN_KB} KB sent to each client — ${kb(joining.run.joinBytesPerClient)} KB: ${joining.run.joinBytesPerClient / 1024 <= GOAL_JOIN_KB ? 'met' : 'NOT met'}`,
     );
   }
 }

@@ -38,7 +38,9 @@ it('serves this node’s metrics in Prometheus format, labelled with the node', 
   expect(sample(text, 'roundtable_live_sessions', 'node="solo"')).toBe(1);
   // The roster import, the start and the hand: one commit each.
   expect(sample(text, 'roundtable_commits_total', 'node="solo"')).toBe(3);
-  expect(sample(text, 'roundtable_fanout_deliveries_total', 'event="state",node="solo"')).toBeGreaterThanOrEqual(4);
+  // A whole view to each on joining, then patches: the start and the hand reached both.
+  expect(sample(text, 'roundtable_fanout_deliveries_total', 'event="state",node="solo"')).toBe(2);
+  expect(sample(text, 'roundtable_fanout_deliveries_total', 'event="state:patch",node="solo"')).toBeGreaterThanOrEqual(3);
   expect(sample(text, 'roundtable_notes_documents', 'node="solo"')).toBe(0);
   expect(sample(text, 'roundtable_redis_up', 'node="solo"')).toBe(-1);
   expect(text).toContain('# TYPE roundtable_commits_total counter');

@@ -5,8 +5,9 @@ import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createServer, type Overrides, type Roundtable } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
-import { PROTOCOL_VERSION, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
-import { termsVersion, type CreateSessionInput, type Seat } from '../../shared/session';
+import { PROTOCOL_VERSION, ResyncResult, StateRevision, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
+import { applyStatePatch, type HeldView } from '../../client/src/live/view-patches';
+import { termsVersion, type CreateSessionInput, type Seat, type SessionView } from '../../shared/session';
 
 export const adminToken = 'test-admin-token-0123456789';
 
@@ -44,7 +45,13 @@ export async function startServer(overrides: Overrides & { config?: Partial<Conf
     store: 'sqlite',
     ...configOverrides,
   };
-  const roundtable = createServer(config, { logger: pino({ level: 'silent' }), presenceIntervalMs: 20, ...parts });
+  const roundtable = createServer(config, {
+    logger: pino({ level: 'silent' }),
+    presenceIntervalMs: 20,
+    // Most tests follow the session version by version; the window that joins changes has its own tests.
+    stateWindowMs: 0,
+    ...parts,
+  });
   const url = await roundtable.listen();
   return {
     url,
@@ -93,15 +100,50 @@ export async function createSession(
 
 export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A real socket.io client over loopback, connected with an invite token. */
+/**
+ * A real socket.io client over loopback, connected with an invite token. Like the web app it keeps
+ * the view its patches apply to: every `state:patch` it can apply is also handed to its `state`
+ * listeners as the whole view it makes, and a missed revision asks for the whole view again.
+ */
 export function liveClient(url: string, token: string, options: { protocol?: number; autoConnect?: boolean } = {}): LiveClient {
-  return connect(url, {
+  const socket: LiveClient = connect(url, {
     auth: { token, protocol: options.protocol ?? PROTOCOL_VERSION },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     autoConnect: options.autoConnect ?? true,
   });
+  let held: HeldView | null = null;
+  let resyncing = false;
+  // `emitReserved` runs this socket's own listeners without sending anything to the server.
+  const show = (next: HeldView) => {
+    held = next;
+    (socket as unknown as { emitReserved(event: string, ...args: unknown[]): void }).emitReserved('state', next.view, { rev: next.rev });
+  };
+  socket.onAny((event: string, payload: unknown, revision: unknown) => {
+    if (event === 'state') {
+      const rev = StateRevision.safeParse(revision);
+      held = { view: payload as SessionView, rev: rev.success ? rev.data.rev : -1 };
+      return;
+    }
+    if (event !== 'state:patch' || resyncing) return;
+    const outcome = applyStatePatch(held, payload);
+    if (outcome.kind === 'applied') return show(outcome.held);
+    if (outcome.kind === 'stale') return;
+    resyncing = true;
+    void socket
+      .timeout(10_000)
+      .emitWithAck('state:resync', {})
+      .then((reply) => {
+        const result = reply.ok ? ResyncResult.safeParse(reply.result) : null;
+        if (result?.success && (!held || result.data.rev >= held.rev)) show(result.data);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        resyncing = false;
+      });
+  });
+  return socket;
 }
 
 /** Resolves with the next payload of `event` that satisfies `match`. */

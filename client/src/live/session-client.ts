@@ -27,6 +27,8 @@ import {
   HelpStatusEvent,
   MovedEvent,
   PROTOCOL_VERSION,
+  ResyncResult,
+  StateRevision,
   WarningEvent,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -35,6 +37,7 @@ import { Seat, SessionView, type OwnHelpCall } from '../../../shared/session';
 import { SpeakingBalance } from '../../../shared/speaking';
 import { ContributionSubmitCommand, ContributionWithdrawCommand, OwnVotes, QuestionTakeCommand, QuestionUpvoteCommand, VoteCastCommand } from '../../../shared/votes';
 import { offsetFrom, type ClockSample } from './clock';
+import { applyStatePatch, type HeldView } from './view-patches';
 
 /** `tooManyWindows`: the invitation is open in as many windows as it may be; this one keeps trying. */
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'tooManyWindows';
@@ -150,6 +153,9 @@ export class SessionClient {
   readonly #socket: LiveSocket;
   readonly #window: Window;
   #measured = false;
+  /** The view shown and the revision of its room it was built from; patches apply to it. */
+  #held: HeldView | null = null;
+  #resyncing = false;
   #resync: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #started = false;
@@ -202,13 +208,18 @@ export class SessionClient {
       // Upvotes and ballots are one's own, not in the shared view: asked for on every (re)join.
       void this.#ask('votes:mine', {}, OwnVotes).then((reply) => reply.ok && this.#set({ ownVotes: reply.result }));
     });
-    socket.on('state', (payload) => {
+    socket.on('state', (payload, revision) => {
       const view = SessionView.safeParse(payload);
       if (!view.success) return console.error('Roundtable: unexpected state', view.error);
-      const previous = this.#state.view;
-      // A new step starts with a clean slate: the last step's warning and messages no longer apply.
-      const stepMoved = previous !== null && previous.stepIndex !== view.data.stepIndex;
-      this.#set({ view: view.data, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null, moved: null } : {}) });
+      const rev = StateRevision.safeParse(revision);
+      // Without a revision no patch can follow it: the next one asks for the whole view again.
+      this.#show({ view: view.data, rev: rev.success ? rev.data.rev : -1 });
+    });
+    socket.on('state:patch', (payload) => {
+      if (this.#resyncing) return; // the whole view on its way includes this change
+      const outcome = applyStatePatch(this.#held, payload);
+      if (outcome.kind === 'applied') this.#show(outcome.held);
+      else if (outcome.kind === 'resync') void this.resync();
     });
     socket.on('warning', (payload) => {
       const warning = WarningEvent.safeParse(payload);
@@ -371,6 +382,35 @@ export class SessionClient {
     if (!reply.data.ok) return { ok: false, error: reply.data.error };
     const parsed = result.safeParse(reply.data.result);
     return parsed.success ? { ok: true, result: parsed.data } : { ok: false, error: { code: 'INTERNAL', message: '' } };
+  }
+
+  /**
+   * Asks for the whole view again (after a missed or failed patch); patches that arrive meanwhile
+   * are dropped, as the view that comes back includes them. Resolves once it is shown or refused.
+   */
+  async resync(): Promise<void> {
+    if (this.#resyncing || !this.#socket.connected) return;
+    this.#resyncing = true;
+    try {
+      const raw = await this.#socket.timeout(commandTimeoutMs).emitWithAck('state:resync', {});
+      const reply = AckReply.safeParse(raw);
+      if (!reply.success || !reply.data.ok) return;
+      const result = ResyncResult.safeParse(reply.data.result);
+      // A whole view of a newer revision (a change of audience) may have come in the meantime.
+      if (result.success && (!this.#held || result.data.rev >= this.#held.rev)) this.#show(result.data);
+    } catch {
+      // No answer: the next patch finds the view behind and asks again.
+    } finally {
+      this.#resyncing = false;
+    }
+  }
+
+  /** A new view: a new step starts with a clean slate, as the last step's warning and messages no longer apply. */
+  #show(held: HeldView): void {
+    const previous = this.#state.view;
+    this.#held = held;
+    const stepMoved = previous !== null && previous.stepIndex !== held.view.stepIndex;
+    this.#set({ view: held.view, ...(stepMoved ? { warning: null, broadcasts: [], notesScroll: null, notesActivity: null, speaking: null, moved: null } : {}) });
   }
 
   /** Measures the server clock offset with a few round trips and keeps the tightest. */

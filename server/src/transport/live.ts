@@ -24,11 +24,11 @@ import {
 import { MediaTokenRequest, MeshJoin, MeshSignalOut, type MediaPresence } from '../../../shared/media';
 import { SpeakingReport } from '../../../shared/speaking';
 import { NotesScrollCommand, NotesTokenRequest, type NotesActivity, type NotesGrant } from '../../../shared/notes';
-import { PROTOCOL_VERSION, Handshake, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
+import { PROTOCOL_VERSION, Handshake, ResyncRequest, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Invites } from '../access/invites';
 import { driveAgenda } from '../domain/agenda';
 import { sendBroadcast } from '../domain/broadcasts';
-import type { Clock } from '../domain/clock';
+import { systemClock, type Clock } from '../domain/clock';
 import { DomainError } from '../domain/errors';
 import { lockGroups, moveMember, previewGroups } from '../domain/group-preview';
 import { callForHelp, cancelHelpCall, handleHelpCall, isClosed, ownHelpCall } from '../domain/help-calls';
@@ -43,7 +43,8 @@ import { TokenBucket } from '../access/token-bucket';
 import { InvitationLimits, defaultLiveLimits } from '../access/invitation-limits';
 import { admit, type LinkClaims } from '../domain/admission';
 import type { Actor } from '../domain/roles';
-import type { SessionState } from '../domain/session';
+import { memberOf, type SessionState } from '../domain/session';
+import { moderatorLinkId } from '../domain/roster';
 import type { Context, Transition } from '../domain/transition';
 import { SessionRendering, seatOf, type Audience } from '../domain/views';
 import { sendContribution, takeQuestion, upvoteQuestion, withdrawContribution } from '../domain/contributions';
@@ -58,6 +59,7 @@ import type { SpeakingLedger } from '../media/speaking-ledger';
 import type { PresenceTracker } from '../sessions/presence';
 import type { SessionChange, SessionHost } from '../sessions/session-host';
 import { isUnexpected, toErrorBody } from './errors';
+import { ViewRevisions } from './view-revisions';
 
 interface SocketData {
   sessionId: string;
@@ -71,6 +73,11 @@ interface SocketData {
   language: string | null;
   /** When the link stops working, and the timer that then closes the connection. */
   expiry?: { at: number; cancel: () => void };
+  /**
+   * What its admission and audience were last decided from: while its roster entry is the same
+   * object and the session's placement the same, a change decides nothing anew for this socket.
+   */
+  decidedFrom?: { member: unknown; placement: string };
 }
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -84,6 +91,13 @@ export interface LiveDeps {
   presenceIntervalMs?: number;
   /** Command budgets and connection caps, shared with the REST API (defaults when absent). */
   allowance?: InvitationLimits<object>;
+  /**
+   * After a change is sent, later changes of the session within this many ms go out together, as
+   * one patch per audience when the window closes (0: each change at once).
+   */
+  stateWindowMs?: number;
+  /** The timer of that window: wall-clock time, whatever clock the session itself runs on. */
+  stateWindowClock?: Pick<Clock, 'setTimer'>;
   /** Notes activity is coalesced into one message per session per this many ms. */
   notesActivityIntervalMs?: number;
   /**
@@ -109,7 +123,18 @@ export interface LiveDeps {
   mediaPresenceIntervalMs?: number;
 }
 
+/** How long after a change others of the same session are held back to go out together. */
+export const defaultStateWindowMs = 40;
+/** A patch of more operations than this goes out as the whole view instead. */
+const maxPatchOps = 500;
+
 const everyone = (sessionId: string) => `s:${sessionId}`;
+/**
+ * What, beside a person's own roster entry, decides whether their link still opens the session and
+ * what they see: the moderator link's version, the languages, and during a breakout who sits where.
+ */
+const placementKey = (state: SessionState) =>
+  `${state.moderatorTokenVersion}|${state.languages.join(',')}|${inBreakout(state) ? state.groups.map((g) => `${g.id}:${g.members.join(',')}`).join(';') : 'plenary'}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
 /** Within an audience, those who read the agenda in one language. */
 const languageRoom = (sessionId: string, audience: Audience, language: string | null) => `${audienceRoom(sessionId, audience)}@${language ?? '*'}`;
@@ -150,6 +175,13 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     );
   const mediaTimers = new Map<string, () => void>();
   const mediaInterval = deps.mediaPresenceIntervalMs ?? 1000;
+  const revisions = new ViewRevisions();
+  const stateWindow = deps.stateWindowMs ?? defaultStateWindowMs;
+  const windowClock = deps.stateWindowClock ?? systemClock;
+  /** Sessions whose last change went out less than a window ago, with the newest state held back since. */
+  const windows = new Map<string, { held: SessionState | null; cancel: () => void }>();
+  /** The version each session was last sent at from this node. */
+  const published = new Map<string, number>();
 
   io.use(async (socket, next) => {
     try {
@@ -189,7 +221,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       allowance.disconnected(sessionId, claims.sub, socket);
       deps.mesh?.forget(socket.id);
       members.delete(socket);
-      if (members.size === 0) sockets.delete(sessionId);
+      if (members.size === 0) {
+        sockets.delete(sessionId);
+        published.delete(sessionId);
+      }
       deps.livekit?.forget(socket.id);
       if (socket.data.counted && deps.presence.disconnect(sessionId, actor.memberId!)) schedulePresence(sessionId);
     });
@@ -339,6 +374,18 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
         return undefined;
       }, speakingAllowance),
     );
+    socket.on(
+      'state:resync',
+      request(async (payload) => {
+        ResyncRequest.parse(payload ?? undefined);
+        const state = await admittedState();
+        const { audience, language } = socket.data;
+        if (!audience) throw new DomainError('CONFLICT', 'Still joining: the whole view comes by itself in a moment.');
+        return revisions.current(languageRoom(sessionId, audience, language), () =>
+          new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now()).view(audience, language),
+        );
+      }),
+    );
     socket.on('time:sync', (payload, ack) => {
       if (typeof ack !== 'function') return;
       const sentAt = (payload as { clientSentAt?: unknown } | null)?.clientSentAt;
@@ -357,8 +404,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
           serverNow: deps.clock.now(),
         });
         const rendering = new SessionRendering(state, deps.presence.present(sessionId), deps.clock.now());
-        placeInAudience(socket, state.id, rendering);
-        socket.emit('state', rendering.view(socket.data.audience!, socket.data.language));
+        const { audience, language } = placementOf(socket, rendering);
+        enter(socket, state.id, audience, language, rendering);
         // Back after a reload or a drop: a call still waiting or on its way is shown again.
         const call = actor.memberId ? ownHelpCall(state, actor.memberId) : null;
         if (call && !isClosed(call)) socket.emit('help:status', { call, serverNow: deps.clock.now() });
@@ -389,20 +436,30 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     if (deps.presence.connect(socket.data.sessionId, socket.data.actor.memberId)) schedulePresence(socket.data.sessionId);
   }
 
-  /** Moves the socket to the room of what it should now see; true when that changed. */
-  function placeInAudience(socket: LiveSocket, sessionId: string, rendering: SessionRendering): boolean {
+  /** What the socket should see now: its audience, and the language it reads the agenda in. */
+  function placementOf(socket: LiveSocket, rendering: SessionRendering): { audience: Audience; language: string | null } {
     const audience = rendering.audienceOf(socket.data.actor);
-    const language = rendering.contentLanguageOf(socket.data.actor, audience);
-    if (audience === socket.data.audience && language === socket.data.language) return false;
-    if (socket.data.audience) {
-      void socket.leave(audienceRoom(sessionId, socket.data.audience));
-      void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
-    }
+    return { audience, language: rendering.contentLanguageOf(socket.data.actor, audience) };
+  }
+
+  function leave(socket: LiveSocket, sessionId: string): void {
+    if (!socket.data.audience) return;
+    void socket.leave(audienceRoom(sessionId, socket.data.audience));
+    void socket.leave(languageRoom(sessionId, socket.data.audience, socket.data.language));
+  }
+
+  /** Puts the socket in the rooms of what it sees and sends it the whole view its room holds now. */
+  function enter(socket: LiveSocket, sessionId: string, audience: Audience, language: string | null, rendering: SessionRendering): void {
+    const room = languageRoom(sessionId, audience, language);
     void socket.join(audienceRoom(sessionId, audience));
-    void socket.join(languageRoom(sessionId, audience, language));
+    void socket.join(room);
     socket.data.audience = audience;
     socket.data.language = language;
-    return true;
+    // The room's view as its members hold it, which the next patch starts from (a change held back
+    // in the window brings it up to date).
+    const { rev, view } = revisions.current(room, () => rendering.view(audience, language));
+    socket.emit('state', view, { rev });
+    delivered('state', 1);
   }
 
   /**
@@ -436,26 +493,86 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     socket.data.expiry = { at, cancel: deps.clock.setTimer(() => socket.disconnect(true), at - deps.clock.now()) };
   }
 
-  /** One render per audience, sent to its room: the cost of a change grows with groups, not people. */
+  /**
+   * A change to send: at once when the session is quiet, else held until its window closes, so a
+   * burst of commits (hundreds joining at once) costs each client one patch per window. A change
+   * that announces something (a move, a broadcast) goes at once: its event must follow its view.
+   */
+  function changed(state: SessionState, urgent: boolean): void {
+    // A presence refresh reads the session asynchronously: one a newer change overtook has nothing to add.
+    if (state.version < (published.get(state.id) ?? -1)) return;
+    if (stateWindow <= 0) return publish(state);
+    const open = windows.get(state.id);
+    if (open && !urgent) {
+      if (!open.held || open.held.version <= state.version) open.held = state;
+      return;
+    }
+    if (open) open.held = null;
+    publish(state);
+    if (!open) openWindow(state.id);
+  }
+
+  function openWindow(sessionId: string): void {
+    const window: { held: SessionState | null; cancel: () => void } = { held: null, cancel: () => undefined };
+    windows.set(sessionId, window);
+    window.cancel = windowClock.setTimer(() => {
+      windows.delete(sessionId);
+      if (!window.held) return;
+      publish(window.held);
+      openWindow(sessionId);
+    }, stateWindow);
+  }
+
+  /**
+   * One render per audience, and to each of its rooms the patch from the view that room was sent
+   * last: the cost of a change grows with rooms, not people, and so do the bytes each person gets.
+   * A socket whose audience changes gets its new room's whole view instead.
+   */
   function publish(state: SessionState): void {
+    published.set(state.id, state.version);
     const present = deps.presence.present(state.id);
     const rendering = new SessionRendering(state, present, deps.clock.now());
-    const audiences = new Map<string, { audience: Audience; language: string | null }>();
+    const rooms = new Map<string, { audience: Audience; language: string | null }>();
+    const moving: Array<{ socket: LiveSocket; audience: Audience; language: string | null }> = [];
+    const placement = placementKey(state);
     for (const socket of sockets.get(state.id) ?? []) {
-      if (!stillAdmitted(socket, state)) continue;
+      // Most changes touch one roster entry or none: only a socket whose entry (or the session's
+      // placement) changed is admitted and placed again, so a change costs what it touched.
+      const member = socket.data.claims.sub === moderatorLinkId ? null : memberOf(state, socket.data.claims.sub);
+      const decided = socket.data.decidedFrom;
+      const same = decided !== undefined && member !== undefined && decided.member === member && decided.placement === placement;
+      if (!same && !stillAdmitted(socket, state)) continue;
       // A new phase, the floor or the plenary's size may change who this connection hears and may speak to.
       if (deps.mesh?.refresh(state, present, socket.data.actor, socket.id)) socket.emit('media:changed', { serverNow: deps.clock.now() });
       if (!socket.data.audience) continue; // still joining; it gets the state when it is placed
-      placeInAudience(socket, state.id, rendering);
-      const { audience, language } = socket.data;
-      audiences.set(languageRoom(state.id, audience, language), { audience, language });
+      if (same) {
+        rooms.set(languageRoom(state.id, socket.data.audience, socket.data.language), { audience: socket.data.audience, language: socket.data.language });
+        continue;
+      }
+      socket.data.decidedFrom = { member, placement };
+      const placed = placementOf(socket, rendering);
+      rooms.set(languageRoom(state.id, placed.audience, placed.language), placed);
+      if (placed.audience !== socket.data.audience || placed.language !== socket.data.language) {
+        leave(socket, state.id);
+        moving.push({ socket, ...placed });
+      }
     }
     // Every node hears every change and renders it for its own sockets: `local`, or a client would
     // get the change once per node through the adapter.
-    for (const [room, { audience, language }] of audiences) {
-      io.local.to(room).emit('state', rendering.view(audience, language));
-      delivered('state', io.sockets.adapter.rooms.get(room)?.size ?? 0);
+    for (const [room, { audience, language }] of rooms) {
+      const view = rendering.view(audience, language);
+      const patch = revisions.advance(room, view);
+      if (!patch) continue;
+      // A list that shifted (the staff's missing people as hundreds arrive) patches item by item:
+      // past a point the whole view is the smaller message.
+      const whole = patch.ops.length > maxPatchOps;
+      if (whole) io.local.to(room).emit('state', view, { rev: patch.rev });
+      else io.local.to(room).emit('state:patch', patch);
+      delivered(whole ? 'state' : 'state:patch', io.sockets.adapter.rooms.get(room)?.size ?? 0);
     }
+    for (const { socket, audience, language } of moving) enter(socket, state.id, audience, language, rendering);
+    const prefix = `${everyone(state.id)}:`;
+    for (const room of [...revisions.rooms()]) if (room.startsWith(prefix) && !rooms.has(room)) revisions.forget(room);
   }
 
   function schedulePresence(sessionId: string): void {
@@ -464,7 +581,10 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       sessionId,
       deps.clock.setTimer(() => {
         presenceTimers.delete(sessionId);
-        deps.host.get(sessionId).then(publish, (error: unknown) => deps.logger.error({ err: error, sessionId }, 'presence update failed'));
+        deps.host.get(sessionId).then(
+          (state) => changed(state, false),
+          (error: unknown) => deps.logger.error({ err: error, sessionId }, 'presence update failed'),
+        );
       }, presenceInterval),
     );
   }
@@ -534,7 +654,7 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
     (() => undefined);
 
   const unsubscribe = deps.host.subscribe(({ state, events }: SessionChange) => {
-    publish(state);
+    changed(state, events.length > 0);
     const now = deps.clock.now();
     for (const event of events) {
       if (event.type === 'warning') {
@@ -565,6 +685,8 @@ export function attachLive(httpServer: HttpServer, deps: LiveDeps): { io: Server
       unsubscribeMediaPresence();
       unsubscribeMediaChanged();
       for (const cancel of [...presenceTimers.values(), ...activityTimers.values(), ...mediaTimers.values()]) cancel();
+      for (const window of windows.values()) window.cancel();
+      windows.clear();
       presenceTimers.clear();
       activityTimers.clear();
       mediaTimers.clear();
