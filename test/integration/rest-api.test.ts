@@ -756,6 +756,7 @@ describe('routes and documents', () => {
     ['post', '/api/sessions/{id}/groups/lock'],
     ['get', '/api/sessions/{id}/notes'],
     ['get', '/api/sessions/{id}/speaking'],
+    ['get', '/api/sessions/{id}/votes'],
     ['post', '/api/events'],
     ['get', '/api/events/{id}'],
     ['put', '/api/events/{id}/questionnaire'],

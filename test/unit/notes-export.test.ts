@@ -158,10 +158,10 @@ describe('exporting notes', () => {
 describe('the join terms and the exports agree', () => {
   const terms = (lang: string) => (JSON.parse(readFileSync(new URL(`../../client/src/i18n/${lang}.json`, import.meta.url), 'utf8')) as { join: { terms: string } }).join.terms;
   it('say the report is published without names (roles only), and that only the staff see who sat where', () => {
-    expect(terms('en')).toMatch(/published .*without your name: the report shows roles only/);
-    expect(terms('en')).toMatch(/Only the session's staff \(organizers and moderators\) see who sat at which table/);
-    expect(terms('fr')).toMatch(/publiés .*sans votre nom\u00a0: le compte rendu ne montre que les rôles/);
-    expect(terms('fr')).toMatch(/Seule l’équipe de la session \(organisation et modération\) voit qui était à quelle table/);
+    expect(terms('en')).toMatch(/written down and shared\. Your name is never shared\./);
+    expect(terms('en')).toMatch(/Only the staff know who sat at which table/);
+    expect(terms('fr')).toMatch(/écrit et partagé\. Votre nom n’est jamais partagé\./);
+    expect(terms('fr')).toMatch(/Seule l’équipe sait qui était à quelle table/);
     // And the publication indeed shows roles only.
     expect(notesToMarkdown(publication)).toContain('Members: facilitator, notetaker, rapporteur');
   });

@@ -131,10 +131,11 @@ const maxPatchOps = 500;
 const everyone = (sessionId: string) => `s:${sessionId}`;
 /**
  * What, beside a person's own roster entry, decides whether their link still opens the session and
- * what they see: the moderator link's version, the languages, and during a breakout who sits where.
+ * what they see: the moderator link's version, the languages, whether (and when) the session ended
+ * (links expire some days after), and during a breakout who sits where.
  */
 const placementKey = (state: SessionState) =>
-  `${state.moderatorTokenVersion}|${state.languages.join(',')}|${inBreakout(state) ? state.groups.map((g) => `${g.id}:${g.members.join(',')}`).join(';') : 'plenary'}`;
+  `${state.moderatorTokenVersion}|${state.languages.join(',')}|${state.status === 'ended' ? `ended@${state.endedAt ?? state.updatedAt}` : 'on'}|${inBreakout(state) ? state.groups.map((g) => `${g.id}:${g.members.join(',')}`).join(';') : 'plenary'}`;
 const audienceRoom = (sessionId: string, audience: Audience) => `s:${sessionId}:${audience}`;
 /** Within an audience, those who read the agenda in one language. */
 const languageRoom = (sessionId: string, audience: Audience, language: string | null) => `${audienceRoom(sessionId, audience)}@${language ?? '*'}`;
