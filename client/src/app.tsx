@@ -11,7 +11,7 @@ import { Plenary } from './screens/Plenary';
 import { Problem } from './screens/Problem';
 import { dataSaver } from './saver/data-saver';
 import { SaverToggle, useSaver } from './saver/SaverToggle';
-import { SurveyForm } from './survey/SurveyForm';
+import { LazySurveyForm } from './survey/LazySurveyForm';
 import { SurveyStep } from './survey/SurveyStep';
 import { ConnectionStatus } from './ui/ConnectionStatus';
 import { useLive } from './ui/hooks';
@@ -108,7 +108,7 @@ export function SurveyApp({ i18n, token }: { i18n: I18n; token: string }) {
           <h1 data-testid="screen-title" data-screen="survey">
             {t('survey.pageTitle')}
           </h1>
-          <SurveyForm token={token} />
+          <LazySurveyForm token={token} />
         </div>
       </main>
     </TranslationContext.Provider>

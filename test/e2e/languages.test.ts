@@ -166,7 +166,8 @@ describe('every interface language on a phone', { timeout: 90_000 }, () => {
       const page = pages[language];
       const t = tr(language);
       await page.locator('h1[data-screen="breakout"]').waitFor();
-      await page.getByTestId('questions').getByText(question[language], { exact: true }).waitFor();
+      // The questions are the headings the table's notes open with.
+      await page.getByTestId('notes-panel').locator('.cm-line.rt-notes-heading', { hasText: question[language] }).waitFor();
       await page.getByText(t('breakout.lead', { title: discussion[language], language: languageName(language, language) })).waitFor();
       await page.getByRole('textbox', { name: t('notes.editorLabel') }).waitFor();
       await check(page, language, 'breakout');

@@ -1,3 +1,4 @@
+import { tr } from './support/people';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopbackNamespace } from './support/netns';
 
@@ -41,7 +42,7 @@ describe('a breakout table of five by the browser mesh', () => {
     // No STUN/TURN server is configured: none is asked.
     expect(new Set(result.iceServers)).toEqual(new Set([0]));
     expect(result.tiles).toEqual([5, 5, 5, 5, 5]);
-    expect(result.standing).toContain('everyone here hears you');
+    expect(result.standing).toContain(tr('en')('media.tableSpeaking'));
   });
 
   it('keeps mute one labelled tap away', () => {

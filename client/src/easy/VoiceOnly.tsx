@@ -27,13 +27,13 @@ export function VoiceOnlySwitch({ client, member }: { client: SessionClient; mem
         type="button"
         class="secondary small-text"
         aria-pressed={on}
-        // The visible words are short; the name says whom the switch is for to a screen reader.
-        aria-label={t('easy.markVoiceOnly', { name: member.name })}
         disabled={busy}
         onClick={() => void run('member:voice-only', { memberId: member.id, voiceOnly: !on })}
         data-testid="voice-only-switch"
       >
         <Icon name="voice" />
+        {/* The visible words are short; a screen reader also hears whom the switch is for. */}
+        <span class="visually-hidden">{member.name}: </span>
         {t('easy.voiceOnlySwitch')}
       </button>
       <ErrorText error={error} />

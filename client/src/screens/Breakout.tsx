@@ -16,7 +16,9 @@ import { colorFor, currentStep, groupLabel } from '../ui/names';
 import { NotesPanel } from '../ui/NotesPanel';
 import { TableBalance } from '../ui/SpeakingBalance';
 import { RoomsClosing } from '../ui/RoomsClosing';
-import { TableContributions } from '../ui/Contributions';
+import { lazyComponent } from '../ui/lazy';
+
+const TableContributions = lazyComponent(() => import('../ui/Contributions').then((m) => m.TableContributions));
 
 interface Props {
   client: SessionClient;
@@ -103,14 +105,12 @@ export function Breakout({ client, live, view, seat, group }: Props) {
               ? {
                   // The questions are read in the notes; they can still be heard from here.
                   intro: (
-                    <>
-                      <p class="muted">{t('breakout.questionsInNotes', { count: questions.length })}</p>
-                      <p class="listen-row">
-                        {questions.map((q, i) => (
-                          <ListenToStep key={i} view={view} step={step} path={`questions.${i}`} text={q} what={t('easy.whatQuestion', { n: i + 1 })} />
-                        ))}
-                      </p>
-                    </>
+                    <p class="muted">
+                      {t('breakout.questionsInNotes', { count: questions.length })}{' '}
+                      {questions.map((q, i) => (
+                        <ListenToStep key={i} view={view} step={step} path={`questions.${i}`} text={q} what={t('easy.whatQuestion', { n: i + 1 })} />
+                      ))}
+                    </p>
                   ),
                 }
               : {})}

@@ -18,9 +18,11 @@ import { Broadcasts } from '../ui/Broadcasts';
 import { Floor } from '../ui/Floor';
 import { MediaStrip } from '../ui/MediaStrip';
 import { TablesOutOfBalance } from '../ui/SpeakingBalance';
-import { Questions } from '../ui/Contributions';
-import { VoteResults } from '../ui/Vote';
+import { lazyComponent } from '../ui/lazy';
 import { currentStep, isStaff } from '../ui/names';
+
+const VoteResults = lazyComponent(() => import('../ui/Vote').then((m) => m.VoteResults));
+const Questions = lazyComponent(() => import('../ui/Contributions').then((m) => m.Questions));
 
 interface Props {
   client: SessionClient;

@@ -11,8 +11,11 @@ import { Floor } from '../ui/Floor';
 import { MediaStrip } from '../ui/MediaStrip';
 import { currentStep } from '../ui/names';
 import { ReportBack } from '../ui/ReportBack';
-import { Questions } from '../ui/Contributions';
-import { Ballot, VoteResults } from '../ui/Vote';
+import { lazyComponent } from '../ui/lazy';
+
+const Ballot = lazyComponent(() => import('../ui/Vote').then((m) => m.Ballot));
+const VoteResults = lazyComponent(() => import('../ui/Vote').then((m) => m.VoteResults));
+const Questions = lazyComponent(() => import('../ui/Contributions').then((m) => m.Questions));
 
 interface Props {
   client: SessionClient;

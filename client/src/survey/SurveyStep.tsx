@@ -4,7 +4,7 @@ import type { LiveState, SessionClient } from '../live/session-client';
 import { Broadcasts } from '../ui/Broadcasts';
 import { Countdown } from '../ui/Countdown';
 import { currentStep } from '../ui/names';
-import { SurveyForm } from './SurveyForm';
+import { LazySurveyForm } from './LazySurveyForm';
 
 /** A survey step for someone who takes part: the questionnaire on their own device, with the step's clock. */
 export function SurveyStep({ client, live, view }: { client: SessionClient; live: LiveState; view: SessionView }) {
@@ -18,7 +18,7 @@ export function SurveyStep({ client, live, view }: { client: SessionClient; live
       <Broadcasts client={client} broadcasts={live.broadcasts} />
       <div class="narrow">
         <Countdown client={client} view={view} offsetMs={live.offsetMs} warning={live.warning} />
-        <SurveyForm key={view.stepIndex} token={client.token} />
+        <LazySurveyForm key={view.stepIndex} token={client.token} />
       </div>
     </>
   );
