@@ -239,7 +239,18 @@ export function importRoster(state: SessionState, actor: Actor, entries: RosterE
       const existing = memberOf(d, entry.id);
       if (existing) updated += 1;
       else added += 1;
-      d.roster[entry.id] = { ...entry, tokenVersion: existing?.tokenVersion ?? 1 };
+      // What the person said and did in the session (their shown name, language, consent, voice
+      // only) is theirs, not the roster file's: an update of the file mid-event keeps them joined.
+      const { displayName, language, consentedAt, consentedTerms, voiceOnly } = existing ?? {};
+      d.roster[entry.id] = {
+        ...entry,
+        tokenVersion: existing?.tokenVersion ?? 1,
+        ...(displayName !== undefined ? { displayName } : {}),
+        ...(language !== undefined ? { language } : {}),
+        ...(consentedAt !== undefined ? { consentedAt } : {}),
+        ...(consentedTerms !== undefined ? { consentedTerms } : {}),
+        ...(voiceOnly !== undefined ? { voiceOnly } : {}),
+      };
     }
     return { added, updated };
   });

@@ -86,6 +86,13 @@ describe('roster import', () => {
     expect(t.audit[0]!.detail).toEqual({ added: 1, updated: 1 });
   });
 
+  it('keeps what people gave in the session (shown name, language, consent, voice only) when their row is updated', () => {
+    const s = session([{ kind: 'plenary', title: 'Opening', minutes: 5 }], 2);
+    const joined = { ...s, roster: { ...s.roster, p1: { ...s.roster.p1!, displayName: 'Ana', language: 'fr', consentedAt: t0, consentedTerms: 'v1', voiceOnly: true } } };
+    const t = importRoster(joined, organizer, [{ id: 'p1', name: 'Ana María', languages: ['fr', 'es'], role: 'notetaker', attributes: {} }], { now: t0 + 1 });
+    expect(t.state.roster.p1).toMatchObject({ name: 'Ana María', role: 'notetaker', displayName: 'Ana', language: 'fr', consentedAt: t0, consentedTerms: 'v1', voiceOnly: true });
+  });
+
   it('is the organizer\'s alone', () => {
     const s = session([{ kind: 'plenary', title: 'Opening', minutes: 5 }], 2);
     expect(() => importRoster(s, moderator, [], { now: t0 })).toThrow(/may not import/);
