@@ -99,10 +99,11 @@ export function Questions({ client, view, seat, ownVotes, moderate = false }: Qu
                 class="secondary"
                 aria-pressed={upvoted.has(q.id)}
                 disabled={busy}
-                aria-label={t(upvoted.has(q.id) ? 'votes.unvoteLabel' : 'votes.upvoteLabel', { question: q.text })}
                 onClick={() => void run('question:upvote', { id: q.id, up: !upvoted.has(q.id) })}
               >
                 {t(upvoted.has(q.id) ? 'votes.upvoted' : 'votes.upvote')}
+                {/* Heard, not seen: which question the button is for (the visible words start its name). */}
+                <span class="visually-hidden">: {q.text}</span>
               </button>
             )}
             {moderate && (
