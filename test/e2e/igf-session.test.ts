@@ -261,7 +261,7 @@ describe('the IGF format with a moderator and eleven participants', { timeout: 6
     const visit = moderator.getByTestId('visit-room');
     await visit.getByRole('heading', { name: en('visit.heading', { group: groupLabel(en, groupId) }) }).waitFor();
     await expect.poll(() => moderator.evaluate(() => document.activeElement?.textContent)).toBe(en('visit.heading', { group: groupLabel(en, groupId) }));
-    await visit.getByText('Farah').waitFor();
+    await visit.getByText('Farah', { exact: true }).waitFor();
     await visit.getByRole('region', { name: en('visit.notesHeading', { group: groupLabel(en, groupId) }) }).waitFor();
     await screenshots(moderator, 'console-rooms');
     await visit.getByRole('button', { name: en('visit.close') }).click();

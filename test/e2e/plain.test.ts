@@ -186,7 +186,7 @@ describe('for people who do not read easily', () => {
     await facilitator.locator('h1[data-screen="breakout"]').waitFor();
     await expect(facilitator.getByTestId('listen').count()).resolves.toBe(0);
     await expect(smallTargets(facilitator)).resolves.toEqual([]);
-    const mark = facilitator.getByRole('button', { name: en('easy.markVoiceOnly', { name: 'Person 3' }) });
+    const mark = facilitator.getByRole('button', { name: new RegExp(`^Person 3\\s*:\\s*${en('easy.voiceOnlySwitch')}$`) });
     await mark.click();
     await expect.poll(() => mark.getAttribute('aria-pressed')).toBe('true');
     await chloe.locator('[data-member="p03"]').getByTestId('voice-only').waitFor();

@@ -54,7 +54,7 @@ interface Props {
   language?: string;
   /** A heading everyone is brought to (the presenting rapporteur's notes:scroll); `seq` tells repeats apart. */
   scrollTo?: { heading: string; seq: number } | null;
-  /** Shown above the editor once it is open. */
+  /** Shown under the editor once it is open. */
   intro?: ComponentChildren;
   /** Told when the editor opens and when it closes again: the page may stop showing what the notes now show. */
   onReady?: (ready: boolean) => void;
@@ -165,8 +165,9 @@ export function NotesPanel({ client, connected, heading, groupId, stepIndex, rea
       {allowed && status === 'loading' && <p class="muted">{t('notes.loading')}</p>}
       {status === 'failed' && <p class="error-text">{t('notes.failed')}</p>}
       {status === 'refused' && <p class="error-text">{refusal}</p>}
-      {status === 'ready' && intro && <div class="notes-intro">{intro}</div>}
       <div ref={host} class="notes-host" />
+      {/* Under the editor: on a phone the notes themselves come first. */}
+      {status === 'ready' && intro && <div class="notes-intro">{intro}</div>}
     </section>
   );
 }
