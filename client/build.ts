@@ -67,7 +67,16 @@ export async function ensureClientBuilt(options: { force?: boolean } = {}): Prom
   if (!options.force && !clientIsStale()) return 'current';
   return withLock(async () => {
     if (!options.force && !clientIsStale()) return 'current';
-    await build({ configFile: join(clientRoot, 'vite.config.ts'), logLevel: 'error' });
+    // Always the production build, whatever NODE_ENV the caller runs under (the test runner sets
+    // "test", which would bring the libraries' development code into what people download).
+    const callerEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(clientRoot, 'vite.config.ts'), logLevel: 'error', mode: 'production' });
+    } finally {
+      if (callerEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = callerEnv;
+    }
     return 'built';
   });
 }
